@@ -1,0 +1,176 @@
+// Package app is PinGo's ABCI 2.0 application: the state machine CometBFT
+// replicates. Each exported ABCI method's comment says when CometBFT calls it
+// and on which connection; methods of different connections run concurrently
+// (the node uses a per-connection local client), so the state each touches is
+// named in the App struct.
+package app
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"sync"
+
+	abci "github.com/cometbft/cometbft/abci/types"
+	"github.com/cometbft/cometbft/libs/log"
+	"github.com/holiman/uint256"
+	"github.com/pingo-chain/pingo/app/store"
+	authkeeper "github.com/pingo-chain/pingo/x/auth/keeper"
+	auth "github.com/pingo-chain/pingo/x/auth/types"
+	bankkeeper "github.com/pingo-chain/pingo/x/bank/keeper"
+	bank "github.com/pingo-chain/pingo/x/bank/types"
+)
+
+// Version is reported in Info and by `pingod version`.
+const Version = "0.1.0"
+
+// AppVersion is the state-machine protocol version (bumped on any change to
+// execution rules).
+const AppVersion uint64 = 1
+
+// Config holds node-local settings (app.toml); none of them affects
+// consensus.
+type Config struct {
+	// MempoolMinFee is this node's own floor for CheckTx, on top of the
+	// consensus min_fee. Blocks from others are not held to it.
+	MempoolMinFee *uint256.Int
+	// Tree tunes IAVL caching and pruning.
+	Tree store.Options
+}
+
+// App is the PinGo state machine.
+type App struct {
+	abci.BaseApplication
+	log   log.Logger
+	cfg   Config
+	tree  *store.Tree
+	codec *auth.Codec
+	// senders caches verified signatures by tx hash; shared by all
+	// connections (it locks itself).
+	senders *senderCache
+
+	// Consensus connection only (InitChain, Prepare/ProcessProposal,
+	// FinalizeBlock, Commit).
+	proposals map[[32]byte]*blockResult
+	pending   *blockResult // finalized, awaiting Commit
+
+	// Mempool connection (CheckTx); Commit swaps the base under checkMu.
+	checkMu    sync.Mutex
+	checkState *store.Cache
+
+	// Read by the query connection; written by Commit.
+	mu         sync.RWMutex
+	lastHeight int64
+	lastHash   []byte
+	genesis    store.Reader // genesis state until the first commit, for CheckTx
+}
+
+// New opens the state under dir.
+func New(dir string, cfg Config, logger log.Logger) (*App, error) {
+	tree, err := store.OpenTree(dir, cfg.Tree)
+	if err != nil {
+		return nil, err
+	}
+	if cfg.MempoolMinFee == nil {
+		cfg.MempoolMinFee = new(uint256.Int)
+	}
+	codec := auth.NewCodec()
+	bank.Register(codec)
+	a := &App{
+		log: logger, cfg: cfg, tree: tree, codec: codec,
+		senders:    newSenderCache(200_000),
+		proposals:  map[[32]byte]*blockResult{},
+		lastHeight: tree.Version(),
+		lastHash:   tree.Hash(),
+	}
+	a.resetCheckState()
+	return a, nil
+}
+
+// Close releases the database. The node calls it after CometBFT stopped.
+func (a *App) Close() error { return a.tree.Close() }
+
+// Codec exposes the transaction decoder (the client and CLI reuse it).
+func (a *App) Codec() *auth.Codec { return a.codec }
+
+// Info is called by CometBFT on the query connection at start-up (the
+// handshake) to learn which height the app has committed; CometBFT replays
+// any blocks after it.
+func (a *App) Info(_ context.Context, _ *abci.RequestInfo) (*abci.ResponseInfo, error) {
+	a.mu.RLock()
+	defer a.mu.RUnlock()
+	return &abci.ResponseInfo{
+		Data: "pingo", Version: Version, AppVersion: AppVersion,
+		LastBlockHeight: a.lastHeight, LastBlockAppHash: a.lastHash,
+	}, nil
+}
+
+// InitChain is called once, on the consensus connection, when the chain
+// starts from genesis (height 0 in the app). It writes app_state and returns
+// the genesis AppHash.
+func (a *App) InitChain(_ context.Context, req *abci.RequestInitChain) (*abci.ResponseInitChain, error) {
+	g, err := ParseGenesis(req.AppStateBytes)
+	if err != nil {
+		return nil, err
+	}
+	if req.InitialHeight > 1 {
+		a.tree.SetInitialVersion(req.InitialHeight)
+	}
+	c := store.NewCache(a.tree)
+	c.Set(auth.ParamsKey, g.Auth.Params.Marshal())
+	if err := bankkeeper.InitGenesis(c, &g.Bank); err != nil {
+		return nil, err
+	}
+	a.mu.Lock()
+	a.genesis = store.Freeze(c)
+	a.mu.Unlock()
+	c.WriteTo(a.tree)
+	a.resetCheckState()
+	a.log.Info("genesis loaded", "accounts", len(g.Bank.Balances), "l2_chain_id", g.Auth.Params.ChainID)
+	return &abci.ResponseInitChain{AppHash: a.tree.WorkingHash()}, nil
+}
+
+// params are the consensus parameters, read from state (not from memory) so
+// a restarted node cannot disagree with its peers.
+type params struct {
+	auth auth.Params
+	bank bank.Params
+}
+
+func loadParams(r store.Reader) (*params, error) {
+	b, err := r.Get(auth.ParamsKey)
+	if err != nil || b == nil {
+		return nil, fmt.Errorf("auth params missing (is the chain initialised?): %v", err)
+	}
+	ap, err := auth.UnmarshalParams(b)
+	if err != nil {
+		return nil, err
+	}
+	bp, err := bankkeeper.GetParams(kvReader{r})
+	if err != nil {
+		return nil, err
+	}
+	return &params{auth: ap, bank: bp}, nil
+}
+
+// kvReader adapts a read-only Reader to the keeper KV for reads.
+type kvReader struct{ store.Reader }
+
+func (kvReader) Set([]byte, []byte) { panic("read-only") }
+
+// CheckInvariants verifies the supply invariant on the last committed state.
+// Tests call it after every block.
+func (a *App) CheckInvariants() error {
+	snap, err := a.tree.At(a.tree.Version())
+	if err != nil {
+		return err
+	}
+	return bankkeeper.CheckSupply(kvReader{snap}, snap)
+}
+
+var _ authkeeper.KV = kvReader{}
+
+func bytesReader(b []byte) *bytes.Reader { return bytes.NewReader(b) }
+
+var _ = json.Marshal

@@ -1,0 +1,131 @@
+package app
+
+import (
+	"crypto/sha256"
+	"encoding/binary"
+	"strconv"
+	"time"
+
+	abci "github.com/cometbft/cometbft/abci/types"
+	"github.com/holiman/uint256"
+	"github.com/pingo-chain/pingo/app/store"
+	authkeeper "github.com/pingo-chain/pingo/x/auth/keeper"
+	auth "github.com/pingo-chain/pingo/x/auth/types"
+	bankkeeper "github.com/pingo-chain/pingo/x/bank/keeper"
+	"github.com/pingo-chain/pingo/x/codes"
+)
+
+// execTx runs one verified tx against kv atomically: on error nothing it
+// staged reaches kv. It returns the tx's events.
+func execTx(kv store.KV, tx *auth.Tx, p *params, minFee *uint256.Int) ([]abci.Event, error) {
+	txc := store.NewCache(kv)
+	if err := authkeeper.Ante(txc, tx, minFee); err != nil {
+		return nil, err
+	}
+	evs, err := bankkeeper.Execute(txc, &p.bank, &tx.Header, tx.Msg)
+	if err != nil {
+		return nil, err
+	}
+	txc.Write()
+	out := make([]abci.Event, 0, 1+len(evs))
+	out = append(out, abci.Event{Type: "auth", Attributes: []abci.EventAttribute{
+		{Key: "sender", Value: tx.From.Hex(), Index: true},
+		{Key: "nonce", Value: strconv.FormatUint(tx.Nonce, 10), Index: true},
+		{Key: "fee", Value: tx.Fee.Dec(), Index: false},
+		{Key: "action", Value: strconv.FormatUint(tx.Msg.Action(), 10), Index: true},
+	}})
+	for _, e := range evs {
+		ev := abci.Event{Type: e.Type, Attributes: make([]abci.EventAttribute, len(e.Attrs))}
+		for i, kv := range e.Attrs {
+			ev.Attributes[i] = abci.EventAttribute{Key: kv[0], Value: kv[1], Index: true}
+		}
+		out = append(out, ev)
+	}
+	return out, nil
+}
+
+// blockResult is one executed block, not yet written to the tree.
+type blockResult struct {
+	cache   *store.Cache
+	results []*abci.ExecTxResult
+	hashes  [][32]byte
+	txs     [][]byte
+	invalid int // txs that failed
+	fees    uint256.Int
+}
+
+// executeBlock runs txs in order over the working tree. With prepare set it
+// is PrepareProposal's filter: failing txs are dropped and the byte budget
+// maxBytes is respected; otherwise every tx gets a result and failures are
+// counted (ProcessProposal rejects on any).
+func (a *App) executeBlock(txs [][]byte, p *params, prepare bool, maxBytes int64) (*blockResult, error) {
+	res := &blockResult{cache: store.NewCache(a.tree)}
+	var used int64
+	for _, raw := range txs {
+		if prepare {
+			sz := protoTxSize(len(raw))
+			if used+sz > maxBytes {
+				continue
+			}
+			used += sz
+		}
+		hash := sha256.Sum256(raw)
+		var evs []abci.Event
+		tx, err := a.decodeVerified(raw, hash, p)
+		if err == nil {
+			evs, err = execTx(res.cache, tx, p, p.bank.MinFee)
+		}
+		if err != nil {
+			if prepare {
+				used -= protoTxSize(len(raw))
+				a.senders.drop(hash)
+				continue
+			}
+			space, code, log := codes.ABCIInfo(err)
+			res.results = append(res.results, &abci.ExecTxResult{Codespace: space, Code: code, Log: log})
+			res.invalid++
+		} else {
+			res.fees.Add(&res.fees, &tx.Fee)
+			res.results = append(res.results, &abci.ExecTxResult{Code: abci.CodeTypeOK, GasWanted: 1, GasUsed: 1, Events: evs})
+		}
+		res.txs = append(res.txs, raw)
+		res.hashes = append(res.hashes, hash)
+	}
+	// Fees are summed per block and land in the pool in one write.
+	if err := bankkeeper.AddToFeePool(res.cache, &res.fees); err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// protoTxSize is the bytes a tx of n bytes takes in the block's protobuf
+// encoding (field tag + length varint + payload), which is what
+// PrepareProposal's MaxTxBytes counts.
+func protoTxSize(n int) int64 {
+	var buf [binary.MaxVarintLen64]byte
+	return int64(1 + binary.PutUvarint(buf[:], uint64(n)) + n)
+}
+
+// blockKey identifies an execution by everything execution may depend on, so
+// a proposal executed in PrepareProposal or ProcessProposal is reused by
+// FinalizeBlock only for exactly that block content.
+func blockKey(height int64, t time.Time, proposer []byte, hashes [][32]byte) [32]byte {
+	h := sha256.New()
+	var b [16]byte
+	binary.BigEndian.PutUint64(b[:8], uint64(height))
+	binary.BigEndian.PutUint64(b[8:], uint64(t.UnixNano()))
+	h.Write(b[:])
+	h.Write(proposer)
+	for _, x := range hashes {
+		h.Write(x[:])
+	}
+	return [32]byte(h.Sum(nil))
+}
+
+func hashTxs(txs [][]byte) [][32]byte {
+	out := make([][32]byte, len(txs))
+	for i, t := range txs {
+		out[i] = sha256.Sum256(t)
+	}
+	return out
+}

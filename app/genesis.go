@@ -1,0 +1,48 @@
+package app
+
+import (
+	"encoding/json"
+	"fmt"
+
+	auth "github.com/pingo-chain/pingo/x/auth/types"
+	bank "github.com/pingo-chain/pingo/x/bank/types"
+)
+
+// GenesisState is CometBFT genesis' app_state.
+type GenesisState struct {
+	Auth AuthGenesis  `json:"auth"`
+	Bank bank.Genesis `json:"bank"`
+}
+
+// AuthGenesis is auth's part of app_state.
+type AuthGenesis struct {
+	Params auth.Params `json:"params"`
+}
+
+// DefaultGenesis is a valid, empty chain.
+func DefaultGenesis() GenesisState {
+	return GenesisState{Auth: AuthGenesis{Params: auth.DefaultParams()}, Bank: bank.DefaultGenesis()}
+}
+
+// ParseGenesis decodes and validates app_state; unknown fields are errors so
+// a typo in a parameter name cannot silently take the default.
+func ParseGenesis(raw []byte) (*GenesisState, error) {
+	var g GenesisState
+	dec := json.NewDecoder(bytesReader(raw))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&g); err != nil {
+		return nil, fmt.Errorf("app_state: %w", err)
+	}
+	if err := g.Validate(); err != nil {
+		return nil, err
+	}
+	return &g, nil
+}
+
+// Validate checks every module's part.
+func (g *GenesisState) Validate() error {
+	if err := g.Auth.Params.Validate(); err != nil {
+		return err
+	}
+	return g.Bank.Validate()
+}

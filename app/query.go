@@ -1,0 +1,131 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"strings"
+
+	abci "github.com/cometbft/cometbft/abci/types"
+	cmtcrypto "github.com/cometbft/cometbft/proto/tendermint/crypto"
+	"github.com/pingo-chain/pingo/app/store"
+	auth "github.com/pingo-chain/pingo/x/auth/types"
+	bank "github.com/pingo-chain/pingo/x/bank/types"
+	"github.com/pingo-chain/pingo/x/codes"
+)
+
+// QueryCodespace is the codespace of query errors.
+const QueryCodespace = "query"
+
+var (
+	// ErrUnknownPath: the path is not one docs/protocol.md lists.
+	ErrUnknownPath = codes.Register(QueryCodespace, 2, "unknown query path")
+	// ErrHeightUnavailable: the height is in the future or was pruned.
+	ErrHeightUnavailable = codes.Register(QueryCodespace, 3, "height not available")
+)
+
+// ProofOpType names the proof format in ResponseQuery.ProofOps: one ICS23
+// CommitmentProof (protobuf) against the IAVL root, which is the AppHash.
+const ProofOpType = "ics23:iavl"
+
+// maxQueryPath bounds work on garbage input.
+const maxQueryPath = 256
+
+// queryRoute is a parsed query path: which record, and the state key.
+type queryRoute struct {
+	name string
+	key  []byte
+}
+
+// parseQueryPath maps a documented path to the state key it reads.
+//
+//	/auth/account/{0x address}   account record (40 bytes: nonce ‖ balance)
+//	/bank/balance/{0x address}   the same record (balance = bytes 8..40)
+//	/auth/params                 auth params, JSON
+//	/bank/params                 bank params, JSON
+//	/bank/supply                 total supply, 32-byte big-endian
+//	/bank/fee_pool               undistributed fees, 32-byte big-endian
+func parseQueryPath(path string) (queryRoute, error) {
+	if len(path) > maxQueryPath {
+		return queryRoute{}, codes.Wrapf(ErrUnknownPath, "path longer than %d bytes", maxQueryPath)
+	}
+	parts := strings.Split(strings.TrimPrefix(path, "/"), "/")
+	switch {
+	case len(parts) == 3 && parts[0] == "auth" && parts[1] == "account",
+		len(parts) == 3 && parts[0] == "bank" && parts[1] == "balance":
+		addr, err := auth.ParseAddress(parts[2])
+		if err != nil {
+			return queryRoute{}, err
+		}
+		return queryRoute{name: parts[0] + "/" + parts[1], key: auth.AccountKey(addr)}, nil
+	case len(parts) == 2 && parts[0] == "auth" && parts[1] == "params":
+		return queryRoute{name: "auth/params", key: auth.ParamsKey}, nil
+	case len(parts) == 2 && parts[0] == "bank" && parts[1] == "params":
+		return queryRoute{name: "bank/params", key: bank.ParamsKey}, nil
+	case len(parts) == 2 && parts[0] == "bank" && parts[1] == "supply":
+		return queryRoute{name: "bank/supply", key: bank.SupplyKey}, nil
+	case len(parts) == 2 && parts[0] == "bank" && parts[1] == "fee_pool":
+		return queryRoute{name: "bank/fee_pool", key: bank.FeePoolKey}, nil
+	}
+	return queryRoute{}, codes.Wrapf(ErrUnknownPath, "%q", clipPath(path))
+}
+
+func clipPath(p string) string {
+	if len(p) > 80 {
+		return p[:80] + "…"
+	}
+	return p
+}
+
+// Query is called by CometBFT on the query connection for abci_query RPCs,
+// concurrently with block execution. It reads a committed version only, so an
+// answer is always consistent with some AppHash: the state after block H,
+// whose AppHash is in header H+1. With Prove, ProofOps carries an ICS23 proof
+// of Key → Value (or of Key's absence) against that root.
+func (a *App) Query(_ context.Context, req *abci.RequestQuery) (*abci.ResponseQuery, error) {
+	route, err := parseQueryPath(req.Path)
+	if err != nil {
+		return queryErr(err, req.Height), nil
+	}
+	a.mu.RLock()
+	last := a.lastHeight
+	a.mu.RUnlock()
+	h := req.Height
+	if h == 0 {
+		h = last
+	}
+	if h <= 0 || h > last {
+		return queryErr(codes.Wrapf(ErrHeightUnavailable, "height %d; last committed is %d", req.Height, last), req.Height), nil
+	}
+	snap, err := a.tree.At(h)
+	if err != nil {
+		if errors.Is(err, store.ErrVersionPruned) {
+			return queryErr(codes.Wrapf(ErrHeightUnavailable, "height %d pruned", h), h), nil
+		}
+		return queryErr(err, h), nil
+	}
+	val, err := snap.Get(route.key)
+	if err != nil {
+		return queryErr(err, h), nil
+	}
+	resp := &abci.ResponseQuery{Code: abci.CodeTypeOK, Key: route.key, Value: val, Height: h}
+	if val == nil {
+		resp.Log = "does not exist"
+	}
+	if req.Prove {
+		proof, err := snap.Proof(route.key)
+		if err != nil {
+			return queryErr(codes.Wrapf(codes.Internal, "proof: %v", err), h), nil
+		}
+		bz, err := proof.Marshal()
+		if err != nil {
+			return queryErr(codes.Wrapf(codes.Internal, "proof: %v", err), h), nil
+		}
+		resp.ProofOps = &cmtcrypto.ProofOps{Ops: []cmtcrypto.ProofOp{{Type: ProofOpType, Key: route.key, Data: bz}}}
+	}
+	return resp, nil
+}
+
+func queryErr(err error, h int64) *abci.ResponseQuery {
+	space, code, log := codes.ABCIInfo(err)
+	return &abci.ResponseQuery{Codespace: space, Code: code, Log: log, Height: h}
+}

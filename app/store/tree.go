@@ -1,0 +1,169 @@
+package store
+
+import (
+	"errors"
+	"fmt"
+	"path/filepath"
+
+	"github.com/cosmos/iavl"
+	idb "github.com/cosmos/iavl/db"
+	ics23 "github.com/cosmos/ics23/go"
+	"github.com/syndtr/goleveldb/leveldb/opt"
+)
+
+// Options tune the tree; zero values take the defaults below.
+type Options struct {
+	// CacheNodes is IAVL's node cache size (nodes, not bytes). The transfer
+	// benchmark needs the upper levels of a million-leaf tree hot: 500k nodes
+	// is ~100 MiB.
+	CacheNodes int
+	// KeepRecent is how many committed versions are kept for queries and
+	// proofs; older ones are pruned. 0 keeps everything.
+	KeepRecent int64
+	// PruneEvery runs pruning once per this many commits, amortising its cost.
+	PruneEvery int64
+}
+
+// DefaultOptions suit a validator: a warm cache and two days of versions at
+// one-second blocks would be too much disk, so keep the last 100k.
+func DefaultOptions() Options {
+	return Options{CacheNodes: 500_000, KeepRecent: 100_000, PruneEvery: 100}
+}
+
+// Tree is the node's single IAVL tree on goleveldb.
+type Tree struct {
+	db   *idb.GoLevelDB
+	tree *iavl.MutableTree
+	opts Options
+}
+
+// OpenTree opens (or creates) the tree under dir/application.db and loads the
+// latest committed version.
+func OpenTree(dir string, o Options) (*Tree, error) {
+	if o.CacheNodes == 0 {
+		o.CacheNodes = DefaultOptions().CacheNodes
+	}
+	if o.PruneEvery <= 0 {
+		o.PruneEvery = 1
+	}
+	db, err := idb.NewGoLevelDBWithOpts("application", dir, &opt.Options{
+		BlockCacheCapacity: 64 << 20,
+		WriteBuffer:        32 << 20,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", filepath.Join(dir, "application.db"), err)
+	}
+	t := iavl.NewMutableTree(db, o.CacheNodes, false, iavl.NewNopLogger(),
+		iavl.FlushThresholdOption(1<<20))
+	if _, err := t.Load(); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("load iavl: %w", err)
+	}
+	return &Tree{db: db, tree: t, opts: o}, nil
+}
+
+// Get reads the working tree: the last commit plus this block's flushed writes.
+func (t *Tree) Get(key []byte) ([]byte, error) { return t.tree.Get(key) }
+
+// Set writes the working tree. Only block execution's final flush calls it.
+func (t *Tree) Set(key, value []byte) {
+	if _, err := t.tree.Set(key, value); err != nil {
+		// IAVL only fails Set on nil/empty values, which the overlay never
+		// stages; a failure here is a bug, not input.
+		panic(fmt.Errorf("iavl set: %w", err))
+	}
+}
+
+// Delete removes from the working tree.
+func (t *Tree) Delete(key []byte) {
+	if _, _, err := t.tree.Remove(key); err != nil {
+		panic(fmt.Errorf("iavl remove: %w", err))
+	}
+}
+
+// WorkingHash is the AppHash the block being finalized will commit to.
+func (t *Tree) WorkingHash() []byte { return t.tree.WorkingHash() }
+
+// Version is the last committed version (= block height).
+func (t *Tree) Version() int64 { return t.tree.Version() }
+
+// Hash is the root hash of the last committed version (the empty-tree hash
+// before the first commit).
+func (t *Tree) Hash() []byte { return t.tree.Hash() }
+
+// Rollback discards uncommitted working changes (a block that was executed
+// but will not be committed, e.g. after a failed FinalizeBlock).
+func (t *Tree) Rollback() { t.tree.Rollback() }
+
+// SetInitialVersion makes the first SaveVersion produce version v, so the
+// tree version equals the block height when a chain starts above 1.
+func (t *Tree) SetInitialVersion(v int64) { t.tree.SetInitialVersion(uint64(v)) }
+
+// Commit persists the working tree as the next version and prunes. It is the
+// only place state reaches disk.
+func (t *Tree) Commit() (hash []byte, version int64, err error) {
+	hash, version, err = t.tree.SaveVersion()
+	if err != nil {
+		return nil, 0, fmt.Errorf("iavl save version: %w", err)
+	}
+	if k := t.opts.KeepRecent; k > 0 && version > k && version%t.opts.PruneEvery == 0 {
+		if err := t.tree.DeleteVersionsTo(version - k); err != nil {
+			return hash, version, fmt.Errorf("iavl prune to %d: %w", version-k, err)
+		}
+	}
+	return hash, version, nil
+}
+
+// ErrVersionPruned is returned for reads at a version no longer kept.
+var ErrVersionPruned = errors.New("version pruned or not yet committed")
+
+// Snapshot is a read-only view of one committed version, safe to use from
+// other goroutines while the working tree executes the next block.
+type Snapshot struct {
+	t *iavl.ImmutableTree
+}
+
+// At returns the committed version v.
+func (t *Tree) At(v int64) (*Snapshot, error) {
+	if !t.tree.VersionExists(v) {
+		return nil, ErrVersionPruned
+	}
+	it, err := t.tree.GetImmutable(v)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrVersionPruned, err)
+	}
+	return &Snapshot{t: it}, nil
+}
+
+// Get reads the snapshot.
+func (s *Snapshot) Get(key []byte) ([]byte, error) { return s.t.Get(key) }
+
+// Hash is the snapshot's root hash (the AppHash of that height).
+func (s *Snapshot) Hash() []byte { return s.t.Hash() }
+
+// Version is the snapshot's height.
+func (s *Snapshot) Version() int64 { return s.t.Version() }
+
+// Proof returns an ICS23 membership proof if key exists, else a
+// non-membership proof, against the snapshot's root.
+func (s *Snapshot) Proof(key []byte) (*ics23.CommitmentProof, error) {
+	return s.t.GetProof(key)
+}
+
+// Iterate walks keys in [start, end) ascending; fn returning false stops.
+func (s *Snapshot) Iterate(start, end []byte, fn func(k, v []byte) bool) error {
+	it, err := s.t.Iterator(start, end, true)
+	if err != nil {
+		return err
+	}
+	defer it.Close()
+	for ; it.Valid(); it.Next() {
+		if !fn(it.Key(), it.Value()) {
+			break
+		}
+	}
+	return it.Error()
+}
+
+// Close releases the database.
+func (t *Tree) Close() error { return t.db.Close() }
