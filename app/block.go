@@ -5,8 +5,8 @@ import (
 	"fmt"
 
 	abci "github.com/cometbft/cometbft/abci/types"
-	"github.com/pingo-chain/pingo/x/codes"
 	auth "github.com/pingo-chain/pingo/x/auth/types"
+	"github.com/pingo-chain/pingo/x/codes"
 )
 
 // maxCachedProposals bounds how many executed proposals of one height are

@@ -106,4 +106,3 @@ func CheckSupply(kv KV, it Iterator) error {
 	}
 	return nil
 }
-

@@ -1,0 +1,146 @@
+// Package chain wires a PinGo node: home directory layout, configuration
+// (config.toml for CometBFT, app.toml for the app), genesis, and the
+// in-process CometBFT node around the ABCI app.
+package chain
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"text/template"
+
+	cmtcfg "github.com/cometbft/cometbft/config"
+	"github.com/holiman/uint256"
+	"github.com/pingo-chain/pingo/app"
+	"github.com/pingo-chain/pingo/app/store"
+	"github.com/spf13/pflag"
+	"github.com/spf13/viper"
+)
+
+// EnvPrefix: every setting can come from PINGOD_<SECTION>_<KEY>, e.g.
+// PINGOD_RPC_LADDR or PINGOD_MEMPOOL_MIN_FEE (dots and dashes become _).
+const EnvPrefix = "PINGOD"
+
+// Home layout, as Cosmos and CometBFT users expect.
+func configDir(home string) string     { return filepath.Join(home, "config") }
+func ConfigFile(home string) string    { return filepath.Join(configDir(home), "config.toml") }
+func AppConfigFile(home string) string { return filepath.Join(configDir(home), "app.toml") }
+func GenesisFile(home string) string   { return filepath.Join(configDir(home), "genesis.json") }
+func DataDir(home string) string       { return filepath.Join(home, "data") }
+func DefaultHome() string              { h, _ := os.UserHomeDir(); return filepath.Join(h, ".pingod") }
+
+// AppConfig is app.toml: node-local, never consensus-relevant.
+type AppConfig struct {
+	// MempoolMinFee (upingo) is this node's CheckTx floor above min_fee.
+	MempoolMinFee string `mapstructure:"mempool-min-fee"`
+	// IAVLCacheNodes sizes IAVL's node cache.
+	IAVLCacheNodes int `mapstructure:"iavl-cache-nodes"`
+	// PruningKeepRecent keeps this many recent versions (0 = all).
+	PruningKeepRecent int64 `mapstructure:"pruning-keep-recent"`
+	// PruningInterval prunes every this many blocks.
+	PruningInterval int64 `mapstructure:"pruning-interval"`
+}
+
+// DefaultAppConfig matches store.DefaultOptions.
+func DefaultAppConfig() AppConfig {
+	o := store.DefaultOptions()
+	return AppConfig{MempoolMinFee: "0", IAVLCacheNodes: o.CacheNodes, PruningKeepRecent: o.KeepRecent, PruningInterval: o.PruneEvery}
+}
+
+// AppOptions converts app.toml into the app's Config.
+func (c AppConfig) AppOptions() (app.Config, error) {
+	fee, err := uint256.FromDecimal(strings.TrimSpace(c.MempoolMinFee))
+	if err != nil {
+		return app.Config{}, fmt.Errorf("app.toml mempool-min-fee %q: %w", c.MempoolMinFee, err)
+	}
+	if c.IAVLCacheNodes < 0 || c.PruningKeepRecent < 0 || c.PruningInterval < 0 {
+		return app.Config{}, fmt.Errorf("app.toml: negative cache or pruning setting")
+	}
+	return app.Config{MempoolMinFee: fee, Tree: store.Options{
+		CacheNodes: c.IAVLCacheNodes, KeepRecent: c.PruningKeepRecent, PruneEvery: c.PruningInterval,
+	}}, nil
+}
+
+var appTomlTmpl = template.Must(template.New("app").Parse(`# PinGo node-local settings. None of these affect consensus.
+
+# Least fee (upingo) this node's mempool accepts, above the chain's min_fee.
+mempool-min-fee = "{{.MempoolMinFee}}"
+
+# IAVL node cache, in nodes (~200 bytes each). Larger is faster for big states.
+iavl-cache-nodes = {{.IAVLCacheNodes}}
+
+# Keep this many recent state versions for queries and proofs; 0 keeps all.
+pruning-keep-recent = {{.PruningKeepRecent}}
+# Prune once every this many blocks.
+pruning-interval = {{.PruningInterval}}
+`))
+
+// WriteAppConfig writes app.toml.
+func WriteAppConfig(path string, c AppConfig) error {
+	var buf bytes.Buffer
+	if err := appTomlTmpl.Execute(&buf, c); err != nil {
+		return err
+	}
+	return os.WriteFile(path, buf.Bytes(), 0o644)
+}
+
+// Config is everything a node needs to start.
+type Config struct {
+	Home string
+	Cmt  *cmtcfg.Config
+	App  AppConfig
+}
+
+// LoadConfig reads config.toml and app.toml under home with precedence
+// flag > env (PINGOD_…) > file > default. flags may be nil. Flag names are the
+// file keys (e.g. --rpc.laddr, --mempool-min-fee).
+func LoadConfig(home string, flags *pflag.FlagSet) (*Config, error) {
+	cmt := cmtcfg.DefaultConfig()
+	if err := loadInto(ConfigFile(home), flags, cmt); err != nil {
+		return nil, err
+	}
+	cmt.SetRoot(home)
+	if err := cmt.ValidateBasic(); err != nil {
+		return nil, fmt.Errorf("config.toml: %w", err)
+	}
+	ac := DefaultAppConfig()
+	if err := loadInto(AppConfigFile(home), flags, &ac); err != nil {
+		return nil, err
+	}
+	if _, err := ac.AppOptions(); err != nil {
+		return nil, err
+	}
+	return &Config{Home: home, Cmt: cmt, App: ac}, nil
+}
+
+func loadInto(path string, flags *pflag.FlagSet, out any) error {
+	v := viper.New()
+	v.SetConfigFile(path)
+	v.SetEnvPrefix(EnvPrefix)
+	v.SetEnvKeyReplacer(strings.NewReplacer(".", "_", "-", "_"))
+	v.AutomaticEnv()
+	if _, err := os.Stat(path); err == nil {
+		if err := v.ReadInConfig(); err != nil {
+			return fmt.Errorf("read %s: %w", path, err)
+		}
+	}
+	if flags != nil {
+		var bindErr error
+		flags.VisitAll(func(f *pflag.Flag) {
+			if f.Changed && v.IsSet(f.Name) {
+				if err := v.BindPFlag(f.Name, f); err != nil {
+					bindErr = err
+				}
+			}
+		})
+		if bindErr != nil {
+			return bindErr
+		}
+	}
+	if err := v.Unmarshal(out); err != nil {
+		return fmt.Errorf("parse %s: %w", path, err)
+	}
+	return nil
+}

@@ -1,0 +1,102 @@
+package chain
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+
+	cmtcfg "github.com/cometbft/cometbft/config"
+	cmtflags "github.com/cometbft/cometbft/libs/cli/flags"
+	"github.com/cometbft/cometbft/libs/log"
+	"github.com/cometbft/cometbft/node"
+	"github.com/cometbft/cometbft/p2p"
+	"github.com/cometbft/cometbft/privval"
+	"github.com/cometbft/cometbft/proxy"
+	"github.com/pingo-chain/pingo/app"
+)
+
+// Node is a running PinGo full node: CometBFT in-process around the app.
+type Node struct {
+	App *app.App
+	Cmt *node.Node
+}
+
+// NewLogger builds the logger config.toml asks for (log_format plain|json,
+// log_level like "info" or "consensus:info,*:error").
+func NewLogger(c *cmtcfg.Config) (log.Logger, error) {
+	var l log.Logger
+	if c.LogFormat == cmtcfg.LogFormatJSON {
+		l = log.NewTMJSONLogger(log.NewSyncWriter(os.Stdout))
+	} else {
+		l = log.NewTMLogger(log.NewSyncWriter(os.Stdout))
+	}
+	return cmtflags.ParseLogLevel(c.LogLevel, l, cmtcfg.DefaultLogLevel)
+}
+
+// NewNode opens the app state and builds (does not start) the node. The app
+// is served through a per-connection local client, so CheckTx and queries
+// run beside block execution instead of waiting for it.
+func NewNode(c *Config, logger log.Logger) (*Node, error) {
+	opts, err := c.App.AppOptions()
+	if err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(DataDir(c.Home), 0o700); err != nil {
+		return nil, err
+	}
+	a, err := app.New(DataDir(c.Home), opts, logger.With("module", "pingo"))
+	if err != nil {
+		return nil, err
+	}
+	pv := privval.LoadOrGenFilePV(c.Cmt.PrivValidatorKeyFile(), c.Cmt.PrivValidatorStateFile())
+	nodeKey, err := p2p.LoadOrGenNodeKey(c.Cmt.NodeKeyFile())
+	if err != nil {
+		a.Close()
+		return nil, fmt.Errorf("node key: %w", err)
+	}
+	n, err := node.NewNode(c.Cmt, pv, nodeKey,
+		proxy.NewConnSyncLocalClientCreator(a),
+		node.DefaultGenesisDocProviderFunc(c.Cmt),
+		cmtcfg.DefaultDBProvider,
+		node.DefaultMetricsProvider(c.Cmt.Instrumentation),
+		logger)
+	if err != nil {
+		a.Close()
+		return nil, err
+	}
+	return &Node{App: a, Cmt: n}, nil
+}
+
+// Start starts CometBFT (handshake, replay, p2p, RPC).
+func (n *Node) Start() error { return n.Cmt.Start() }
+
+// Stop shuts CometBFT down, waits for it, then closes the state database,
+// so no block is half-applied on disk: an uncommitted block is replayed on
+// the next start.
+func (n *Node) Stop() error {
+	var err error
+	if n.Cmt.IsRunning() {
+		err = n.Cmt.Stop()
+		n.Cmt.Wait()
+	}
+	if cerr := n.App.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+// RPCAddr is the node's RPC listen address as a http:// URL.
+func RPCAddr(c *cmtcfg.Config) string {
+	return "http://" + trimScheme(c.RPC.ListenAddress)
+}
+
+func trimScheme(a string) string {
+	for _, p := range []string{"tcp://", "http://"} {
+		if len(a) > len(p) && a[:len(p)] == p {
+			return a[len(p):]
+		}
+	}
+	return a
+}
+
+var _ = filepath.Join
