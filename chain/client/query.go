@@ -30,21 +30,19 @@ func (e *QueryError) Error() string {
 	return fmt.Sprintf("query: %s/%d: %s", e.Codespace, e.Code, e.Log)
 }
 
-// Query reads path at height (0 = newest provable). With Verify on it asks
+// Query reads path at height (0 = newest committed). With Verify on it asks
 // for a proof at a height whose successor header exists, then checks (1) the
 // header H+1 is signed by >2/3 of the validator set the node reports for H+1,
 // (2) the ICS23 proof of key → value (or absence) against its AppHash.
 func (c *Client) Query(ctx context.Context, path string, height int64) (*Result, error) {
 	if c.Verify && height == 0 {
+		// Freshest state: the newest committed height L. Its AppHash is in
+		// header L+1, which verify waits for (about one block).
 		st, err := c.rpc.Status(ctx)
 		if err != nil {
 			return nil, err
 		}
-		// The newest header L carries the AppHash of state L-1.
-		height = st.SyncInfo.LatestBlockHeight - 1
-		if height < 1 {
-			height = 1
-		}
+		height = st.SyncInfo.LatestBlockHeight
 	}
 	res, err := c.rpc.ABCIQueryWithOptions(ctx, path, nil, client.ABCIQueryOptions{Height: height, Prove: c.Verify})
 	if err != nil {

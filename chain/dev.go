@@ -1,0 +1,54 @@
+package chain
+
+import (
+	"crypto/ecdsa"
+	"crypto/sha256"
+
+	"github.com/holiman/uint256"
+	"github.com/pingo-chain/pingo/chain/keys"
+	auth "github.com/pingo-chain/pingo/x/auth/types"
+	bip39 "github.com/tyler-smith/go-bip39"
+)
+
+// Dev chains (pingod start --dev, pingod localnet) fund the first DevAccounts
+// keys of one published mnemonic, so dapp tests and docs can name them.
+// It is public: never send real value to these addresses.
+const (
+	DevAccounts  = 10
+	DevChainID   = "pingo-dev"
+	DevL2ChainID = 7447
+)
+
+// DevBalance is each dev account's balance: 1,000,000 PINGO.
+var DevBalance = new(uint256.Int).Mul(uint256.NewInt(1_000_000), uint256.NewInt(1_000_000_000))
+
+// DevMnemonic is the published 24-word dev mnemonic (entropy =
+// sha256("pingo localnet dev mnemonic")).
+func DevMnemonic() string {
+	e := sha256.Sum256([]byte("pingo localnet dev mnemonic"))
+	m, err := bip39.NewMnemonic(e[:])
+	if err != nil {
+		panic(err)
+	}
+	return m
+}
+
+// DevKey is the dev mnemonic's key at m/44'/60'/0'/0/i.
+func DevKey(i uint32) *ecdsa.PrivateKey {
+	k, err := keys.DerivePrivateKey(DevMnemonic(), "", i)
+	if err != nil {
+		panic(err)
+	}
+	return k
+}
+
+// FundDevAccounts adds the dev accounts to g.
+func FundDevAccounts(g *Genesis) error {
+	for i := uint32(0); i < DevAccounts; i++ {
+		k := DevKey(i)
+		if err := g.AddAccount(auth.PubkeyToAddress(&k.PublicKey), DevBalance); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -1,0 +1,99 @@
+package chain
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	cmtcfg "github.com/cometbft/cometbft/config"
+	"github.com/cometbft/cometbft/p2p"
+	cmttypes "github.com/cometbft/cometbft/types"
+)
+
+// LocalnetNode is one validator of a generated localnet.
+type LocalnetNode struct {
+	Home    string
+	IP      string // 127.0.0.x
+	RPC     string // http://127.0.0.x:26657
+	P2P     string // id@127.0.0.x:26656
+	Metrics string // http://127.0.0.x:26660/metrics
+}
+
+// LocalnetOptions shape a localnet.
+type LocalnetOptions struct {
+	Validators int
+	// FirstIP is the last octet of the first node's loopback address; node i
+	// binds 127.0.0.(FirstIP+i) with the standard ports, so wallets reach
+	// node 0 at the familiar 127.0.0.1:26657 by default.
+	FirstIP int
+	// BlockTime is consensus.timeout_commit.
+	BlockTime time.Duration
+}
+
+// GenerateLocalnet writes dir/node0..N-1, each a full home with the same
+// genesis (all validators, the dev accounts funded) and peers wired to each
+// other. It removes dir first: a localnet always starts from genesis.
+func GenerateLocalnet(dir string, o LocalnetOptions) ([]LocalnetNode, error) {
+	if o.Validators < 1 || o.Validators > 200 {
+		return nil, fmt.Errorf("validators must be in [1, 200], got %d", o.Validators)
+	}
+	if o.FirstIP < 1 || o.FirstIP+o.Validators > 255 {
+		return nil, fmt.Errorf("loopback addresses 127.0.0.%d.. out of range", o.FirstIP)
+	}
+	if err := os.RemoveAll(dir); err != nil {
+		return nil, err
+	}
+	nodes := make([]LocalnetNode, o.Validators)
+	vals := make([]cmttypes.GenesisValidator, o.Validators)
+	for i := range nodes {
+		home := filepath.Join(dir, fmt.Sprintf("node%d", i))
+		val, err := InitHome(home, InitOptions{Moniker: fmt.Sprintf("node%d", i), ChainID: DevChainID, L2ChainID: DevL2ChainID, Power: 10})
+		if err != nil {
+			return nil, err
+		}
+		vals[i] = val
+		nk, err := p2p.LoadNodeKey(filepath.Join(home, "config", "node_key.json"))
+		if err != nil {
+			return nil, err
+		}
+		ip := fmt.Sprintf("127.0.0.%d", o.FirstIP+i)
+		nodes[i] = LocalnetNode{Home: home, IP: ip, RPC: "http://" + ip + ":26657",
+			P2P: string(nk.ID()) + "@" + ip + ":26656", Metrics: "http://" + ip + ":26660/metrics"}
+	}
+	g := NewGenesis(DevChainID, DevL2ChainID)
+	g.Doc.GenesisTime = time.Now().UTC().Truncate(time.Second)
+	g.Doc.Validators = vals
+	if err := FundDevAccounts(g); err != nil {
+		return nil, err
+	}
+	for i, n := range nodes {
+		if err := g.Write(GenesisFile(n.Home)); err != nil {
+			return nil, err
+		}
+		c := DefaultCmtConfig(fmt.Sprintf("node%d", i))
+		c.SetRoot(n.Home)
+		c.RPC.ListenAddress = "tcp://" + n.IP + ":26657"
+		c.RPC.CORSAllowedOrigins = []string{"*"} // dapps in a browser
+		c.P2P.ListenAddress = "tcp://" + n.IP + ":26656"
+		c.P2P.ExternalAddress = n.IP + ":26656"
+		c.P2P.AddrBookStrict = false // loopback peers are "non-routable"
+		c.P2P.AllowDuplicateIP = true
+		c.P2P.PexReactor = o.Validators > 1
+		var peers []string
+		for j, p := range nodes {
+			if j != i {
+				peers = append(peers, p.P2P)
+			}
+		}
+		c.P2P.PersistentPeers = strings.Join(peers, ",")
+		c.Instrumentation.Prometheus = true
+		c.Instrumentation.PrometheusListenAddr = n.IP + ":26660"
+		if o.BlockTime > 0 {
+			c.Consensus.TimeoutCommit = o.BlockTime
+		}
+		cmtcfg.WriteConfigFile(ConfigFile(n.Home), c)
+	}
+	return nodes, nil
+}

@@ -1,0 +1,51 @@
+// Command pingod is the PinGo node and its command-line wallet:
+//
+//	pingod init | start | keys | tx | query | genesis | localnet | version
+//
+// Settings come from flag > environment (PINGOD_…) > config file > default.
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os"
+
+	"github.com/pingo-chain/pingo/chain/client"
+	"github.com/spf13/cobra"
+)
+
+func main() {
+	if err := newRootCmd().Execute(); err != nil {
+		fmt.Fprintln(os.Stderr, "Error:", err)
+		var te *client.TxError
+		if errors.As(err, &te) {
+			os.Exit(2)
+		}
+		os.Exit(1)
+	}
+}
+
+func newRootCmd() *cobra.Command {
+	root := &cobra.Command{
+		Use:           "pingod",
+		Short:         "PinGo chain node and wallet CLI",
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.PersistentFlags().String("home", defaultHome(), "node home directory (env PINGOD_HOME)")
+	root.AddCommand(newInitCmd(), newStartCmd(), newKeysCmd(), newTxCmd(), newQueryCmd(),
+		newGenesisCmd(), newLocalnetCmd(), newVersionCmd())
+	return root
+}
+
+func defaultHome() string {
+	if h := os.Getenv("PINGOD_HOME"); h != "" {
+		return h
+	}
+	return chainDefaultHome()
+}
+
+func homeFlag(cmd *cobra.Command) string {
+	h, _ := cmd.Flags().GetString("home")
+	return h
+}
