@@ -8,7 +8,6 @@ package app
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"sync"
 
@@ -56,8 +55,9 @@ type App struct {
 	pending   *blockResult // finalized, awaiting Commit
 
 	// Mempool connection (CheckTx); Commit swaps the base under checkMu.
-	checkMu    sync.Mutex
-	checkState *store.Cache
+	checkMu     sync.Mutex
+	checkState  *store.Cache
+	checkParams *params // consensus params as of the check state's base
 
 	// Read by the query connection; written by Commit.
 	mu         sync.RWMutex
@@ -172,5 +172,3 @@ func (a *App) CheckInvariants() error {
 var _ authkeeper.KV = kvReader{}
 
 func bytesReader(b []byte) *bytes.Reader { return bytes.NewReader(b) }
-
-var _ = json.Marshal

@@ -6,7 +6,6 @@ import (
 	"sync"
 
 	abci "github.com/cometbft/cometbft/abci/types"
-	"github.com/holiman/uint256"
 	"github.com/pingo-chain/pingo/app/store"
 	auth "github.com/pingo-chain/pingo/x/auth/types"
 	"github.com/pingo-chain/pingo/x/codes"
@@ -83,8 +82,8 @@ func (a *App) decodeVerified(raw []byte, hash [32]byte, p *params) (*auth.Tx, er
 func (a *App) CheckTx(_ context.Context, req *abci.RequestCheckTx) (*abci.ResponseCheckTx, error) {
 	a.checkMu.Lock()
 	defer a.checkMu.Unlock()
-	p, err := loadParams(a.checkState)
-	if err != nil {
+	p := a.checkParams
+	if p == nil {
 		return checkErr(codes.Wrap(codes.Internal, "chain not initialised")), nil
 	}
 	hash := sha256.Sum256(req.Tx)
@@ -121,13 +120,13 @@ func (a *App) resetCheckState() {
 	} else if a.genesis != nil {
 		base = a.genesis
 	}
+	p, _ := loadParams(base) // nil before genesis: CheckTx then refuses
 	a.checkMu.Lock()
 	a.checkState = store.NewCache(base)
+	a.checkParams = p
 	a.checkMu.Unlock()
 }
 
 type emptyReader struct{}
 
 func (emptyReader) Get([]byte) ([]byte, error) { return nil, nil }
-
-var _ = uint256.NewInt
