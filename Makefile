@@ -44,7 +44,8 @@ bench-node: build
 FUZZ_TARGETS = \
 	./x/auth/types:FuzzDecodeTx \
 	./x/auth/types:FuzzParseAddress \
-	./app:FuzzQueryPath
+	./app:FuzzQueryPath \
+	./app/store:FuzzSnapshotRecord
 fuzz:
 	@set -e; for t in $(FUZZ_TARGETS); do \
 		pkg=$${t%%:*}; fn=$${t##*:}; \

@@ -9,6 +9,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"path/filepath"
 	"sync"
 
 	abci "github.com/cometbft/cometbft/abci/types"
@@ -36,6 +37,8 @@ type Config struct {
 	MempoolMinFee *uint256.Int
 	// Tree tunes IAVL caching and pruning.
 	Tree store.Options
+	// Snapshots configures state-sync snapshots.
+	Snapshots SnapshotOptions
 }
 
 // App is the PinGo state machine.
@@ -48,6 +51,9 @@ type App struct {
 	// senders caches verified signatures by tx hash; shared by all
 	// connections (it locks itself).
 	senders *senderCache
+	// snaps serves and takes state-sync snapshots (snapshot connection,
+	// plus a background exporter started by Commit).
+	snaps *snapshots
 
 	// Consensus connection only (InitChain, Prepare/ProcessProposal,
 	// FinalizeBlock, Commit).
@@ -80,6 +86,7 @@ func New(dir string, cfg Config, logger log.Logger) (*App, error) {
 	a := &App{
 		log: logger, cfg: cfg, tree: tree, codec: codec,
 		senders:    newSenderCache(200_000),
+		snaps:      newSnapshots(filepath.Join(dir, "snapshots"), cfg.Snapshots),
 		proposals:  map[[32]byte]*blockResult{},
 		lastHeight: tree.Version(),
 		lastHash:   tree.Hash(),
@@ -89,7 +96,11 @@ func New(dir string, cfg Config, logger log.Logger) (*App, error) {
 }
 
 // Close releases the database. The node calls it after CometBFT stopped.
-func (a *App) Close() error { return a.tree.Close() }
+// A snapshot being written is waited for first.
+func (a *App) Close() error {
+	a.snaps.wg.Wait()
+	return a.tree.Close()
+}
 
 // Codec exposes the transaction decoder (the client and CLI reuse it).
 func (a *App) Codec() *auth.Codec { return a.codec }

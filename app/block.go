@@ -109,5 +109,6 @@ func (a *App) Commit(_ context.Context, _ *abci.RequestCommit) (*abci.ResponseCo
 	a.lastHeight, a.lastHash, a.genesis = version, hash, nil
 	a.mu.Unlock()
 	a.resetCheckState()
+	a.maybeTakeSnapshot(version)
 	return &abci.ResponseCommit{}, nil
 }

@@ -41,12 +41,17 @@ type AppConfig struct {
 	PruningKeepRecent int64 `mapstructure:"pruning-keep-recent"`
 	// PruningInterval prunes every this many blocks.
 	PruningInterval int64 `mapstructure:"pruning-interval"`
+	// SnapshotInterval takes a state-sync snapshot every this many heights
+	// (0 = off); SnapshotKeepRecent snapshots are kept.
+	SnapshotInterval   int64 `mapstructure:"snapshot-interval"`
+	SnapshotKeepRecent int   `mapstructure:"snapshot-keep-recent"`
 }
 
 // DefaultAppConfig matches store.DefaultOptions.
 func DefaultAppConfig() AppConfig {
 	o := store.DefaultOptions()
-	return AppConfig{MempoolMinFee: "0", IAVLCacheNodes: o.CacheNodes, PruningKeepRecent: o.KeepRecent, PruningInterval: o.PruneEvery}
+	return AppConfig{MempoolMinFee: "0", IAVLCacheNodes: o.CacheNodes, PruningKeepRecent: o.KeepRecent, PruningInterval: o.PruneEvery,
+		SnapshotInterval: 1000, SnapshotKeepRecent: 2}
 }
 
 // AppOptions converts app.toml into the app's Config.
@@ -55,12 +60,12 @@ func (c AppConfig) AppOptions() (app.Config, error) {
 	if err != nil {
 		return app.Config{}, fmt.Errorf("app.toml mempool-min-fee %q: %w", c.MempoolMinFee, err)
 	}
-	if c.IAVLCacheNodes < 0 || c.PruningKeepRecent < 0 || c.PruningInterval < 0 {
+	if c.IAVLCacheNodes < 0 || c.PruningKeepRecent < 0 || c.PruningInterval < 0 || c.SnapshotInterval < 0 || c.SnapshotKeepRecent < 0 {
 		return app.Config{}, fmt.Errorf("app.toml: negative cache or pruning setting")
 	}
 	return app.Config{MempoolMinFee: fee, Tree: store.Options{
 		CacheNodes: c.IAVLCacheNodes, KeepRecent: c.PruningKeepRecent, PruneEvery: c.PruningInterval,
-	}}, nil
+	}, Snapshots: app.SnapshotOptions{Interval: c.SnapshotInterval, KeepRecent: c.SnapshotKeepRecent}}, nil
 }
 
 var appTomlTmpl = template.Must(template.New("app").Parse(`# PinGo node-local settings. None of these affect consensus.
@@ -75,6 +80,11 @@ iavl-cache-nodes = {{.IAVLCacheNodes}}
 pruning-keep-recent = {{.PruningKeepRecent}}
 # Prune once every this many blocks.
 pruning-interval = {{.PruningInterval}}
+
+# State-sync snapshots: one every this many heights (0 = off), served to
+# peers that join with [statesync] enable = true. Keep this many on disk.
+snapshot-interval = {{.SnapshotInterval}}
+snapshot-keep-recent = {{.SnapshotKeepRecent}}
 `))
 
 // WriteAppConfig writes app.toml.
