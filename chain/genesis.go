@@ -37,8 +37,12 @@ func ReadGenesis(path string) (*Genesis, error) {
 func NewGenesis(chainID string, l2ChainID uint64) *Genesis {
 	st := app.DefaultGenesis()
 	st.Auth.Params.ChainID = l2ChainID
+	cp := cmttypes.DefaultConsensusParams()
+	// Block headers carry the app protocol version; it must match what Info
+	// reports, or a rollback rebuilds a state that rejects its own blocks.
+	cp.Version.App = app.AppVersion
 	return &Genesis{
-		Doc:   &cmttypes.GenesisDoc{ChainID: chainID, GenesisTime: time.Unix(0, 0).UTC(), InitialHeight: 1, ConsensusParams: cmttypes.DefaultConsensusParams()},
+		Doc:   &cmttypes.GenesisDoc{ChainID: chainID, GenesisTime: time.Unix(0, 0).UTC(), InitialHeight: 1, ConsensusParams: cp},
 		State: &st,
 	}
 }

@@ -1,9 +1,11 @@
 package chain
 
 import (
+	"sync"
+
 	"fmt"
+	dbm "github.com/cometbft/cometbft-db"
 	"os"
-	"path/filepath"
 
 	cmtcfg "github.com/cometbft/cometbft/config"
 	cmtflags "github.com/cometbft/cometbft/libs/cli/flags"
@@ -19,6 +21,34 @@ import (
 type Node struct {
 	App *app.App
 	Cmt *node.Node
+	dbs *dbTracker
+}
+
+// dbTracker remembers every database CometBFT opens. CometBFT v0.38's
+// OnStop leaves the tx-index database open, which keeps its file lock and
+// stops a node from being restarted in the same process; Stop closes it.
+type dbTracker struct {
+	mu  sync.Mutex
+	dbs []dbm.DB
+}
+
+func (t *dbTracker) provider(ctx *cmtcfg.DBContext) (dbm.DB, error) {
+	db, err := cmtcfg.DefaultDBProvider(ctx)
+	if err == nil {
+		t.mu.Lock()
+		t.dbs = append(t.dbs, db)
+		t.mu.Unlock()
+	}
+	return db, err
+}
+
+func (t *dbTracker) closeAll() {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	for _, db := range t.dbs {
+		_ = db.Close() // already-closed ones just report an error
+	}
+	t.dbs = nil
 }
 
 // NewLogger builds the logger config.toml asks for (log_format plain|json,
@@ -54,17 +84,18 @@ func NewNode(c *Config, logger log.Logger) (*Node, error) {
 		a.Close()
 		return nil, fmt.Errorf("node key: %w", err)
 	}
+	dbs := &dbTracker{}
 	n, err := node.NewNode(c.Cmt, pv, nodeKey,
 		proxy.NewConnSyncLocalClientCreator(a),
 		node.DefaultGenesisDocProviderFunc(c.Cmt),
-		cmtcfg.DefaultDBProvider,
+		dbs.provider,
 		node.DefaultMetricsProvider(c.Cmt.Instrumentation),
 		logger)
 	if err != nil {
 		a.Close()
 		return nil, err
 	}
-	return &Node{App: a, Cmt: n}, nil
+	return &Node{App: a, Cmt: n, dbs: dbs}, nil
 }
 
 // Start starts CometBFT (handshake, replay, p2p, RPC).
@@ -79,6 +110,7 @@ func (n *Node) Stop() error {
 		err = n.Cmt.Stop()
 		n.Cmt.Wait()
 	}
+	n.dbs.closeAll()
 	if cerr := n.App.Close(); err == nil {
 		err = cerr
 	}
@@ -98,5 +130,3 @@ func trimScheme(a string) string {
 	}
 	return a
 }
-
-var _ = filepath.Join

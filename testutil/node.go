@@ -55,6 +55,13 @@ func StartNode(t testing.TB, g app.GenesisState, tune ...func(*cmtcfg.Config)) *
 	if err := gen.Write(chain.GenesisFile(home)); err != nil {
 		t.Fatal(err)
 	}
+	return StartHome(t, home, tune...)
+}
+
+// StartHome starts the node in an existing home on fresh loopback ports with
+// fast blocks and stops it when the test ends.
+func StartHome(t testing.TB, home string, tune ...func(*cmtcfg.Config)) *Node {
+	t.Helper()
 	cfg, err := chain.LoadConfig(home, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -76,19 +83,29 @@ func StartNode(t testing.TB, g app.GenesisState, tune ...func(*cmtcfg.Config)) *
 	}
 	t.Cleanup(func() { _ = n.Stop() })
 	node := &Node{Node: n, Home: home, RPC: chain.RPCAddr(cfg.Cmt), Cfg: cfg}
-	node.WaitHeight(t, 2, 30*time.Second)
+	node.WaitHeight(t, node.committed()+2, 30*time.Second)
 	return node
 }
 
-// WaitHeight blocks until the node has committed height h.
+// committed is the app's last committed height (the block store can be one
+// block ahead of it).
+func (n *Node) committed() int64 {
+	info, err := n.App.Info(context.Background(), nil)
+	if err != nil {
+		return 0
+	}
+	return info.LastBlockHeight
+}
+
+// WaitHeight blocks until the app has committed height h.
 func (n *Node) WaitHeight(t testing.TB, h int64, timeout time.Duration) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
-	for n.Cmt.BlockStore().Height() < h {
+	for n.committed() < h {
 		select {
 		case <-ctx.Done():
-			t.Fatalf("height %d not reached in %s (at %d)", h, timeout, n.Cmt.BlockStore().Height())
+			t.Fatalf("height %d not committed in %s (at %d)", h, timeout, n.committed())
 		case <-time.After(20 * time.Millisecond):
 		}
 	}

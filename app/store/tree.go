@@ -167,3 +167,9 @@ func (s *Snapshot) Iterate(start, end []byte, fn func(k, v []byte) bool) error {
 
 // Close releases the database.
 func (t *Tree) Close() error { return t.db.Close() }
+
+// LoadVersionForOverwriting drops every version above v and makes v the
+// latest, for rollback.
+func (t *Tree) LoadVersionForOverwriting(v int64) error {
+	return t.tree.LoadVersionForOverwriting(v)
+}

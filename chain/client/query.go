@@ -35,15 +35,9 @@ func (e *QueryError) Error() string {
 // header H+1 is signed by >2/3 of the validator set the node reports for H+1,
 // (2) the ICS23 proof of key → value (or absence) against its AppHash.
 func (c *Client) Query(ctx context.Context, path string, height int64) (*Result, error) {
-	if c.Verify && height == 0 {
-		// Freshest state: the newest committed height L. Its AppHash is in
-		// header L+1, which verify waits for (about one block).
-		st, err := c.rpc.Status(ctx)
-		if err != nil {
-			return nil, err
-		}
-		height = st.SyncInfo.LatestBlockHeight
-	}
+	// height 0 lets the node answer from its newest committed state (the
+	// block store can be one block ahead of it); verify then waits for the
+	// header after the height the node answered at.
 	res, err := c.rpc.ABCIQueryWithOptions(ctx, path, nil, client.ABCIQueryOptions{Height: height, Prove: c.Verify})
 	if err != nil {
 		return nil, err

@@ -34,7 +34,7 @@ func newRootCmd() *cobra.Command {
 	}
 	root.PersistentFlags().String("home", defaultHome(), "node home directory (env PINGOD_HOME)")
 	root.AddCommand(newInitCmd(), newStartCmd(), newKeysCmd(), newTxCmd(), newQueryCmd(),
-		newGenesisCmd(), newLocalnetCmd(), newVersionCmd())
+		newGenesisCmd(), newLocalnetCmd(), newExportCmd(), newRollbackCmd(), newVersionCmd())
 	return root
 }
 
