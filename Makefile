@@ -45,6 +45,7 @@ FUZZ_TARGETS = \
 	./x/auth/types:FuzzDecodeTx \
 	./x/auth/types:FuzzParseAddress \
 	./app:FuzzQueryPath \
+	./app:FuzzCheckTx \
 	./app/store:FuzzSnapshotRecord
 fuzz:
 	@set -e; for t in $(FUZZ_TARGETS); do \

@@ -54,6 +54,8 @@ type App struct {
 	// snaps serves and takes state-sync snapshots (snapshot connection,
 	// plus a background exporter started by Commit).
 	snaps *snapshots
+	// metrics are process-wide Prometheus series (safe for concurrent use).
+	metrics *metrics
 
 	// Consensus connection only (InitChain, Prepare/ProcessProposal,
 	// FinalizeBlock, Commit).
@@ -86,6 +88,7 @@ func New(dir string, cfg Config, logger log.Logger) (*App, error) {
 	a := &App{
 		log: logger, cfg: cfg, tree: tree, codec: codec,
 		senders:    newSenderCache(200_000),
+		metrics:    getMetrics(),
 		snaps:      newSnapshots(filepath.Join(dir, "snapshots"), cfg.Snapshots),
 		proposals:  map[[32]byte]*blockResult{},
 		lastHeight: tree.Version(),

@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"fmt"
+	"time"
 
 	abci "github.com/cometbft/cometbft/abci/types"
 	auth "github.com/pingo-chain/pingo/x/auth/types"
@@ -75,6 +76,7 @@ func (a *App) ProcessProposal(_ context.Context, req *abci.RequestProcessProposa
 // changes into the working tree in sorted key order and returns the AppHash.
 // Nothing is persisted until Commit.
 func (a *App) FinalizeBlock(_ context.Context, req *abci.RequestFinalizeBlock) (*abci.ResponseFinalizeBlock, error) {
+	start := time.Now() // metrics only
 	key := blockKey(req.Height, req.Time, req.ProposerAddress, hashTxs(req.Txs))
 	res, ok := a.proposals[key]
 	if !ok {
@@ -92,7 +94,9 @@ func (a *App) FinalizeBlock(_ context.Context, req *abci.RequestFinalizeBlock) (
 		a.senders.drop(h)
 	}
 	a.pending = res
-	return &abci.ResponseFinalizeBlock{TxResults: res.results, AppHash: a.tree.WorkingHash()}, nil
+	appHash := a.tree.WorkingHash()
+	a.metrics.observeBlock(start, res)
+	return &abci.ResponseFinalizeBlock{TxResults: res.results, AppHash: appHash}, nil
 }
 
 // Commit is called on the consensus connection after FinalizeBlock's results
@@ -100,6 +104,7 @@ func (a *App) FinalizeBlock(_ context.Context, req *abci.RequestFinalizeBlock) (
 // place state reaches disk: IAVL SaveVersion, then pruning. CheckTx then
 // starts over from the new state; CometBFT rechecks the mempool.
 func (a *App) Commit(_ context.Context, _ *abci.RequestCommit) (*abci.ResponseCommit, error) {
+	start := time.Now() // metrics only
 	hash, version, err := a.tree.Commit()
 	if err != nil {
 		return nil, fmt.Errorf("commit: %w", err)
@@ -110,5 +115,9 @@ func (a *App) Commit(_ context.Context, _ *abci.RequestCommit) (*abci.ResponseCo
 	a.mu.Unlock()
 	a.resetCheckState()
 	a.maybeTakeSnapshot(version)
+	a.metrics.commit.Observe(time.Since(start).Seconds())
+	a.metrics.iavlVer.Set(float64(version))
+	a.metrics.height.Set(float64(version))
+	a.metrics.iavlLeaves.Set(float64(a.tree.Size()))
 	return &abci.ResponseCommit{}, nil
 }

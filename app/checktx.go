@@ -80,16 +80,20 @@ func (a *App) decodeVerified(raw []byte, hash [32]byte, p *params) (*auth.Tx, er
 // execution: it reads only the last committed version plus its own overlay
 // of txs it already admitted, so an account can queue nonces n, n+1, ...
 func (a *App) CheckTx(_ context.Context, req *abci.RequestCheckTx) (*abci.ResponseCheckTx, error) {
+	return a.checkTx(req), nil
+}
+
+func (a *App) checkTxInner(req *abci.RequestCheckTx) *abci.ResponseCheckTx {
 	a.checkMu.Lock()
 	defer a.checkMu.Unlock()
 	p := a.checkParams
 	if p == nil {
-		return checkErr(codes.Wrap(codes.Internal, "chain not initialised")), nil
+		return checkErr(codes.Wrap(codes.Internal, "chain not initialised"))
 	}
 	hash := sha256.Sum256(req.Tx)
 	tx, err := a.decodeVerified(req.Tx, hash, p)
 	if err != nil {
-		return checkErr(err), nil
+		return checkErr(err)
 	}
 	minFee := p.bank.MinFee
 	if a.cfg.MempoolMinFee.Gt(minFee) {
@@ -99,9 +103,15 @@ func (a *App) CheckTx(_ context.Context, req *abci.RequestCheckTx) (*abci.Respon
 		if req.Type == abci.CheckTxType_Recheck {
 			a.senders.drop(hash)
 		}
-		return checkErr(err), nil
+		return checkErr(err)
 	}
-	return &abci.ResponseCheckTx{Code: abci.CodeTypeOK, GasWanted: 1}, nil
+	return &abci.ResponseCheckTx{Code: abci.CodeTypeOK, GasWanted: 1}
+}
+
+func (a *App) checkTx(req *abci.RequestCheckTx) *abci.ResponseCheckTx {
+	res := a.checkTxInner(req)
+	a.metrics.observeCheck(req.Type == abci.CheckTxType_Recheck, res.Codespace, res.Code)
+	return res
 }
 
 func checkErr(err error) *abci.ResponseCheckTx {

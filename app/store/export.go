@@ -20,9 +20,13 @@ import (
 // tiny, so anything larger is a corrupt or hostile stream.
 const maxRecordField = 1 << 20
 
-// ExportTo streams version v of the tree to w.
+// ExportTo streams version v of the tree to w. It reads through a second,
+// read-only IAVL instance on the same database, with its own node cache, so
+// a long export shares no node objects with the working tree and needs no
+// lock that would stall block execution.
 func (t *Tree) ExportTo(v int64, w io.Writer) (nodes int, err error) {
-	imm, err := t.tree.GetImmutable(v)
+	reader := iavl.NewMutableTree(t.db, 10_000, true, iavl.NewNopLogger())
+	imm, err := reader.GetImmutable(v)
 	if err != nil {
 		return 0, fmt.Errorf("export version %d: %w", v, err)
 	}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"sync"
 
 	"github.com/cosmos/iavl"
 	idb "github.com/cosmos/iavl/db"
@@ -35,6 +36,12 @@ type Tree struct {
 	db   *idb.GoLevelDB
 	tree *iavl.MutableTree
 	opts Options
+	// mu orders snapshot reads (query and mempool connections) against the
+	// writes of the consensus connection: IAVL's Set clones nodes shared
+	// with committed versions (nil-ing their child pointers) and
+	// SaveVersion rewrites nodeDB fields that ImmutableTree reads unlocked.
+	// Found by app/query_test.go TestQueryConcurrentWithBlocks under -race.
+	mu sync.RWMutex
 }
 
 // OpenTree opens (or creates) the tree under dir/application.db and loads the
@@ -67,6 +74,8 @@ func (t *Tree) Get(key []byte) ([]byte, error) { return t.tree.Get(key) }
 
 // Set writes the working tree. Only block execution's final flush calls it.
 func (t *Tree) Set(key, value []byte) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
 	if _, err := t.tree.Set(key, value); err != nil {
 		// IAVL only fails Set on nil/empty values, which the overlay never
 		// stages; a failure here is a bug, not input.
@@ -76,13 +85,19 @@ func (t *Tree) Set(key, value []byte) {
 
 // Delete removes from the working tree.
 func (t *Tree) Delete(key []byte) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
 	if _, _, err := t.tree.Remove(key); err != nil {
 		panic(fmt.Errorf("iavl remove: %w", err))
 	}
 }
 
 // WorkingHash is the AppHash the block being finalized will commit to.
-func (t *Tree) WorkingHash() []byte { return t.tree.WorkingHash() }
+func (t *Tree) WorkingHash() []byte {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.tree.WorkingHash()
+}
 
 // Version is the last committed version (= block height).
 func (t *Tree) Version() int64 { return t.tree.Version() }
@@ -93,7 +108,11 @@ func (t *Tree) Hash() []byte { return t.tree.Hash() }
 
 // Rollback discards uncommitted working changes (a block that was executed
 // but will not be committed, e.g. after a failed FinalizeBlock).
-func (t *Tree) Rollback() { t.tree.Rollback() }
+func (t *Tree) Rollback() {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.tree.Rollback()
+}
 
 // SetInitialVersion makes the first SaveVersion produce version v, so the
 // tree version equals the block height when a chain starts above 1.
@@ -102,6 +121,8 @@ func (t *Tree) SetInitialVersion(v int64) { t.tree.SetInitialVersion(uint64(v)) 
 // Commit persists the working tree as the next version and prunes. It is the
 // only place state reaches disk.
 func (t *Tree) Commit() (hash []byte, version int64, err error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
 	hash, version, err = t.tree.SaveVersion()
 	if err != nil {
 		return nil, 0, fmt.Errorf("iavl save version: %w", err)
@@ -120,11 +141,14 @@ var ErrVersionPruned = errors.New("version pruned or not yet committed")
 // Snapshot is a read-only view of one committed version, safe to use from
 // other goroutines while the working tree executes the next block.
 type Snapshot struct {
-	t *iavl.ImmutableTree
+	t  *iavl.ImmutableTree
+	mu *sync.RWMutex
 }
 
 // At returns the committed version v.
 func (t *Tree) At(v int64) (*Snapshot, error) {
+	t.mu.RLock()
+	defer t.mu.RUnlock()
 	if !t.tree.VersionExists(v) {
 		return nil, ErrVersionPruned
 	}
@@ -132,11 +156,15 @@ func (t *Tree) At(v int64) (*Snapshot, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrVersionPruned, err)
 	}
-	return &Snapshot{t: it}, nil
+	return &Snapshot{t: it, mu: &t.mu}, nil
 }
 
 // Get reads the snapshot.
-func (s *Snapshot) Get(key []byte) ([]byte, error) { return s.t.Get(key) }
+func (s *Snapshot) Get(key []byte) ([]byte, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.t.Get(key)
+}
 
 // Hash is the snapshot's root hash (the AppHash of that height).
 func (s *Snapshot) Hash() []byte { return s.t.Hash() }
@@ -147,11 +175,16 @@ func (s *Snapshot) Version() int64 { return s.t.Version() }
 // Proof returns an ICS23 membership proof if key exists, else a
 // non-membership proof, against the snapshot's root.
 func (s *Snapshot) Proof(key []byte) (*ics23.CommitmentProof, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
 	return s.t.GetProof(key)
 }
 
 // Iterate walks keys in [start, end) ascending; fn returning false stops.
+// It holds the read lock throughout, so fn must not call back into the tree.
 func (s *Snapshot) Iterate(start, end []byte, fn func(k, v []byte) bool) error {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
 	it, err := s.t.Iterator(start, end, true)
 	if err != nil {
 		return err
@@ -171,5 +204,10 @@ func (t *Tree) Close() error { return t.db.Close() }
 // LoadVersionForOverwriting drops every version above v and makes v the
 // latest, for rollback.
 func (t *Tree) LoadVersionForOverwriting(v int64) error {
+	t.mu.Lock()
+	defer t.mu.Unlock()
 	return t.tree.LoadVersionForOverwriting(v)
 }
+
+// Size is the number of keys in the working tree.
+func (t *Tree) Size() int64 { return t.tree.Size() }
