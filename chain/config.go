@@ -126,7 +126,10 @@ func LoadConfig(home string, flags *pflag.FlagSet) (*Config, error) {
 }
 
 func loadInto(path string, flags *pflag.FlagSet, out any) error {
-	v := viper.New()
+	// BindStruct makes Unmarshal consult env vars (and flags) for every key
+	// of out, not only the keys present in the file, so an older or minimal
+	// file cannot silently swallow PINGOD_… or a flag.
+	v := viper.NewWithOptions(viper.ExperimentalBindStruct())
 	v.SetConfigFile(path)
 	v.SetEnvPrefix(EnvPrefix)
 	v.SetEnvKeyReplacer(strings.NewReplacer(".", "_", "-", "_"))
@@ -139,7 +142,7 @@ func loadInto(path string, flags *pflag.FlagSet, out any) error {
 	if flags != nil {
 		var bindErr error
 		flags.VisitAll(func(f *pflag.Flag) {
-			if f.Changed && v.IsSet(f.Name) {
+			if f.Changed {
 				if err := v.BindPFlag(f.Name, f); err != nil {
 					bindErr = err
 				}

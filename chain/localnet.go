@@ -42,6 +42,9 @@ func GenerateLocalnet(dir string, o LocalnetOptions) ([]LocalnetNode, error) {
 	if o.FirstIP < 1 || o.FirstIP+o.Validators > 255 {
 		return nil, fmt.Errorf("loopback addresses 127.0.0.%d.. out of range", o.FirstIP)
 	}
+	if err := safeToWipe(dir); err != nil {
+		return nil, err
+	}
 	if err := os.RemoveAll(dir); err != nil {
 		return nil, err
 	}
@@ -96,4 +99,17 @@ func GenerateLocalnet(dir string, o LocalnetOptions) ([]LocalnetNode, error) {
 		cmtcfg.WriteConfigFile(ConfigFile(n.Home), c)
 	}
 	return nodes, nil
+}
+
+// safeToWipe refuses to delete a directory that is neither empty nor an
+// earlier localnet, so a mistyped --dir cannot wipe someone's home.
+func safeToWipe(dir string) error {
+	ents, err := os.ReadDir(dir)
+	if err != nil || len(ents) == 0 {
+		return nil // absent or empty
+	}
+	if _, err := os.Stat(filepath.Join(dir, "node0", "config", "genesis.json")); err == nil {
+		return nil
+	}
+	return fmt.Errorf("%s is not empty and does not look like a localnet (no node0/config/genesis.json); refusing to wipe it", dir)
 }

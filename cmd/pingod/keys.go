@@ -12,6 +12,10 @@ import (
 	"golang.org/x/term"
 )
 
+// stdin is shared so that a mnemonic and a passphrase piped one per line are
+// both read: separate buffered readers would each swallow the other's line.
+var stdin = bufio.NewReader(os.Stdin)
+
 func addKeyringFlags(cmd *cobra.Command) {
 	cmd.Flags().String("keyring-backend", envOr("PINGOD_KEYRING_BACKEND", keys.BackendFile), "file (encrypted) or test (plaintext, localnets only)")
 	cmd.Flags().String("keyring-dir", "", "keyring directory (default <home>/keyring-<backend>)")
@@ -45,7 +49,7 @@ func passphrase(kr *keys.Keyring, prompt string, confirm bool) (string, error) {
 	}
 	fd := int(os.Stdin.Fd())
 	if !term.IsTerminal(fd) {
-		line, err := bufio.NewReader(os.Stdin).ReadString('\n')
+		line, err := stdin.ReadString('\n')
 		if err != nil && line == "" {
 			return "", fmt.Errorf("passphrase: set PINGOD_KEYRING_PASSPHRASE or pipe it on stdin")
 		}
@@ -123,7 +127,7 @@ func newKeysCmd() *cobra.Command {
 			mnemonic := os.Getenv("PINGOD_MNEMONIC")
 			if mnemonic == "" {
 				fmt.Fprintln(os.Stderr, "Enter the mnemonic:")
-				line, err := bufio.NewReader(os.Stdin).ReadString('\n')
+				line, err := stdin.ReadString('\n')
 				if err != nil && line == "" {
 					return fmt.Errorf("no mnemonic on stdin")
 				}
