@@ -20,6 +20,8 @@ import (
 	auth "github.com/pingo-chain/pingo/x/auth/types"
 	bankkeeper "github.com/pingo-chain/pingo/x/bank/keeper"
 	bank "github.com/pingo-chain/pingo/x/bank/types"
+	stakingkeeper "github.com/pingo-chain/pingo/x/staking/keeper"
+	staking "github.com/pingo-chain/pingo/x/staking/types"
 )
 
 // Version is reported in Info and by `pingod version`.
@@ -66,6 +68,7 @@ type App struct {
 	checkMu     sync.Mutex
 	checkState  *store.Cache
 	checkParams *params // consensus params as of the check state's base
+	checkHeight int64   // the height the checked txs would be included at
 
 	// Read by the query connection; written by Commit.
 	mu         sync.RWMutex
@@ -85,6 +88,7 @@ func New(dir string, cfg Config, logger log.Logger) (*App, error) {
 	}
 	codec := auth.NewCodec()
 	bank.Register(codec)
+	staking.Register(codec)
 	a := &App{
 		log: logger, cfg: cfg, tree: tree, codec: codec,
 		senders:    newSenderCache(200_000),
@@ -136,20 +140,28 @@ func (a *App) InitChain(_ context.Context, req *abci.RequestInitChain) (*abci.Re
 	if err := bankkeeper.InitGenesis(c, &g.Bank); err != nil {
 		return nil, err
 	}
+	// After bank: staking moves self-bonds out of genesis balances.
+	ups, err := stakingkeeper.InitGenesis(c, &g.Staking)
+	if err != nil {
+		return nil, err
+	}
 	a.mu.Lock()
 	a.genesis = store.Freeze(c)
 	a.mu.Unlock()
 	c.WriteTo(a.tree)
 	a.resetCheckState()
 	a.log.Info("genesis loaded", "accounts", len(g.Bank.Balances), "l2_chain_id", g.Auth.Params.ChainID)
-	return &abci.ResponseInitChain{AppHash: a.tree.WorkingHash()}, nil
+	// Validators from app_state replace genesis.json's; with none, CometBFT
+	// keeps genesis.json's set.
+	return &abci.ResponseInitChain{AppHash: a.tree.WorkingHash(), Validators: toABCIUpdates(ups)}, nil
 }
 
 // params are the consensus parameters, read from state (not from memory) so
 // a restarted node cannot disagree with its peers.
 type params struct {
-	auth auth.Params
-	bank bank.Params
+	auth    auth.Params
+	bank    bank.Params
+	staking staking.Params
 }
 
 func loadParams(r store.Reader) (*params, error) {
@@ -165,13 +177,18 @@ func loadParams(r store.Reader) (*params, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &params{auth: ap, bank: bp}, nil
+	sp, err := stakingkeeper.GetParams(kvReader{r})
+	if err != nil {
+		return nil, err
+	}
+	return &params{auth: ap, bank: bp, staking: sp}, nil
 }
 
 // kvReader adapts a read-only Reader to the keeper KV for reads.
 type kvReader struct{ store.Reader }
 
 func (kvReader) Set([]byte, []byte) { panic("read-only") }
+func (kvReader) Delete([]byte)      { panic("read-only") }
 
 // CheckInvariants verifies the supply invariant on the last committed state.
 // Tests call it after every block.
@@ -180,7 +197,7 @@ func (a *App) CheckInvariants() error {
 	if err != nil {
 		return err
 	}
-	return bankkeeper.CheckSupply(kvReader{snap}, snap)
+	return stakingkeeper.CheckSupply(kvReader{snap}, snap)
 }
 
 var _ authkeeper.KV = kvReader{}

@@ -8,6 +8,7 @@ import (
 	abci "github.com/cometbft/cometbft/abci/types"
 	auth "github.com/pingo-chain/pingo/x/auth/types"
 	"github.com/pingo-chain/pingo/x/codes"
+	staking "github.com/pingo-chain/pingo/x/staking/types"
 )
 
 // maxCachedProposals bounds how many executed proposals of one height are
@@ -31,11 +32,13 @@ func (a *App) PrepareProposal(_ context.Context, req *abci.RequestPrepareProposa
 	if err != nil {
 		return nil, err
 	}
-	res, err := a.executeBlock(req.Txs, p, true, req.MaxTxBytes)
+	in := &blockInput{info: staking.BlockInfo{Height: req.Height, Time: req.Time,
+		Votes: extendedVotes(req.LocalLastCommit.Votes), Evidence: misbehavior(req.Misbehavior)}, proposer: req.ProposerAddress}
+	res, err := a.executeBlock(req.Txs, p, in, true, req.MaxTxBytes)
 	if err != nil {
 		return nil, err
 	}
-	a.rememberProposal(blockKey(req.Height, req.Time, req.ProposerAddress, res.hashes), res)
+	a.rememberProposal(blockKey(in, res.hashes), res)
 	return &abci.ResponsePrepareProposal{Txs: res.txs}, nil
 }
 
@@ -45,7 +48,9 @@ func (a *App) PrepareProposal(_ context.Context, req *abci.RequestPrepareProposa
 // from a faulty proposer, since PrepareProposal drops such txs, so it is
 // rejected and the round moves on.
 func (a *App) ProcessProposal(_ context.Context, req *abci.RequestProcessProposal) (*abci.ResponseProcessProposal, error) {
-	key := blockKey(req.Height, req.Time, req.ProposerAddress, hashTxs(req.Txs))
+	in := &blockInput{info: staking.BlockInfo{Height: req.Height, Time: req.Time,
+		Votes: commitVotes(req.ProposedLastCommit.Votes), Evidence: misbehavior(req.Misbehavior)}, proposer: req.ProposerAddress}
+	key := blockKey(in, hashTxs(req.Txs))
 	if _, ok := a.proposals[key]; ok {
 		return &abci.ResponseProcessProposal{Status: abci.ResponseProcessProposal_ACCEPT}, nil
 	}
@@ -53,7 +58,7 @@ func (a *App) ProcessProposal(_ context.Context, req *abci.RequestProcessProposa
 	if err != nil {
 		return nil, err
 	}
-	res, err := a.executeBlock(req.Txs, p, false, 0)
+	res, err := a.executeBlock(req.Txs, p, in, false, 0)
 	if err != nil {
 		return nil, err
 	}
@@ -77,14 +82,16 @@ func (a *App) ProcessProposal(_ context.Context, req *abci.RequestProcessProposa
 // Nothing is persisted until Commit.
 func (a *App) FinalizeBlock(_ context.Context, req *abci.RequestFinalizeBlock) (*abci.ResponseFinalizeBlock, error) {
 	start := time.Now() // metrics only
-	key := blockKey(req.Height, req.Time, req.ProposerAddress, hashTxs(req.Txs))
+	in := &blockInput{info: staking.BlockInfo{Height: req.Height, Time: req.Time,
+		Votes: commitVotes(req.DecidedLastCommit.Votes), Evidence: misbehavior(req.Misbehavior)}, proposer: req.ProposerAddress}
+	key := blockKey(in, hashTxs(req.Txs))
 	res, ok := a.proposals[key]
 	if !ok {
 		p, err := loadParams(a.tree)
 		if err != nil {
 			return nil, err
 		}
-		if res, err = a.executeBlock(req.Txs, p, false, 0); err != nil {
+		if res, err = a.executeBlock(req.Txs, p, in, false, 0); err != nil {
 			return nil, err
 		}
 	}
@@ -96,7 +103,8 @@ func (a *App) FinalizeBlock(_ context.Context, req *abci.RequestFinalizeBlock) (
 	a.pending = res
 	appHash := a.tree.WorkingHash()
 	a.metrics.observeBlock(start, res)
-	return &abci.ResponseFinalizeBlock{TxResults: res.results, AppHash: appHash}, nil
+	return &abci.ResponseFinalizeBlock{TxResults: res.results, AppHash: appHash,
+		Events: res.events, ValidatorUpdates: res.valUpdates}, nil
 }
 
 // Commit is called on the consensus connection after FinalizeBlock's results

@@ -99,7 +99,7 @@ func (a *App) checkTxInner(req *abci.RequestCheckTx) *abci.ResponseCheckTx {
 	if a.cfg.MempoolMinFee.Gt(minFee) {
 		minFee = a.cfg.MempoolMinFee
 	}
-	if _, err := execTx(a.checkState, tx, p, minFee); err != nil {
+	if _, err := execTx(a.checkState, tx, p, minFee, a.checkHeight); err != nil {
 		if req.Type == abci.CheckTxType_Recheck {
 			a.senders.drop(hash)
 		}
@@ -134,6 +134,7 @@ func (a *App) resetCheckState() {
 	a.checkMu.Lock()
 	a.checkState = store.NewCache(base)
 	a.checkParams = p
+	a.checkHeight = a.tree.Version() + 1
 	a.checkMu.Unlock()
 }
 

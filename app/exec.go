@@ -4,7 +4,6 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"strconv"
-	"time"
 
 	abci "github.com/cometbft/cometbft/abci/types"
 	"github.com/holiman/uint256"
@@ -13,16 +12,24 @@ import (
 	auth "github.com/pingo-chain/pingo/x/auth/types"
 	bankkeeper "github.com/pingo-chain/pingo/x/bank/keeper"
 	"github.com/pingo-chain/pingo/x/codes"
+	stakingkeeper "github.com/pingo-chain/pingo/x/staking/keeper"
 )
 
 // execTx runs one verified tx against kv atomically: on error nothing it
 // staged reaches kv. It returns the tx's events.
-func execTx(kv store.KV, tx *auth.Tx, p *params, minFee *uint256.Int) ([]abci.Event, error) {
+func execTx(kv store.KV, tx *auth.Tx, p *params, minFee *uint256.Int, height int64) ([]abci.Event, error) {
 	txc := store.NewCache(kv)
 	if err := authkeeper.Ante(txc, tx, minFee); err != nil {
 		return nil, err
 	}
-	evs, err := bankkeeper.Execute(txc, &p.bank, &tx.Header, tx.Msg)
+	var evs []bankkeeper.Event
+	var err error
+	switch a := tx.Msg.Action(); {
+	case a < 10:
+		evs, err = bankkeeper.Execute(txc, &p.bank, &tx.Header, tx.Msg)
+	default:
+		evs, err = stakingkeeper.Execute(txc, &p.staking, &tx.Header, tx.Msg, height)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -34,6 +41,11 @@ func execTx(kv store.KV, tx *auth.Tx, p *params, minFee *uint256.Int) ([]abci.Ev
 		{Key: "fee", Value: tx.Fee.Dec(), Index: false},
 		{Key: "action", Value: strconv.FormatUint(tx.Msg.Action(), 10), Index: true},
 	}})
+	return append(out, toABCIEvents(evs)...), nil
+}
+
+func toABCIEvents(evs []bankkeeper.Event) []abci.Event {
+	out := make([]abci.Event, 0, len(evs))
 	for _, e := range evs {
 		ev := abci.Event{Type: e.Type, Attributes: make([]abci.EventAttribute, len(e.Attrs))}
 		for i, kv := range e.Attrs {
@@ -41,7 +53,7 @@ func execTx(kv store.KV, tx *auth.Tx, p *params, minFee *uint256.Int) ([]abci.Ev
 		}
 		out = append(out, ev)
 	}
-	return out, nil
+	return out
 }
 
 // blockResult is one executed block, not yet written to the tree.
@@ -52,14 +64,24 @@ type blockResult struct {
 	txs     [][]byte
 	invalid int // txs that failed
 	fees    uint256.Int
+	// events of the block hooks (rewards, slashing, set changes)
+	events     []abci.Event
+	valUpdates []abci.ValidatorUpdate
 }
 
 // executeBlock runs txs in order over the working tree. With prepare set it
 // is PrepareProposal's filter: failing txs are dropped and the byte budget
 // maxBytes is respected; otherwise every tx gets a result and failures are
 // counted (ProcessProposal rejects on any).
-func (a *App) executeBlock(txs [][]byte, p *params, prepare bool, maxBytes int64) (*blockResult, error) {
+func (a *App) executeBlock(txs [][]byte, p *params, in *blockInput, prepare bool, maxBytes int64) (*blockResult, error) {
 	res := &blockResult{cache: store.NewCache(a.tree)}
+	// Begin: distribute the fees and block reward earned by the previous
+	// block's signers, punish evidence and downtime.
+	evs, err := stakingkeeper.BeginBlock(res.cache, noIter{}, in.info)
+	if err != nil {
+		return nil, err
+	}
+	res.events = toABCIEvents(evs)
 	var used int64
 	for _, raw := range txs {
 		if prepare {
@@ -73,7 +95,7 @@ func (a *App) executeBlock(txs [][]byte, p *params, prepare bool, maxBytes int64
 		var evs []abci.Event
 		tx, err := a.decodeVerified(raw, hash, p)
 		if err == nil {
-			evs, err = execTx(res.cache, tx, p, p.bank.MinFee)
+			evs, err = execTx(res.cache, tx, p, p.bank.MinFee, in.info.Height)
 		}
 		if err != nil {
 			if prepare {
@@ -95,6 +117,14 @@ func (a *App) executeBlock(txs [][]byte, p *params, prepare bool, maxBytes int64
 	if err := bankkeeper.AddToFeePool(res.cache, &res.fees); err != nil {
 		return nil, err
 	}
+	// End: mature unbondings, recompute the active set; changes leave
+	// through FinalizeBlock's validator updates.
+	ups, evs, err := stakingkeeper.EndBlock(res.cache, noIter{}, in.info.Height)
+	if err != nil {
+		return nil, err
+	}
+	res.events = append(res.events, toABCIEvents(evs)...)
+	res.valUpdates = toABCIUpdates(ups)
 	return res, nil
 }
 
@@ -109,13 +139,15 @@ func protoTxSize(n int) int64 {
 // blockKey identifies an execution by everything execution may depend on, so
 // a proposal executed in PrepareProposal or ProcessProposal is reused by
 // FinalizeBlock only for exactly that block content.
-func blockKey(height int64, t time.Time, proposer []byte, hashes [][32]byte) [32]byte {
+func blockKey(in *blockInput, hashes [][32]byte) [32]byte {
 	h := sha256.New()
 	var b [16]byte
-	binary.BigEndian.PutUint64(b[:8], uint64(height))
-	binary.BigEndian.PutUint64(b[8:], uint64(t.UnixNano()))
+	binary.BigEndian.PutUint64(b[:8], uint64(in.info.Height))
+	binary.BigEndian.PutUint64(b[8:], uint64(in.info.Time.UnixNano()))
 	h.Write(b[:])
-	h.Write(proposer)
+	h.Write(in.proposer)
+	d := in.digest()
+	h.Write(d[:])
 	for _, x := range hashes {
 		h.Write(x[:])
 	}

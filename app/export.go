@@ -2,6 +2,7 @@ package app
 
 import (
 	bankkeeper "github.com/pingo-chain/pingo/x/bank/keeper"
+	stakingkeeper "github.com/pingo-chain/pingo/x/staking/keeper"
 )
 
 // ExportGenesis reads committed height h (0 = latest) back into app_state
@@ -23,7 +24,11 @@ func (a *App) ExportGenesis(h int64) (*GenesisState, int64, error) {
 	if err != nil {
 		return nil, 0, err
 	}
-	return &GenesisState{Auth: AuthGenesis{Params: p.auth}, Bank: *bg}, h, nil
+	sg, err := stakingkeeper.ExportGenesis(kvReader{snap}, snap)
+	if err != nil {
+		return nil, 0, err
+	}
+	return &GenesisState{Auth: AuthGenesis{Params: p.auth}, Bank: *bg, Staking: *sg}, h, nil
 }
 
 // RollbackTo discards committed versions above h so the node can re-execute

@@ -6,12 +6,14 @@ import (
 
 	auth "github.com/pingo-chain/pingo/x/auth/types"
 	bank "github.com/pingo-chain/pingo/x/bank/types"
+	staking "github.com/pingo-chain/pingo/x/staking/types"
 )
 
 // GenesisState is CometBFT genesis' app_state.
 type GenesisState struct {
-	Auth AuthGenesis  `json:"auth"`
-	Bank bank.Genesis `json:"bank"`
+	Auth    AuthGenesis     `json:"auth"`
+	Bank    bank.Genesis    `json:"bank"`
+	Staking staking.Genesis `json:"staking"`
 }
 
 // AuthGenesis is auth's part of app_state.
@@ -21,7 +23,7 @@ type AuthGenesis struct {
 
 // DefaultGenesis is a valid, empty chain.
 func DefaultGenesis() GenesisState {
-	return GenesisState{Auth: AuthGenesis{Params: auth.DefaultParams()}, Bank: bank.DefaultGenesis()}
+	return GenesisState{Auth: AuthGenesis{Params: auth.DefaultParams()}, Bank: bank.DefaultGenesis(), Staking: staking.DefaultGenesis()}
 }
 
 // ParseGenesis decodes and validates app_state; unknown fields are errors so
@@ -44,5 +46,8 @@ func (g *GenesisState) Validate() error {
 	if err := g.Auth.Params.Validate(); err != nil {
 		return err
 	}
-	return g.Bank.Validate()
+	if err := g.Bank.Validate(); err != nil {
+		return err
+	}
+	return g.Staking.Validate()
 }

@@ -22,6 +22,38 @@ const (
 // DevBalance is each dev account's balance: 1,000,000 PINGO.
 var DevBalance = new(uint256.Int).Mul(uint256.NewInt(1_000_000), uint256.NewInt(1_000_000_000))
 
+// DevSelfBond is each dev validator's bond (from its operator's balance):
+// 10,000 PINGO, voting power 10,000.
+var DevSelfBond = new(uint256.Int).Mul(uint256.NewInt(10_000), uint256.NewInt(1_000_000_000))
+
+// DevRewardReserve funds validator block rewards on dev chains:
+// 10,000,000 PINGO.
+var DevRewardReserve = new(uint256.Int).Mul(uint256.NewInt(10_000_000), uint256.NewInt(1_000_000_000))
+
+// DevValidatorOperator is the dev key operating validator i: the dev
+// accounts after the ten wallet accounts, so those stay untouched.
+func DevValidatorOperator(i int) *ecdsa.PrivateKey { return DevKey(uint32(DevAccounts + i)) }
+
+// SetDevValidators replaces the validator set of g with one staking
+// validator per consensus key, each operated by a funded dev key, and funds
+// the reward reserve.
+func SetDevValidators(g *Genesis, consKeys [][]byte, monikers []string) error {
+	g.Doc.Validators = nil
+	g.State.Staking.GenesisValidators = nil
+	for i, ck := range consKeys {
+		op := DevValidatorOperator(i)
+		addr := auth.PubkeyToAddress(&op.PublicKey)
+		if err := g.AddAccount(addr, DevBalance); err != nil {
+			return err
+		}
+		if err := g.AddValidator(addr, ck, monikers[i], 1000, DevSelfBond); err != nil {
+			return err
+		}
+	}
+	g.State.Staking.RewardReserve = new(uint256.Int).Set(DevRewardReserve)
+	return nil
+}
+
 // DevMnemonic is the published 24-word dev mnemonic (entropy =
 // sha256("pingo localnet dev mnemonic")).
 func DevMnemonic() string {

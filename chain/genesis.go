@@ -7,11 +7,13 @@ import (
 	"sort"
 	"time"
 
+	"github.com/cometbft/cometbft/crypto/ed25519"
 	cmttypes "github.com/cometbft/cometbft/types"
 	"github.com/holiman/uint256"
 	"github.com/pingo-chain/pingo/app"
 	auth "github.com/pingo-chain/pingo/x/auth/types"
 	bank "github.com/pingo-chain/pingo/x/bank/types"
+	staking "github.com/pingo-chain/pingo/x/staking/types"
 )
 
 // Genesis is a CometBFT genesis document with its app_state decoded.
@@ -95,4 +97,23 @@ func (g *Genesis) Write(path string) error {
 		return err
 	}
 	return os.Rename(tmp, path)
+}
+
+// AddValidator makes a staking validator in genesis: operator must already be
+// funded with at least selfBond (InitGenesis moves the bond out of the
+// balance), consensus key is the node's ed25519 validator key. It also lists
+// the validator in genesis.json with the power staking will give it.
+func (g *Genesis) AddValidator(operator auth.Address, consPub []byte, moniker string, commissionBps uint32, selfBond *uint256.Int) error {
+	var key staking.ConsPubKey
+	if len(consPub) != len(key) {
+		return fmt.Errorf("consensus key: want %d bytes of ed25519, got %d", len(key), len(consPub))
+	}
+	copy(key[:], consPub)
+	g.State.Staking.GenesisValidators = append(g.State.Staking.GenesisValidators, staking.GenesisValidator{
+		Operator: operator, ConsPubKey: key, Moniker: moniker, CommissionBps: commissionBps, SelfBond: new(uint256.Int).Set(selfBond),
+	})
+	power := new(uint256.Int).Div(selfBond, g.State.Staking.Params.PowerReduction)
+	pk := ed25519.PubKey(append([]byte{}, consPub...))
+	g.Doc.Validators = append(g.Doc.Validators, cmttypes.GenesisValidator{Address: pk.Address(), PubKey: pk, Power: int64(power.Uint64()), Name: moniker})
+	return nil
 }

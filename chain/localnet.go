@@ -67,8 +67,15 @@ func GenerateLocalnet(dir string, o LocalnetOptions) ([]LocalnetNode, error) {
 	}
 	g := NewGenesis(DevChainID, DevL2ChainID)
 	g.Doc.GenesisTime = time.Now().UTC().Truncate(time.Second)
-	g.Doc.Validators = vals
 	if err := FundDevAccounts(g); err != nil {
+		return nil, err
+	}
+	consKeys := make([][]byte, len(vals))
+	monikers := make([]string, len(vals))
+	for i, v := range vals {
+		consKeys[i], monikers[i] = v.PubKey.Bytes(), v.Name
+	}
+	if err := SetDevValidators(g, consKeys, monikers); err != nil {
 		return nil, err
 	}
 	for i, n := range nodes {

@@ -366,7 +366,7 @@ func TestCLILocalnetGenerateOnly(t *testing.T) {
 		require.Equal(t, string(gen0), string(g), "node%d genesis differs from node0's", i)
 		r := pingod(t, nil, "genesis", "validate", "--home", n.Home)
 		mustOK(t, r, "validate node genesis")
-		require.Contains(t, r.stdout, "3 validators, 10 accounts")
+		require.Contains(t, r.stdout, "3 validators, 13 accounts")
 		cfg, err := chain.LoadConfig(n.Home, nil)
 		require.NoError(t, err)
 		require.Equal(t, "tcp://"+ip+":26657", cfg.Cmt.RPC.ListenAddress)
@@ -731,5 +731,5 @@ func TestCLIDevNodeLive(t *testing.T) {
 
 	r = pingod(t, nil, "genesis", "validate", "--home", home)
 	mustOK(t, r, "dev genesis validates")
-	require.Contains(t, r.stdout, "10 accounts")
+	require.Contains(t, r.stdout, "1 validators, 11 accounts")
 }

@@ -27,6 +27,10 @@ func initDevHome(home string) error {
 	if err := chain.FundDevAccounts(g); err != nil {
 		return err
 	}
+	v := g.Doc.Validators[0]
+	if err := chain.SetDevValidators(g, [][]byte{v.PubKey.Bytes()}, []string{"dev"}); err != nil {
+		return err
+	}
 	if err := g.Write(chain.GenesisFile(home)); err != nil {
 		return err
 	}
