@@ -28,7 +28,7 @@ func FuzzQueryPath(f *testing.F) {
 	a0 := testutil.Addr(testutil.Key(0)).Hex()
 	for _, p := range []string{
 		"/auth/account/" + a0, "/bank/balance/" + strings.ToLower(a0), "/auth/params", "/bank/params",
-		"/bank/supply", "/bank/fee_pool",
+		"/bank/supply", "/bank/fee_pool", "/staking/params", "/staking/validators",
 	} {
 		f.Add(p, int64(0), true)
 		f.Add(p, int64(1), false)
@@ -52,7 +52,8 @@ func FuzzQueryPath(f *testing.F) {
 			return
 		}
 		require.Empty(t, q.Codespace)
-		require.True(t, strings.HasPrefix(strings.TrimPrefix(path, "/"), "auth/") || strings.HasPrefix(strings.TrimPrefix(path, "/"), "bank/"), "OK for %q", path)
+		trimmed := strings.TrimPrefix(path, "/")
+		require.True(t, strings.HasPrefix(trimmed, "auth/") || strings.HasPrefix(trimmed, "bank/") || strings.HasPrefix(trimmed, "staking/"), "OK for %q", path)
 		require.NotEmpty(t, q.Key)
 		require.GreaterOrEqual(t, q.Height, int64(1))
 		require.LessOrEqual(t, q.Height, c.Height)

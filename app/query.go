@@ -11,6 +11,7 @@ import (
 	auth "github.com/pingo-chain/pingo/x/auth/types"
 	bank "github.com/pingo-chain/pingo/x/bank/types"
 	"github.com/pingo-chain/pingo/x/codes"
+	staking "github.com/pingo-chain/pingo/x/staking/types"
 )
 
 // QueryCodespace is the codespace of query errors.
@@ -44,6 +45,11 @@ type queryRoute struct {
 //	/bank/params                 bank params, JSON
 //	/bank/supply                 total supply, 32-byte big-endian
 //	/bank/fee_pool               undistributed fees, 32-byte big-endian
+//	/staking/params              staking params, JSON
+//	/staking/validators          the active set (x/staking README)
+//	/staking/reward_reserve      validator reward reserve, 32-byte big-endian
+//	/staking/validator/{op}      validator record, JSON
+//	/staking/delegation/{d}/{op} shares ‖ reward snapshot, 64 bytes
 func parseQueryPath(path string) (queryRoute, error) {
 	if len(path) > maxQueryPath {
 		return queryRoute{}, codes.Wrapf(ErrUnknownPath, "path longer than %d bytes", maxQueryPath)
@@ -65,6 +71,31 @@ func parseQueryPath(path string) (queryRoute, error) {
 		return queryRoute{name: "bank/supply", key: bank.SupplyKey}, nil
 	case len(parts) == 2 && parts[0] == "bank" && parts[1] == "fee_pool":
 		return queryRoute{name: "bank/fee_pool", key: bank.FeePoolKey}, nil
+	case len(parts) == 2 && parts[0] == "staking":
+		switch parts[1] {
+		case "params":
+			return queryRoute{name: "staking/params", key: staking.ParamsKey}, nil
+		case "validators":
+			return queryRoute{name: "staking/validators", key: staking.LastValidatorSetKey}, nil
+		case "reward_reserve":
+			return queryRoute{name: "staking/reward_reserve", key: staking.RewardReserveKey}, nil
+		}
+	case len(parts) == 3 && parts[0] == "staking" && parts[1] == "validator":
+		op, err := auth.ParseAddress(parts[2])
+		if err != nil {
+			return queryRoute{}, err
+		}
+		return queryRoute{name: "staking/validator", key: staking.ValidatorKey(op)}, nil
+	case len(parts) == 4 && parts[0] == "staking" && parts[1] == "delegation":
+		d, err := auth.ParseAddress(parts[2])
+		if err != nil {
+			return queryRoute{}, err
+		}
+		op, err := auth.ParseAddress(parts[3])
+		if err != nil {
+			return queryRoute{}, err
+		}
+		return queryRoute{name: "staking/delegation", key: staking.DelegationKey(d, op)}, nil
 	}
 	return queryRoute{}, codes.Wrapf(ErrUnknownPath, "%q", clipPath(path))
 }

@@ -198,7 +198,7 @@ func qGarbage() []struct {
 		{"double slash", "//", 0, "query", 2},
 		{"module only", "/bank", 0, "query", 2},
 		{"module slash", "/bank/", 0, "query", 2},
-		{"unknown module", "/staking/validators", 0, "query", 2},
+		{"unknown module", "/compute/jobs", 0, "query", 2},
 		{"unknown bank path", "/bank/balances", 0, "query", 2},
 		{"balance without address", "/bank/balance", 0, "query", 2},
 		{"balance empty address", "/bank/balance/", 0, "auth", 12},

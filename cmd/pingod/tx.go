@@ -72,7 +72,7 @@ func newTxCmd() *cobra.Command {
 			return signAndSend(cmd, m)
 		},
 	}
-	for _, c := range []*cobra.Command{transfer, multi} {
+	for _, c := range append([]*cobra.Command{transfer, multi}, stakingTxCmds()...) {
 		c.Flags().String("from", "", "key name or address in the keyring")
 		c.Flags().String("fee", "10000", "fee (upingo, or 0.00001pingo)")
 		c.Flags().Int64("nonce", -1, "nonce to use (default: read from the chain)")
