@@ -68,9 +68,14 @@ type Iterator interface {
 	Iterate(start, end []byte, fn func(k, v []byte) bool) error
 }
 
-// CheckSupply verifies the invariant: Σ account balances + fee pool = supply.
-// Later modules add their holdings (bonded, escrowed, bridge-locked) here.
-func CheckSupply(kv KV, it Iterator) error {
+// CheckSupply verifies the invariant
+//
+//	Σ account balances + fee pool + Σ holdings = supply
+//
+// where holdings are what other modules keep outside accounts (x/staking:
+// bonded, unbonding, rewards, reserve). Call it on committed state: the
+// balances are summed through it.
+func CheckSupply(kv KV, it Iterator, holdings ...*uint256.Int) error {
 	var sum uint256.Int
 	end := []byte{auth.AccountPrefix[0], auth.AccountPrefix[1] + 1}
 	var decodeErr error
@@ -96,13 +101,17 @@ func CheckSupply(kv KV, it Iterator) error {
 	if err != nil {
 		return err
 	}
-	sum.Add(&sum, &pool)
+	for _, h := range append(holdings, &pool) {
+		if _, of := sum.AddOverflow(&sum, h); of {
+			return fmt.Errorf("supply sum overflows 256 bits")
+		}
+	}
 	supply, err := Supply(kv)
 	if err != nil {
 		return err
 	}
 	if !sum.Eq(&supply) {
-		return fmt.Errorf("supply invariant broken: balances+fee pool = %s, supply = %s", sum.Dec(), supply.Dec())
+		return fmt.Errorf("supply invariant broken: balances + fee pool + holdings = %s, supply = %s", sum.Dec(), supply.Dec())
 	}
 	return nil
 }
