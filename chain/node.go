@@ -1,6 +1,7 @@
 package chain
 
 import (
+	"errors"
 	"sync"
 
 	"fmt"
@@ -34,13 +35,74 @@ type dbTracker struct {
 
 func (t *dbTracker) provider(ctx *cmtcfg.DBContext) (dbm.DB, error) {
 	db, err := cmtcfg.DefaultDBProvider(ctx)
-	if err == nil {
-		t.mu.Lock()
-		t.dbs = append(t.dbs, db)
-		t.mu.Unlock()
+	if err != nil {
+		return nil, err
 	}
-	return db, err
+	safe := &closeSafeDB{DB: db}
+	t.mu.Lock()
+	t.dbs = append(t.dbs, safe)
+	t.mu.Unlock()
+	return safe, nil
 }
+
+// closeSafeDB answers reads after Close with "not found" instead of
+// panicking. CometBFT v0.38's consensus reactor runs a per-peer routine that
+// sleeps, then reads the block store without checking that the node stopped
+// meanwhile; on a closed goleveldb that read panics and takes the process
+// (or a test binary running several nodes) down.
+type closeSafeDB struct {
+	dbm.DB
+	mu     sync.RWMutex
+	closed bool
+}
+
+func (d *closeSafeDB) Get(k []byte) ([]byte, error) {
+	d.mu.RLock()
+	defer d.mu.RUnlock()
+	if d.closed {
+		return nil, nil
+	}
+	return d.DB.Get(k)
+}
+
+func (d *closeSafeDB) Has(k []byte) (bool, error) {
+	d.mu.RLock()
+	defer d.mu.RUnlock()
+	if d.closed {
+		return false, nil
+	}
+	return d.DB.Has(k)
+}
+
+func (d *closeSafeDB) Iterator(start, end []byte) (dbm.Iterator, error) {
+	d.mu.RLock()
+	defer d.mu.RUnlock()
+	if d.closed {
+		return nil, errDBClosed
+	}
+	return d.DB.Iterator(start, end)
+}
+
+func (d *closeSafeDB) ReverseIterator(start, end []byte) (dbm.Iterator, error) {
+	d.mu.RLock()
+	defer d.mu.RUnlock()
+	if d.closed {
+		return nil, errDBClosed
+	}
+	return d.DB.ReverseIterator(start, end)
+}
+
+func (d *closeSafeDB) Close() error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.closed {
+		return nil
+	}
+	d.closed = true
+	return d.DB.Close()
+}
+
+var errDBClosed = errors.New("database closed")
 
 func (t *dbTracker) closeAll() {
 	t.mu.Lock()
