@@ -71,6 +71,9 @@ type run struct {
 
 	blocksMu sync.Mutex
 	blocks   []blockSeen
+
+	rttMu sync.Mutex
+	rtts  []float64 // ms per broadcast request (one batch)
 }
 
 type blockSeen struct {
@@ -356,7 +359,12 @@ func (r *run) send(ctx context.Context, k int, body []byte) {
 		r.sentAt[i].Store(now)
 		r.state[i].Store(stInFlight)
 	}
+	t0 := time.Now()
 	rs, err := r.rpc.post(ctx, body)
+	rtt := float64(time.Since(t0).Microseconds()) / 1000
+	r.rttMu.Lock()
+	r.rtts = append(r.rtts, rtt)
+	r.rttMu.Unlock()
 	if err == nil && len(rs) == 1 && rs[0].Error != nil && hi-lo > 1 {
 		err = rs[0].Error // the whole batch was refused (e.g. too large)
 	}
@@ -480,6 +488,8 @@ type summary struct {
 	Committed      int              `json:"committed"`
 	Unconfirmed    int              `json:"unconfirmed"`
 	CommittedTPS   float64          `json:"committed_tps"`
+	OverallTPS     float64          `json:"committed_tps_overall"`
+	Window         string           `json:"window"`
 	WindowS        float64          `json:"window_s"`
 	Blocks         int              `json:"blocks"`
 	TxsPerBlock    float64          `json:"txs_per_block"`
@@ -490,12 +500,14 @@ type summary struct {
 	LatencyP99ms   float64          `json:"latency_p99_ms"`
 	LatencyMaxms   float64          `json:"latency_max_ms"`
 	ThrottledS     float64          `json:"throttled_s"`
+	RPCRTTp50ms    float64          `json:"rpc_rtt_p50_ms"`
+	RPCRTTp99ms    float64          `json:"rpc_rtt_p99_ms"`
 	RefusalReasons map[string]int64 `json:"refusal_reasons,omitempty"`
 }
 
 func (r *run) report(start, stopped time.Time, throttled time.Duration, sent int) error {
 	o := r.o
-	s := summary{Label: o.label, RPC: o.rpc, Method: o.method, RateTarget: o.rate, DurationS: o.duration.Seconds(),
+	s := summary{Window: "steady", Label: o.label, RPC: o.rpc, Method: o.method, RateTarget: o.rate, DurationS: o.duration.Seconds(),
 		WarmupS: o.warmup.Seconds(), Senders: o.senders, Accounts: o.accounts, Conns: o.conns, Batch: o.batch,
 		Sent: sent, ThrottledS: throttled.Seconds()}
 	if d := stopped.Sub(start).Seconds(); d > 0 {
@@ -541,7 +553,19 @@ func (r *run) report(start, stopped time.Time, throttled time.Duration, sent int
 			win = append(win, b)
 		}
 	}
-	if len(win) >= 2 {
+	// Overall: every committed tx of ours over the time from the first
+	// send to the last block that carried one (drain included). It is the
+	// honest figure when blocks are few and long (a slow node or network).
+	var lastOurs time.Time
+	for _, b := range r.blocks {
+		if b.Ours > 0 {
+			lastOurs = b.Observed
+		}
+	}
+	if !lastOurs.IsZero() {
+		s.OverallTPS = float64(s.Committed) / lastOurs.Sub(start).Seconds()
+	}
+	if len(win) >= 5 {
 		txs := 0
 		for _, b := range win[1:] {
 			txs += b.Ours
@@ -552,13 +576,19 @@ func (r *run) report(start, stopped time.Time, throttled time.Duration, sent int
 		s.Blocks = len(win) - 1
 		s.TxsPerBlock = float64(txs) / float64(len(win)-1)
 		s.BlockIntervalS = span / float64(len(win)-1)
-	} else if len(r.blocks) > 0 {
-		last := r.blocks[len(r.blocks)-1].Observed
-		s.WindowS = last.Sub(start).Seconds()
-		s.CommittedTPS = float64(s.Committed) / s.WindowS
-		s.Blocks = len(r.blocks)
-		s.TxsPerBlock = float64(s.Committed) / float64(len(r.blocks))
-		s.BlockIntervalS = s.WindowS / float64(len(r.blocks))
+	} else if !lastOurs.IsZero() {
+		s.Window = "overall"
+		n := 0
+		for _, b := range r.blocks {
+			if b.Ours > 0 {
+				n++
+			}
+		}
+		s.WindowS = lastOurs.Sub(start).Seconds()
+		s.CommittedTPS = s.OverallTPS
+		s.Blocks = n
+		s.TxsPerBlock = float64(s.Committed) / float64(max(n, 1))
+		s.BlockIntervalS = s.WindowS / float64(max(n, 1))
 	}
 
 	// Latency of txs sent inside the window.
@@ -578,14 +608,20 @@ func (r *run) report(start, stopped time.Time, throttled time.Duration, sent int
 		s.LatencyP99ms = pct(lat, 0.99)
 		s.LatencyMaxms = lat[len(lat)-1]
 	}
+	r.rttMu.Lock()
+	sort.Float64s(r.rtts)
+	if len(r.rtts) > 0 {
+		s.RPCRTTp50ms, s.RPCRTTp99ms = pct(r.rtts, 0.5), pct(r.rtts, 0.99)
+	}
+	r.rttMu.Unlock()
 	rate := "saturate"
 	if o.rate > 0 {
 		rate = fmt.Sprintf("%.0f tx/s", o.rate)
 	}
-	fmt.Printf("pingo-load %s: sent %d (%.0f tx/s), accepted %d, rejected %d, rpc errors %d, committed %d, unconfirmed %d | committed %.0f tx/s over %.1fs (%d blocks, %.0f tx/block, %.2fs/block) | latency p50 %.0f ms p90 %.0f ms p99 %.0f ms max %.0f ms (n=%d)\n",
+	fmt.Printf("pingo-load %s: sent %d (%.0f tx/s), accepted %d, rejected %d, rpc errors %d, committed %d, unconfirmed %d | committed %.0f tx/s (%s window %.1fs, overall %.0f tx/s; %d blocks, %.0f tx/block, %.2fs/block) | latency p50 %.0f ms p90 %.0f ms p99 %.0f ms max %.0f ms (n=%d) | rpc rtt p50 %.1f ms p99 %.1f ms (batch %d, %d conns)\n",
 		rate, s.Sent, s.SendRate, s.Accepted, s.Rejected, s.RPCErrors, s.Committed, s.Unconfirmed,
-		s.CommittedTPS, s.WindowS, s.Blocks, s.TxsPerBlock, s.BlockIntervalS,
-		s.LatencyP50ms, s.LatencyP90ms, s.LatencyP99ms, s.LatencyMaxms, s.LatencyN)
+		s.CommittedTPS, s.Window, s.WindowS, s.OverallTPS, s.Blocks, s.TxsPerBlock, s.BlockIntervalS,
+		s.LatencyP50ms, s.LatencyP90ms, s.LatencyP99ms, s.LatencyMaxms, s.LatencyN, s.RPCRTTp50ms, s.RPCRTTp99ms, o.batch, o.conns)
 	j, err := json.Marshal(s)
 	if err != nil {
 		return err
