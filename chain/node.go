@@ -1,7 +1,11 @@
 package chain
 
 import (
+	"context"
+
 	"errors"
+	abcicli "github.com/cometbft/cometbft/abci/client"
+	abci "github.com/cometbft/cometbft/abci/types"
 	"sync"
 
 	"fmt"
@@ -148,7 +152,7 @@ func NewNode(c *Config, logger log.Logger) (*Node, error) {
 	}
 	dbs := &dbTracker{}
 	n, err := node.NewNode(c.Cmt, pv, nodeKey,
-		proxy.NewConnSyncLocalClientCreator(a),
+		precheckCreator{app: a},
 		node.DefaultGenesisDocProviderFunc(c.Cmt),
 		dbs.provider,
 		node.DefaultMetricsProvider(c.Cmt.Instrumentation),
@@ -192,3 +196,29 @@ func trimScheme(a string) string {
 	}
 	return a
 }
+
+// precheckCreator serves the app through per-connection local clients (so
+// CheckTx and queries run beside block execution) whose CheckTx first runs
+// App.Precheck in the caller's goroutine, before the connection's mutex.
+type precheckCreator struct{ app *app.App }
+
+func (c precheckCreator) NewABCIClient() (abcicli.Client, error) {
+	return &precheckClient{Client: abcicli.NewLocalClient(nil, c.app), app: c.app}, nil
+}
+
+type precheckClient struct {
+	abcicli.Client
+	app *app.App
+}
+
+func (c *precheckClient) CheckTxAsync(ctx context.Context, req *abci.RequestCheckTx) (*abcicli.ReqRes, error) {
+	c.app.Precheck(req.Tx)
+	return c.Client.CheckTxAsync(ctx, req)
+}
+
+func (c *precheckClient) CheckTx(ctx context.Context, req *abci.RequestCheckTx) (*abci.ResponseCheckTx, error) {
+	c.app.Precheck(req.Tx)
+	return c.Client.CheckTx(ctx, req)
+}
+
+var _ proxy.ClientCreator = precheckCreator{}
