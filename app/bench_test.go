@@ -26,7 +26,6 @@ package app_test
 import (
 	"context"
 	"crypto/ecdsa"
-	"encoding/binary"
 	"encoding/json"
 	"fmt"
 	"math/rand"
@@ -41,7 +40,6 @@ import (
 
 	abci "github.com/cometbft/cometbft/abci/types"
 	"github.com/cometbft/cometbft/libs/log"
-	"github.com/ethereum/go-ethereum/crypto"
 	"github.com/holiman/uint256"
 	"github.com/pingo-chain/pingo/app"
 	"github.com/pingo-chain/pingo/app/store"
@@ -65,33 +63,6 @@ func benchEnvInt(b testing.TB, name string, def int) int {
 		b.Fatalf("%s=%q: want a non-negative integer", name, s)
 	}
 	return v
-}
-
-// benchAddr is the address of the i-th key-less funded account: cheap to
-// derive (one keccak), spread uniformly over the key space like real
-// addresses, so the tree has the shape a real one would.
-func benchAddr(i uint64) auth.Address {
-	var b [8]byte
-	binary.BigEndian.PutUint64(b[:], i)
-	var a auth.Address
-	copy(a[:], crypto.Keccak256([]byte("pingo-bench-account"), b[:])[12:])
-	return a
-}
-
-// parallel runs fn(i) for i in [0, n) on GOMAXPROCS goroutines.
-func benchParallel(n int, fn func(i int)) {
-	workers := runtime.GOMAXPROCS(0)
-	var wg sync.WaitGroup
-	for w := 0; w < workers; w++ {
-		wg.Add(1)
-		go func(w int) {
-			defer wg.Done()
-			for i := w; i < n; i += workers {
-				fn(i)
-			}
-		}(w)
-	}
-	wg.Wait()
 }
 
 // benchChain is an app at some height over a big funded state, with the keys
@@ -186,16 +157,7 @@ func newBenchChain(b *testing.B) *benchChain {
 	}
 	start := time.Now()
 	c := &benchChain{tb: b, accounts: n, blockSize: bs, rng: rand.New(rand.NewSource(7447))}
-	c.keys = make([]*ecdsa.PrivateKey, s)
-	c.addrs = make([]auth.Address, n)
-	benchParallel(n, func(i int) {
-		if i < s {
-			c.keys[i] = testutil.Key(uint64(i))
-			c.addrs[i] = testutil.Addr(c.keys[i])
-		} else {
-			c.addrs[i] = benchAddr(uint64(i))
-		}
-	})
+	c.keys, c.addrs = testutil.Population(n, s)
 	c.nonces = make([]uint64, s)
 	opts := store.Options{CacheNodes: cacheNodes, KeepRecent: 100_000, PruneEvery: 100}
 	tmpl := os.Getenv("PINGO_BENCH_STATE")
@@ -284,7 +246,7 @@ func (c *benchChain) signBlock() [][]byte {
 		c.nonces[s]++
 	}
 	txs := make([][]byte, len(plans))
-	benchParallel(len(plans), func(i int) {
+	testutil.Parallel(len(plans), func(i int) {
 		p := plans[i]
 		txs[i] = testutil.Transfer(c.keys[p.sender], testutil.ChainID, p.nonce, benchFee, p.to, benchAmount)
 	})

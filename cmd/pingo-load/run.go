@@ -178,7 +178,7 @@ func (r *run) prepare(ctx context.Context) error {
 		plans[i] = plan{sender: s, nonce: nonces[s] + uint64(i/r.o.senders), to: addrs[to]}
 	}
 	r.txs = make([]loadTx, n)
-	parallel(n, func(i int) {
+	testutil.Parallel(n, func(i int) {
 		p := plans[i]
 		raw := testutil.Transfer(keys[p.sender], chainID, p.nonce, r.o.fee, p.to, 1)
 		r.txs[i] = loadTx{raw: raw, hash: sha256.Sum256(raw), sender: p.sender}
@@ -276,7 +276,7 @@ func (r *run) execute() error {
 	o := r.o
 	nb := (len(r.txs) + o.batch - 1) / o.batch
 	bodies := make([][]byte, nb)
-	parallel(nb, func(k int) { bodies[k] = r.encodeBatch(k*o.batch, min((k+1)*o.batch, len(r.txs))) })
+	testutil.Parallel(nb, func(k int) { bodies[k] = r.encodeBatch(k*o.batch, min((k+1)*o.batch, len(r.txs))) })
 
 	ctx, cancel := context.WithTimeout(context.Background(), o.duration+o.drain+2*time.Minute)
 	defer cancel()
