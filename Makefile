@@ -45,6 +45,11 @@ bench-app:
 bench-node: build
 	bash scripts/bench-node.sh
 
+# A fresh node state-syncs 1,000,000 genesis accounts from a 2-validator
+# network; the log lines give snapshot creation and restore times.
+bench-statesync:
+	PINGO_STATESYNC_ACCOUNTS=$${PINGO_STATESYNC_ACCOUNTS:-1000000} $(GO) test -count=1 -v -run '^TestStateSyncJoin$$' -timeout 60m ./chain/
+
 # Each fuzz target for FUZZTIME (go test allows one -fuzz target per run).
 FUZZ_TARGETS = \
 	./x/auth/types:FuzzDecodeTx \

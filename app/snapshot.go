@@ -12,6 +12,7 @@ import (
 	"sort"
 	"strconv"
 	"sync"
+	"time"
 
 	abci "github.com/cometbft/cometbft/abci/types"
 	"github.com/pingo-chain/pingo/app/store"
@@ -50,6 +51,10 @@ type restoreState struct {
 	appHash []byte
 	imp     *store.Importer
 	next    uint32
+	// For the operator's log only (never state): when the offer was
+	// accepted, and time spent importing chunks versus waiting for them.
+	offered  time.Time
+	applying time.Duration
 }
 
 func newSnapshots(dir string, o SnapshotOptions) *snapshots {
@@ -239,7 +244,8 @@ func (a *App) OfferSnapshot(_ context.Context, req *abci.RequestOfferSnapshot) (
 		a.log.Error("cannot restore snapshot", "err", err)
 		return &abci.ResponseOfferSnapshot{Result: abci.ResponseOfferSnapshot_ABORT}, nil
 	}
-	a.snaps.restore = &restoreState{snap: req.Snapshot, meta: m, appHash: req.AppHash, imp: imp}
+	a.snaps.restore = &restoreState{snap: req.Snapshot, meta: m, appHash: req.AppHash, imp: imp, offered: time.Now()}
+	a.log.Info("restoring snapshot", "height", req.Snapshot.Height, "chunks", req.Snapshot.Chunks)
 	return &abci.ResponseOfferSnapshot{Result: abci.ResponseOfferSnapshot_ACCEPT}, nil
 }
 
@@ -259,6 +265,8 @@ func (a *App) ApplySnapshotChunk(_ context.Context, req *abci.RequestApplySnapsh
 		return &abci.ResponseApplySnapshotChunk{Result: abci.ResponseApplySnapshotChunk_RETRY,
 			RefetchChunks: []uint32{req.Index}, RejectSenders: []string{req.Sender}}, nil
 	}
+	began := time.Now()
+	defer func() { r.applying += time.Since(began) }()
 	if err := r.imp.Write(req.Chunk); err != nil {
 		a.log.Error("snapshot chunk does not decode", "index", req.Index, "err", err)
 		r.imp.Close()
@@ -280,6 +288,7 @@ func (a *App) ApplySnapshotChunk(_ context.Context, req *abci.RequestApplySnapsh
 	a.lastHeight, a.lastHash, a.genesis = a.tree.Version(), a.tree.Hash(), nil
 	a.mu.Unlock()
 	a.resetCheckState()
-	a.log.Info("state restored from snapshot", "height", r.snap.Height)
+	a.log.Info("state restored from snapshot", "height", r.snap.Height, "since_offer", time.Since(r.offered).Round(time.Millisecond),
+		"importing", (r.applying + time.Since(began)).Round(time.Millisecond))
 	return &abci.ResponseApplySnapshotChunk{Result: abci.ResponseApplySnapshotChunk_ACCEPT}, nil
 }
