@@ -127,5 +127,6 @@ func (a *App) Commit(_ context.Context, _ *abci.RequestCommit) (*abci.ResponseCo
 	a.metrics.iavlVer.Set(float64(version))
 	a.metrics.height.Set(float64(version))
 	a.metrics.iavlLeaves.Set(float64(a.tree.Size()))
+	a.metrics.observeValidators(kvReader{a.tree})
 	return &abci.ResponseCommit{}, nil
 }

@@ -5,6 +5,7 @@ import (
 	"sync"
 	"time"
 
+	stakingkeeper "github.com/pingo-chain/pingo/x/staking/keeper"
 	"github.com/prometheus/client_golang/prometheus"
 )
 
@@ -21,6 +22,8 @@ type metrics struct {
 	iavlVer    prometheus.Gauge
 	iavlLeaves prometheus.Gauge
 	height     prometheus.Gauge
+	valPower   *prometheus.GaugeVec
+	valMissed  *prometheus.GaugeVec
 }
 
 var (
@@ -48,8 +51,13 @@ func getMetrics() *metrics {
 				Help: "Keys in the committed state tree."}),
 			height: prometheus.NewGauge(prometheus.GaugeOpts{Namespace: "pingo", Name: "height",
 				Help: "Last committed height."}),
+			valPower: prometheus.NewGaugeVec(prometheus.GaugeOpts{Namespace: "pingo", Name: "validator_power",
+				Help: "Voting power of each validator in the active set, by operator address."}, []string{"operator"}),
+			valMissed: prometheus.NewGaugeVec(prometheus.GaugeOpts{Namespace: "pingo", Name: "validator_missed_blocks",
+				Help: "Blocks each active validator missed in the current downtime window."}, []string{"operator"}),
 		}
-		prometheus.MustRegister(m.blockExec, m.commit, m.txs, m.checkTxs, m.blockTxs, m.iavlVer, m.iavlLeaves, m.height)
+		prometheus.MustRegister(m.blockExec, m.commit, m.txs, m.checkTxs, m.blockTxs, m.iavlVer, m.iavlLeaves, m.height,
+			m.valPower, m.valMissed)
 		appMetrics = m
 	})
 	return appMetrics
@@ -60,6 +68,25 @@ func (m *metrics) observeBlock(start time.Time, res *blockResult) {
 	m.blockTxs.Observe(float64(len(res.results)))
 	for _, r := range res.results {
 		m.txs.WithLabelValues(r.Codespace, strconv.FormatUint(uint64(r.Code), 10)).Inc()
+	}
+}
+
+// observeValidators reads the committed active set (a few point reads per
+// validator) so operators can alert on their own power and missed blocks
+// without querying. Errors only leave the gauges as they were.
+func (m *metrics) observeValidators(kv stakingkeeper.KV) {
+	set, err := stakingkeeper.LastValidatorSet(kv)
+	if err != nil {
+		return
+	}
+	m.valPower.Reset()
+	m.valMissed.Reset()
+	for _, v := range set {
+		op := v.Operator.Hex()
+		m.valPower.WithLabelValues(op).Set(float64(v.Power))
+		if si, err := stakingkeeper.GetSigningInfo(kv, v.Operator); err == nil {
+			m.valMissed.WithLabelValues(op).Set(float64(si.Missed))
+		}
 	}
 }
 

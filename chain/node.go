@@ -2,16 +2,14 @@ package chain
 
 import (
 	"context"
-
 	"errors"
-	abcicli "github.com/cometbft/cometbft/abci/client"
-	abci "github.com/cometbft/cometbft/abci/types"
+	"fmt"
+	"os"
 	"sync"
 
-	"fmt"
 	dbm "github.com/cometbft/cometbft-db"
-	"os"
-
+	abcicli "github.com/cometbft/cometbft/abci/client"
+	abci "github.com/cometbft/cometbft/abci/types"
 	cmtcfg "github.com/cometbft/cometbft/config"
 	cmtflags "github.com/cometbft/cometbft/libs/cli/flags"
 	"github.com/cometbft/cometbft/libs/log"
@@ -161,7 +159,9 @@ func NewNode(c *Config, logger log.Logger) (*Node, error) {
 		a.Close()
 		return nil, err
 	}
-	return &Node{App: a, Cmt: n, dbs: dbs}, nil
+	nd := &Node{App: a, Cmt: n, dbs: dbs}
+	trackMempool(nd)
+	return nd, nil
 }
 
 // Start starts CometBFT (handshake, replay, p2p, RPC).
@@ -171,6 +171,7 @@ func (n *Node) Start() error { return n.Cmt.Start() }
 // so no block is half-applied on disk: an uncommitted block is replayed on
 // the next start.
 func (n *Node) Stop() error {
+	untrackMempool(n)
 	var err error
 	if n.Cmt.IsRunning() {
 		err = n.Cmt.Stop()
