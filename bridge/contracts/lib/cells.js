@@ -3,7 +3,7 @@
 // checkpoints and messages independently of the Go code, so that the
 // shared vectors compare two implementations, not one with itself.
 'use strict';
-const { beginCell, Dictionary } = require('@ton/core');
+const { beginCell, Cell, Dictionary } = require('@ton/core');
 
 const CHECKPOINT_TAG = 0x03fae044; // sha256("pingo:checkpoint:v1")[0:4]
 const OP_SUBMIT_CHECKPOINT = 0xd14ea15f; // sha256("pingo:submit_checkpoint")[0:4]
@@ -46,15 +46,15 @@ function u256(buf, name) {
 
 /** checkpointCell builds the signed checkpoint cell (hash = digest). */
 function checkpointCell(cp) {
-  const tail = beginCell().storeUint(u256(cp.withdrawalRoot, 'withdrawalRoot'), 256).endCell();
+  const tail = beginCell().storeUint(u256(cp.appHash, 'appHash'), 256).endCell();
   return beginCell()
     .storeUint(CHECKPOINT_TAG, 32)
     .storeUint(BigInt(cp.chainId), 64)
     .storeUint(BigInt(cp.epoch), 64)
     .storeUint(BigInt(cp.height), 64)
-    .storeUint(u256(cp.appHash, 'appHash'), 256)
     .storeUint(u256(cp.valsetHash, 'valsetHash'), 256)
     .storeUint(u256(cp.nextValsetHash, 'nextValsetHash'), 256)
+    .storeUint(u256(cp.withdrawalRoot, 'withdrawalRoot'), 256)
     .storeRef(tail)
     .endCell();
 }
@@ -67,12 +67,12 @@ function parseCheckpoint(cell) {
     chainId: s.loadUintBig(64),
     epoch: s.loadUintBig(64),
     height: s.loadUintBig(64),
-    appHash: s.loadBuffer(32),
     valsetHash: s.loadBuffer(32),
     nextValsetHash: s.loadBuffer(32),
+    withdrawalRoot: s.loadBuffer(32),
   };
   const t = s.loadRef().beginParse();
-  cp.withdrawalRoot = t.loadBuffer(32);
+  cp.appHash = t.loadBuffer(32);
   t.endParse();
   s.endParse();
   return cp;
@@ -101,7 +101,10 @@ function submitBody({ queryId = 0n, checkpoint, sigs, newSet = null }) {
     .storeUint(BigInt(queryId), 64)
     .storeRef(checkpoint)
     .storeRef(signatureChain(sigs));
-  if (newSet) {
+  if (newSet instanceof Cell) {
+    // A raw set root (tests of non-canonical sets).
+    b.storeBit(1).storeRef(newSet);
+  } else if (newSet) {
     b.storeBit(1).storeRef(valsetRoot(newSet));
   } else {
     b.storeBit(0);
@@ -123,7 +126,6 @@ function initialData({ chainId, lastEpoch = 0n, validators }) {
     .storeUint(total, 64)
     .storeBit(1)
     .storeRef(valsetRoot(validators))
-    .storeUint(0, 8) // checkpointCount
     .storeBit(0) // checkpoints: empty
     .storeRef(bridge)
     .endCell();
