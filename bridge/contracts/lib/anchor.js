@@ -90,11 +90,14 @@ class Anchor {
   }
 }
 
-/** deployAnchor: a fresh sandbox with the anchor deployed for `validators`. */
-async function deployAnchor({ chainId = 7n, lastEpoch = 0n, validators }) {
+/**
+ * deployAnchor: a fresh sandbox with the anchor deployed for `validators`,
+ * or with a given storage cell `data` (the Go vectors bring their own).
+ */
+async function deployAnchor({ chainId = 7n, lastEpoch = 0n, validators, data = null }) {
   const blockchain = await Blockchain.create();
   const code = await anchorCode();
-  const data = cells.initialData({ chainId, lastEpoch, validators });
+  if (!data) data = cells.initialData({ chainId, lastEpoch, validators });
   const init = { code, data };
   const anchor = blockchain.openContract(new Anchor(contractAddress(0, init), init));
   const relayer = await blockchain.treasury('relayer');
