@@ -113,9 +113,50 @@ func ParseBOC(boc []byte) (cp Checkpoint, err error) {
 	return Parse(c)
 }
 
-// maxBOCBytes bounds what fromBOC will decode; a checkpoint BOC is ~200 bytes
-// and a submit message at MaxValidators signatures ~20 KiB.
-const maxBOCBytes = 64 << 10
+// maxBOCBytes and maxBOCCells bound what fromBOC will decode; a checkpoint
+// BOC is ~200 bytes and 2 cells, a submit message at MaxValidators
+// signatures ~20 KiB and ~800 cells.
+const (
+	maxBOCBytes = 64 << 10
+	maxBOCCells = 4096
+)
+
+// checkBOCHeader validates the serialized_boc header (TL-B in TON's
+// crypto/tl/boc.tlb) before tonutils-go sees it: its decoder allocates by
+// the header's counts (found by FuzzParseBOC: a 5-byte root count asked for
+// tens of GiB). One root, no absent cells, sizes within the input.
+func checkBOCHeader(b []byte) error {
+	if len(b) < 6 || b[0] != 0xb5 || b[1] != 0xee || b[2] != 0x9c || b[3] != 0x72 {
+		return fmt.Errorf("%w: not a BOC", ErrMalformed)
+	}
+	size, offBytes := int(b[4]&7), int(b[5])
+	if b[4]&0x18 != 0 || size < 1 || size > 4 || offBytes < 1 || offBytes > 8 {
+		return fmt.Errorf("%w: BOC header flags %#02x, offset bytes %d", ErrMalformed, b[4], offBytes)
+	}
+	p := 6
+	read := func(n int) (uint64, bool) {
+		if len(b)-p < n {
+			return 0, false
+		}
+		var v uint64
+		for _, c := range b[p : p+n] {
+			v = v<<8 | uint64(c)
+		}
+		p += n
+		return v, true
+	}
+	cells, ok1 := read(size)
+	roots, ok2 := read(size)
+	absent, ok3 := read(size)
+	total, ok4 := read(offBytes)
+	if !ok1 || !ok2 || !ok3 || !ok4 {
+		return fmt.Errorf("%w: BOC header truncated", ErrMalformed)
+	}
+	if roots != 1 || absent != 0 || cells < 1 || cells > maxBOCCells || total > uint64(len(b)) {
+		return fmt.Errorf("%w: BOC of %d cells, %d roots, %d absent, %d data bytes", ErrMalformed, cells, roots, absent, total)
+	}
+	return nil
+}
 
 // fromBOC decodes a single-root BOC. tonutils-go's decoder assumes
 // well-formed input in places (it panics on some truncations), so a panic
@@ -123,6 +164,9 @@ const maxBOCBytes = 64 << 10
 func fromBOC(boc []byte) (c *cell.Cell, err error) {
 	if len(boc) > maxBOCBytes {
 		return nil, fmt.Errorf("%w: BOC of %d bytes", ErrMalformed, len(boc))
+	}
+	if err := checkBOCHeader(boc); err != nil {
+		return nil, err
 	}
 	defer func() {
 		if r := recover(); r != nil {
