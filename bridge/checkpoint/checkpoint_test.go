@@ -102,13 +102,13 @@ func TestParseBOCRejectsBadBytes(t *testing.T) {
 	good := sampleCheckpoints()[2].Cell().ToBOC()
 	twoRoots := cell.ToBOCWithFlags([]*cell.Cell{sampleCheckpoints()[0].Cell(), sampleCheckpoints()[1].Cell()})
 	cases := map[string][]byte{
-		"empty":      nil,
-		"garbage":    []byte("not a bag of cells at all"),
-		"truncated":  good[:len(good)-7],
-		"bad magic":  append([]byte{0, 0, 0, 0}, good[4:]...),
-		"two roots":  twoRoots,
-		"oversized":  make([]byte, maxBOCBytes+1),
-		"tail only":  sampleCheckpoints()[2].Cell().MustPeekRef(0).ToBOC(),
+		"empty":     nil,
+		"garbage":   []byte("not a bag of cells at all"),
+		"truncated": good[:len(good)-7],
+		"bad magic": append([]byte{0, 0, 0, 0}, good[4:]...),
+		"two roots": twoRoots,
+		"oversized": make([]byte, maxBOCBytes+1),
+		"tail only": sampleCheckpoints()[2].Cell().MustPeekRef(0).ToBOC(),
 		"flipped bit": func() []byte {
 			b := append([]byte(nil), good...)
 			b[len(b)/2] ^= 0x80
