@@ -4,7 +4,7 @@
 const { test, describe } = require('node:test');
 const assert = require('node:assert/strict');
 const crypto = require('node:crypto');
-const { beginCell } = require('@ton/core');
+const { beginCell, Dictionary } = require('@ton/core');
 const cells = require('../lib/cells');
 const { testValidators, testValidator, signAll, deployAnchor, anchorTx, computeOf } = require('../lib/anchor');
 
@@ -43,8 +43,8 @@ function checkpoint({ set, epoch, nextSet = set, chainId = CHAIN_ID, withdrawalR
   });
 }
 
-async function submit(env, body) {
-  const res = await env.anchor.sendBody(env.relayer.getSender(), body);
+async function submit(env, body, value = undefined) {
+  const res = await env.anchor.sendBody(env.relayer.getSender(), body, value);
   return computeOf(anchorTx(res, env.anchor));
 }
 
@@ -242,14 +242,30 @@ describe('anchor: validator set rotation', () => {
     assert.equal(await env.anchor.getValsetHash(), BigInt('0x' + cells.valsetHash(oldSet).toString('hex')));
   });
 
-  test('rejects a non-canonical new set (zero power)', async () => {
+  test('rejects a non-canonical new set (zero power, index gap, too many)', async () => {
     const env = await deployAnchor({ chainId: CHAIN_ID, validators: oldSet });
-    const bad = [testValidator(1, 10n), testValidator(2, 0n)];
-    const cp1 = checkpoint({ set: oldSet, epoch: 1, nextSet: bad });
-    expectExit(
-      await submit(env, cells.submitBody({ checkpoint: cp1, sigs: signAll(cp1, oldSet, [0, 1, 2]), newSet: bad })),
-      EXIT.NEW_SET_INVALID,
-    );
+    const rawSet = (entries) => {
+      const d = Dictionary.empty(Dictionary.Keys.Uint(16), cells.validatorValue);
+      for (const [k, v] of entries) d.set(k, { pubkey: v.pubkey, power: v.power });
+      return beginCell().storeDictDirect(d).endCell();
+    };
+    const a = testValidator(1, 10n);
+    const bad = {
+      'zero power': rawSet([[0, a], [1, testValidator(2, 0n)]]),
+      'index gap': rawSet([[0, a], [2, testValidator(2, 10n)]]),
+      'not from 0': rawSet([[1, a]]),
+      'over MAX_VALIDATORS': rawSet(Array.from({ length: cells.MAX_VALIDATORS + 1 }, (_, i) => [i, a])),
+    };
+    for (const [name, set] of Object.entries(bad)) {
+      const cp1 = cells.checkpointCell({
+        ...cells.parseCheckpoint(checkpoint({ set: oldSet, epoch: 1 })),
+        nextValsetHash: set.hash(),
+      });
+      // Walking 257 entries takes more gas than the default 0.05 TON buys.
+      const c = await submit(env, cells.submitBody({ checkpoint: cp1, sigs: signAll(cp1, oldSet, [0, 1, 2]), newSet: set }), 500_000_000n);
+      assert.equal(c.exitCode, EXIT.NEW_SET_INVALID, `${name}: exit ${c.exitCode}`);
+    }
+    assert.equal(await env.anchor.getLastEpoch(), 0n);
   });
 });
 

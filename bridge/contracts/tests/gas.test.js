@@ -62,3 +62,27 @@ for (const c of CASES) {
     assert.ok(trace <= c.maxTrace, `trace fees ${fromNano(trace)} > ${fromNano(c.maxTrace)}`);
   });
 }
+
+// Rotation adds the new set's validation (one dictionary walk). Reported,
+// with a ceiling against drift: 21 validators rotating to 21 others.
+test('rotation fees at 21 validators (15 signatures, 21 new) stay under ceilings', async (t) => {
+  const set = testValidators(21);
+  const next = testValidators(42).slice(21);
+  const env = await deployAnchor({ chainId: 7n, validators: set });
+  const checkpoint = cells.checkpointCell({
+    ...cells.parseCheckpoint(cp(set, 1)),
+    nextValsetHash: cells.valsetHash(next),
+  });
+  const body = cells.submitBody({ checkpoint, sigs: signAll(checkpoint, set, [...Array(15).keys()]), newSet: next });
+  const res = await env.anchor.sendBody(env.relayer.getSender(), body, toNano('0.1'));
+  const tx = anchorTx(res, env.anchor);
+  const r = computeOf(tx);
+  assert.equal(r.exitCode, 0);
+  const fwd = tx.inMessage.info.forwardFee;
+  const trace = res.transactions.reduce((a, x) => a + x.totalFees.coins, 0n);
+  const line = `gas rotation 21 -> 21 validators/15 sigs: compute ${r.gasUsed} gas; anchor side ${fromNano(tx.totalFees.coins + fwd)} TON; trace ${fromNano(trace)} TON`;
+  t.diagnostic(line);
+  console.log(`# ${line}`);
+  assert.ok(r.gasUsed <= 70_000n, `rotation gas ${r.gasUsed}`);
+  assert.ok(trace <= toNano('0.04'), `rotation trace fees ${fromNano(trace)}`);
+});
