@@ -59,7 +59,8 @@ FUZZ_TARGETS = \
 	./app:FuzzQueryPath \
 	./app:FuzzCheckTx \
 	./app/store:FuzzSnapshotRecord \
-	./bridge/checkpoint:FuzzParseBOC
+	./bridge/checkpoint:FuzzParseBOC \
+	./bridge/checkpoint:FuzzParseSubmitBOC
 fuzz:
 	@set -e; for t in $(FUZZ_TARGETS); do \
 		pkg=$${t%%:*}; fn=$${t##*:}; \

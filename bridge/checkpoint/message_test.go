@@ -5,6 +5,8 @@ import (
 	"crypto/ed25519"
 	"errors"
 	"testing"
+
+	"github.com/xssnick/tonutils-go/tvm/cell"
 )
 
 func TestSubmitBodyLayout(t *testing.T) {
@@ -130,6 +132,46 @@ func TestExitClassification(t *testing.T) {
 	} {
 		if Landed(code) != want[0] || Superseded(code) != want[1] {
 			t.Errorf("exit %d: landed=%v superseded=%v", code, Landed(code), Superseded(code))
+		}
+	}
+}
+
+func TestParseSubmitBodyRoundTripAndRejects(t *testing.T) {
+	old, next := uniformSet(4, 10), newTestSet([]int{1, 2, 3, 4}, []uint64{20, 10, 10, 30})
+	rot := testCheckpoint(t, 2, old, next)
+	sigs := old.sign(rot, 0, 1, 3)
+	body, err := SubmitBody(9, rot, sigs, next.validators())
+	if err != nil {
+		t.Fatal(err)
+	}
+	sub, err := ParseSubmitBOC(body.ToBOC())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sub.QueryID != 9 || sub.Checkpoint != rot || len(sub.Signatures) != 3 || len(sub.NewSet) != 4 {
+		t.Fatalf("parsed %+v", sub)
+	}
+	for i := range sigs {
+		if sub.Signatures[i] != sigs[i] {
+			t.Fatalf("signature %d differs", i)
+		}
+	}
+
+	same := testCheckpoint(t, 1, old, old)
+	sameSigs := signatureChain(old.sign(same, 0, 1, 2))
+	nextCell, _ := ValsetCell(next.validators())
+	cases := map[string]*cell.Cell{
+		"wrong op":          cell.BeginCell().MustStoreUInt(1, 32).MustStoreUInt(0, 64).MustStoreMaybeRef(nil).MustStoreRef(same.Cell()).MustStoreRef(sameSigs).EndCell(),
+		"unsorted":          rawSubmitBody(0, same.Cell(), signatureChain(old.sign(same, 1, 0, 2)), nil),
+		"duplicate":         rawSubmitBody(0, same.Cell(), signatureChain(old.sign(same, 1, 1)), nil),
+		"set not rotating":  rawSubmitBody(0, same.Cell(), sameSigs, nextCell),
+		"rotating, no set":  rawSubmitBody(0, rot.Cell(), sameSigs, nil),
+		"bad checkpoint":    rawSubmitBody(0, cell.BeginCell().EndCell(), sameSigs, nil),
+		"signature too big": rawSubmitBody(0, same.Cell(), cell.BeginCell().MustStoreUInt(0, 16).MustStoreSlice(make([]byte, 65), 520).MustStoreMaybeRef(nil).EndCell(), nil),
+	}
+	for name, c := range cases {
+		if _, err := ParseSubmitBody(c); err == nil {
+			t.Errorf("%s: accepted", name)
 		}
 	}
 }

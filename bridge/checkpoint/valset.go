@@ -125,5 +125,14 @@ func ParseValset(root *cell.Cell) (set []Validator, err error) {
 	if err := validateSet(set); err != nil {
 		return nil, err
 	}
+	// Same entries, different cells (a non-canonical label, a level mask)
+	// would hash differently from the set they describe.
+	rebuilt, err := ValsetCell(set)
+	if err != nil {
+		return nil, err
+	}
+	if string(rebuilt.Hash()) != string(root.Hash()) {
+		return nil, fmt.Errorf("%w: dictionary is not in canonical form", ErrInvalidSet)
+	}
 	return set, nil
 }
