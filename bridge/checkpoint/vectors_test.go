@@ -160,11 +160,14 @@ func buildGoVectors(t *testing.T) goVectors {
 }
 
 func TestGoVectors(t *testing.T) {
-	got, err := json.MarshalIndent(buildGoVectors(t), "", "  ")
-	if err != nil {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(buildGoVectors(t)); err != nil {
 		t.Fatal(err)
 	}
-	got = append(got, '\n')
+	got := buf.Bytes()
 	path := filepath.Join("testdata", "go_vectors.json")
 	if *update {
 		if err := os.WriteFile(path, got, 0o644); err != nil {
