@@ -285,6 +285,11 @@ describe('anchor: getters', () => {
       assert.equal(v.power, set[i].power);
     }
     assert.deepEqual(await env.anchor.getValidator(3), { pubkey: 0n, power: 0n });
+    assert.deepEqual(await env.anchor.getValidator(-1), { pubkey: 0n, power: 0n });
+    assert.deepEqual(await env.anchor.getValidator(70000), { pubkey: 0n, power: 0n });
+    assert.equal(await env.anchor.getCheckpointByEpoch(-1n), null);
+    assert.equal(await env.anchor.getCheckpointByEpoch(1n << 64n), null);
+    assert.equal(await env.anchor.getWithdrawalRoot(1n << 64n), 0n);
     assert.equal(await env.anchor.getCheckpointCount(), 0);
     assert.equal(await env.anchor.getCheckpointByEpoch(9n), null);
   });
