@@ -4,7 +4,7 @@ BUILD     ?= build
 FUZZTIME  ?= 30s
 VALIDATORS ?= 4
 
-.PHONY: all build install test test-short localnet dev bench bench-app bench-node fuzz lint clean
+.PHONY: all build install test test-short contracts-test localnet dev bench bench-app bench-node fuzz lint clean
 
 all: build
 
@@ -19,12 +19,19 @@ install:
 # network (real CometBFT nodes over loopback), CLI and JavaScript wallet
 # tests, whose multi-node timing the race detector's slowdown would distort
 # on a 2-core machine.
-RACE_PKGS = ./app/... ./x/... ./chain/client/... ./chain/keys/...
+RACE_PKGS = ./app/... ./x/... ./chain/client/... ./chain/keys/... ./bridge/...
 NET_PKGS  = ./chain/ ./cmd/... ./docs/... ./testutil/...
 test:
 	$(GO) vet ./...
 	$(GO) test -race -count=1 -timeout 20m $(RACE_PKGS)
 	$(GO) test -count=1 -timeout 20m $(NET_PKGS)
+	$(MAKE) contracts-test
+
+# The TON anchor contract: compiled from source with the pinned tolk-js and
+# tested in @ton/sandbox, including the Go-built vectors of bridge/checkpoint.
+# npm ci installs exactly the committed lock file.
+contracts-test:
+	cd bridge/contracts && npm ci --no-audit --no-fund && npm test
 
 test-short:
 	$(GO) test -short -count=1 ./...
@@ -56,7 +63,9 @@ FUZZ_TARGETS = \
 	./x/auth/types:FuzzParseAddress \
 	./app:FuzzQueryPath \
 	./app:FuzzCheckTx \
-	./app/store:FuzzSnapshotRecord
+	./app/store:FuzzSnapshotRecord \
+	./bridge/checkpoint:FuzzParseBOC \
+	./bridge/checkpoint:FuzzParseSubmitBOC
 fuzz:
 	@set -e; for t in $(FUZZ_TARGETS); do \
 		pkg=$${t%%:*}; fn=$${t##*:}; \
