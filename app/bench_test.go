@@ -16,6 +16,7 @@ package app_test
 //	PINGO_BENCH_BLOCK     transfers per block               (default 10000)
 //	PINGO_BENCH_CACHE     IAVL node cache (nodes)           (default: store.DefaultOptions, as a validator runs)
 //	PINGO_BENCH_WARMUP    untimed blocks after genesis       (default 2)
+//	PINGO_BENCH_FASTINDEX 1 keeps IAVL's fast-node index   (default off, as a validator runs)
 //	PINGO_BENCH_STATE     directory caching the committed genesis state
 //	                      between runs (built on first use, then copied)
 //
@@ -159,7 +160,8 @@ func newBenchChain(b *testing.B) *benchChain {
 	c := &benchChain{tb: b, accounts: n, blockSize: bs, rng: rand.New(rand.NewSource(7447))}
 	c.keys, c.addrs = testutil.Population(n, s)
 	c.nonces = make([]uint64, s)
-	opts := store.Options{CacheNodes: cacheNodes, KeepRecent: 100_000, PruneEvery: 100}
+	opts := store.Options{CacheNodes: cacheNodes, KeepRecent: 100_000, PruneEvery: 100,
+		FastIndex: os.Getenv("PINGO_BENCH_FASTINDEX") == "1"}
 	tmpl := os.Getenv("PINGO_BENCH_STATE")
 	dir, err := os.MkdirTemp("", "pingo-bench-")
 	if err != nil {

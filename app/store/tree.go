@@ -23,6 +23,10 @@ type Options struct {
 	KeepRecent int64
 	// PruneEvery runs pruning once per this many commits, amortising its cost.
 	PruneEvery int64
+	// FastIndex keeps IAVL's "fast node" index (a second copy of every
+	// leaf, keyed by key, for O(1) reads of the latest version). Off by
+	// default: see OpenTree.
+	FastIndex bool
 }
 
 // DefaultOptions suit a validator. The cache must hold the tree's hot
@@ -69,7 +73,15 @@ func OpenTree(dir string, o Options) (*Tree, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", filepath.Join(dir, "application.db"), err)
 	}
-	t := iavl.NewMutableTree(db, o.CacheNodes, false, iavl.NewNopLogger(),
+	// Without the fast index, reads walk the tree through the node cache
+	// (which holds the hot paths anyway, because every write walks them),
+	// commits write one record per changed leaf instead of two, and a
+	// state-sync restore skips rebuilding the index over every leaf (17 s
+	// of a 1M-account restore). App BenchmarkFinalizeCommit/warm, 1M
+	// accounts, two interleaved runs each: 4,529 and 5,216 transfers per
+	// CPU-second without the index, 4,144 and 4,497 with it; 23% fewer
+	// allocations per block.
+	t := iavl.NewMutableTree(db, o.CacheNodes, !o.FastIndex, iavl.NewNopLogger(),
 		iavl.FlushThresholdOption(1<<20))
 	if _, err := t.Load(); err != nil {
 		db.Close()
