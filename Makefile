@@ -51,7 +51,9 @@ FUZZ_TARGETS = \
 	./x/auth/types:FuzzParseAddress \
 	./app:FuzzQueryPath \
 	./app:FuzzCheckTx \
-	./app/store:FuzzSnapshotRecord
+	./app/store:FuzzSnapshotRecord \
+	./x/compute/types:FuzzDecodeComputeMsg \
+	./x/nft/types:FuzzDecodeTransferNFT
 fuzz:
 	@set -e; for t in $(FUZZ_TARGETS); do \
 		pkg=$${t%%:*}; fn=$${t##*:}; \

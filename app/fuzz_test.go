@@ -29,6 +29,11 @@ func FuzzQueryPath(f *testing.F) {
 	for _, p := range []string{
 		"/auth/account/" + a0, "/bank/balance/" + strings.ToLower(a0), "/auth/params", "/bank/params",
 		"/bank/supply", "/bank/fee_pool", "/staking/params", "/staking/validators",
+		"/nft/params", "/nft/nft/1", "/nft/owner/" + a0, "/nft/contributor/" + a0,
+		"/compute/params", "/compute/nodes", "/compute/node/" + a0, "/compute/job/1", "/compute/receipt/18446744073709551615",
+		"/compute/jobs/state/open", "/compute/jobs/owner/" + a0 + "/0", "/compute/jobs/node/" + a0,
+		"/compute/jobs/epoch/0/4294967295", "/compute/receipts/job/01", "/compute/receipts/contributor/" + a0 + "/-1",
+		"/compute/attestation/0x" + strings.Repeat("ab", 32), "/compute/incentive_pool", "/compute/escrow_total",
 	} {
 		f.Add(p, int64(0), true)
 		f.Add(p, int64(1), false)
@@ -53,7 +58,11 @@ func FuzzQueryPath(f *testing.F) {
 		}
 		require.Empty(t, q.Codespace)
 		trimmed := strings.TrimPrefix(path, "/")
-		require.True(t, strings.HasPrefix(trimmed, "auth/") || strings.HasPrefix(trimmed, "bank/") || strings.HasPrefix(trimmed, "staking/"), "OK for %q", path)
+		ok := false
+		for _, m := range []string{"auth/", "bank/", "staking/", "nft/", "compute/"} {
+			ok = ok || strings.HasPrefix(trimmed, m)
+		}
+		require.True(t, ok, "OK for %q", path)
 		require.NotEmpty(t, q.Key)
 		require.GreaterOrEqual(t, q.Height, int64(1))
 		require.LessOrEqual(t, q.Height, c.Height)

@@ -87,3 +87,12 @@ func putU64(b []byte, v uint64) {
 }
 
 func addrBytes(a auth.Address) []byte { return a[:] }
+
+// KeysFrom returns n test keys starting at Key(first).
+func KeysFrom(first uint64, n int) []*ecdsa.PrivateKey {
+	out := make([]*ecdsa.PrivateKey, n)
+	for i := range out {
+		out[i] = Key(first + uint64(i))
+	}
+	return out
+}
