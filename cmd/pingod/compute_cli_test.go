@@ -1,0 +1,49 @@
+package main
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+// cliCompute drives the compute and nft commands against the running dev
+// node of TestCLIDevNodeLive, whose genesis funds the incentive pool (so
+// network job 1 opened in block 1). kr selects the wallet holding "dev".
+func cliCompute(t *testing.T, node string, kr []string) {
+	tx := func(args ...string) result {
+		return pingod(t, nil, append(append([]string{"tx"}, args...), append([]string{"--from", "dev", "--node", node}, kr...)...)...)
+	}
+	q := func(args ...string) map[string]any {
+		r := pingod(t, nil, append([]string{"query"}, append(args, "--node", node)...)...)
+		mustOK(t, r, "query "+args[0])
+		return decodeJSON(t, r.stdout)
+	}
+	pool := q("incentive-pool")
+	require.Equal(t, true, pool["proof_verified"])
+	require.NotEqual(t, "0", pool["result"].(map[string]any)["amount"])
+	require.Equal(t, []any{float64(1), float64(2), float64(3), float64(4)}, q("jobs", "--state", "open")["jobs"]) // network_jobs_per_epoch
+
+	mustOK(t, tx("node", "register", "1000pingo", "--endpoint", "https://127.0.0.71:8443", "--region", "local", "--unit-kinds", "1,2"), "tx node register")
+	n := q("node", addrHex(0))["result"].(map[string]any)
+	require.Equal(t, "1000000000000", n["bond"])
+	require.Equal(t, "local", n["region"])
+	require.Equal(t, []any{addrHex(0)}, q("nodes")["nodes"])
+	mustOK(t, tx("job", "accept", "1"), "tx job accept")
+	j := q("job", "1")["result"].(map[string]any)
+	require.Len(t, j["assignments"], 1)
+	require.Equal(t, []any{float64(1)}, q("jobs", "--operator", addrHex(0))["jobs"])
+
+	// Without an NFT, no job (compute/11); an NFT that does not exist
+	// cannot move (nft/2); both are tx errors (exit 2).
+	r := tx("job", "submit", "10", "1000", "--expiry", "100000")
+	require.Equal(t, 2, r.code, "%s", r)
+	require.Contains(t, r.stderr, "compute/11")
+	r = tx("nft", "transfer", "1", addrHex(1))
+	require.Equal(t, 2, r.code, "%s", r)
+	require.Contains(t, r.stderr, "nft/2")
+	require.Empty(t, q("nfts", addrHex(0))["nfts"])
+	mustOK(t, tx("node", "update", "--endpoint", "https://127.0.0.72:8443", "--region", "local", "--unit-kinds", "1"), "tx node update")
+	mustOK(t, tx("node", "unbond"), "tx node unbond")
+	n = q("node", addrHex(0))["result"].(map[string]any)
+	require.EqualValues(t, 2, n["status"])
+}
