@@ -31,7 +31,8 @@ import (
 //	/compute/jobs/epoch/{epoch}[/{page}] network jobs of an epoch
 //	/compute/receipt/{id}                Receipt, RLP
 //	/compute/receipts/job/{id}[/{page}]  receipts of a job
-//	/compute/receipts/contributor/{addr}[/{page}]  receipts naming a contributor
+//	/compute/receipts/contributor/{addr}/{page}  receipts naming a contributor
+//	                                     (length: the receipts of its NFT)
 //	/compute/attestation/{0x id}         receipt id of a spent attestation id
 func parseComputePath(parts []string) (queryRoute, bool, error) {
 	if len(parts) < 2 {
@@ -158,6 +159,9 @@ func parseListPath(parts []string) (queryRoute, bool, error) {
 		subject = compute.IDSubject(id)
 	}
 	name := "compute/" + parts[1] + "/" + parts[2]
+	if len(parts) == 4 && kind == compute.ListReceiptsByContrib {
+		return queryRoute{}, true, codes.Wrap(ErrUnknownPath, "give a page; the list length is the receipts of the contributor's nft")
+	}
 	if len(parts) == 4 {
 		return queryRoute{name: name, key: compute.ListHeadKey(kind, subject)}, true, nil
 	}

@@ -122,9 +122,19 @@ func (c *Client) ReceiptsByJob(ctx context.Context, job uint64) ([]uint64, error
 	return c.pagedList(ctx, "/compute/receipts/job/"+strconv.FormatUint(job, 10))
 }
 
-// ReceiptsByContributor lists the receipts naming a contributor.
+// ReceiptsByContributor lists the receipts naming a contributor, oldest
+// first. The list's length is the receipt count of the contributor's NFT,
+// so the pages are read at the height the NFT was.
 func (c *Client) ReceiptsByContributor(ctx context.Context, a auth.Address) ([]uint64, error) {
-	return c.pagedList(ctx, "/compute/receipts/contributor/"+a.Hex())
+	id, err := c.NFTOfContributor(ctx, a)
+	if err != nil || id == 0 {
+		return nil, err
+	}
+	n, found, h, err := c.NFT(ctx, id)
+	if err != nil || !found {
+		return nil, err
+	}
+	return c.pages(ctx, "/compute/receipts/contributor/"+a.Hex(), n.Receipts, h)
 }
 
 // IncentivePool is the upingo left for network-job emission.
@@ -173,10 +183,14 @@ func (c *Client) pagedList(ctx context.Context, base string) ([]uint64, error) {
 	if len(r.Value) != 8 {
 		return nil, fmt.Errorf("%s: list head of %d bytes", base, len(r.Value))
 	}
-	n := binary.BigEndian.Uint64(r.Value)
+	return c.pages(ctx, base, binary.BigEndian.Uint64(r.Value), r.Height)
+}
+
+// pages reads the n ids of a paged list at height.
+func (c *Client) pages(ctx context.Context, base string, n uint64, height int64) ([]uint64, error) {
 	var out []uint64
 	for p := uint64(0); uint64(len(out)) < n; p++ {
-		ids, _, err := c.ids(ctx, base+"/"+strconv.FormatUint(p, 10), r.Height)
+		ids, _, err := c.ids(ctx, base+"/"+strconv.FormatUint(p, 10), height)
 		if err != nil {
 			return nil, err
 		}

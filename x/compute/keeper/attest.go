@@ -144,11 +144,12 @@ func settle(kv KV, p *types.Params, np *nft.Params, j *types.Job, n *types.Node,
 		if err := credit(kv, s.Contributor, &s.Paid); err != nil {
 			return nil, err
 		}
-		ev, err := nftkeeper.Credit(kv, np, s.Contributor, s.Units, r.Epoch)
+		count, ev, err := nftkeeper.Credit(kv, np, s.Contributor, s.Units, r.Epoch)
 		if err != nil {
 			return nil, err
 		}
-		if err := appendList(kv, types.ListReceiptsByContrib, types.AddrSubject(s.Contributor), r.ID); err != nil {
+		// The NFT's receipt count is this list's length: no head record.
+		if err := appendPage(kv, types.ListReceiptsByContrib, types.AddrSubject(s.Contributor), count-1, r.ID); err != nil {
 			return nil, err
 		}
 		evs = append(evs, Event{Type: "contributor_paid", Attrs: [][2]string{

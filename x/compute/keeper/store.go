@@ -275,6 +275,21 @@ func appendList(kv KV, kind byte, subject []byte, id uint64) error {
 	return nil
 }
 
+// appendPage writes id as entry index of list (kind, subject) whose length
+// another record keeps (the contributor's NFT for its receipt list).
+func appendPage(kv KV, kind byte, subject []byte, index, id uint64) error {
+	page := types.ListPageKey(kind, subject, uint32(index/types.ListPageSize))
+	b, err := get(kv, page)
+	if err != nil {
+		return err
+	}
+	if uint64(len(b)) != 8*(index%types.ListPageSize) {
+		return corrupt(page, errLen)
+	}
+	kv.Set(page, binary.BigEndian.AppendUint64(append(make([]byte, 0, len(b)+8), b...), id))
+	return nil
+}
+
 // ListCount is the length of list (kind, subject).
 func ListCount(kv KV, kind byte, subject []byte) (uint64, error) {
 	return getU64(kv, types.ListHeadKey(kind, subject))

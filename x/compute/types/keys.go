@@ -69,7 +69,7 @@ const (
 	ListJobsByOwner        byte = 1 // subject: owner(20)
 	ListJobsByNode         byte = 2 // subject: operator(20)
 	ListReceiptsByJob      byte = 3 // subject: jobID(8, BE)
-	ListReceiptsByContrib  byte = 4 // subject: contributor(20)
+	ListReceiptsByContrib  byte = 4 // subject: contributor(20); no head: the length is the contributor NFT's receipts
 	ListNetworkJobsByEpoch byte = 5 // subject: epoch(8, BE)
 )
 

@@ -12,19 +12,20 @@ import (
 // the contributor's NFT (owned by the contributor) on its first credit and
 // updates units, epochs, tier and receipt count after. It is the only way
 // an NFT comes to exist; x/compute calls it when a receipt is accepted
-// (in the proof issue: when it PASSes). It returns a mint event, or nil.
+// (in the proof issue: when it PASSes). It returns the contributor's
+// receipt count including this one, and a mint event or nil.
 //
 // A mint never fails on max_per_owner: a contributor that already holds the
 // maximum by transfer still gets the NFT recording its own work (the bound
 // only stops transfers piling NFTs on one account).
-func Credit(kv KV, p *types.Params, contributor auth.Address, units, epoch uint64) (*Event, error) {
+func Credit(kv KV, p *types.Params, contributor auth.Address, units, epoch uint64) (uint64, *Event, error) {
 	id, err := ByContributor(kv, contributor)
 	if err != nil {
-		return nil, err
+		return 0, nil, err
 	}
 	if id == 0 {
 		if id, err = nextID(kv); err != nil {
-			return nil, err
+			return 0, nil, err
 		}
 		setNextID(kv, id+1)
 		kv.Set(types.ContributorKey(contributor), types.MarshalIDs([]uint64{id}))
@@ -33,23 +34,23 @@ func Credit(kv KV, p *types.Params, contributor auth.Address, units, epoch uint6
 		setNFT(kv, &n)
 		owned, err := Owned(kv, contributor)
 		if err != nil {
-			return nil, err
+			return 0, nil, err
 		}
 		setOwned(kv, contributor, insertID(owned, id))
-		return &Event{Type: "nft_mint", Attrs: [][2]string{
+		return 1, &Event{Type: "nft_mint", Attrs: [][2]string{
 			{"id", strconv.FormatUint(id, 10)}, {"collection", types.CollectionName},
 			{"contributor", contributor.Hex()}, {"units", strconv.FormatUint(units, 10)},
 		}}, nil
 	}
 	n, found, err := GetNFT(kv, id)
 	if err != nil {
-		return nil, err
+		return 0, nil, err
 	}
 	if !found {
-		return nil, codes.Wrapf(codes.Internal, "contributor %s links missing nft %d", contributor, id)
+		return 0, nil, codes.Wrapf(codes.Internal, "contributor %s links missing nft %d", contributor, id)
 	}
 	if n.Units+units < n.Units {
-		return nil, codes.Wrapf(codes.Internal, "nft %d units overflow", id)
+		return 0, nil, codes.Wrapf(codes.Internal, "nft %d units overflow", id)
 	}
 	n.Units += units
 	n.Receipts++
@@ -58,7 +59,7 @@ func Credit(kv KV, p *types.Params, contributor auth.Address, units, epoch uint6
 	}
 	n.Tier = p.Tier(n.Units)
 	setNFT(kv, &n)
-	return nil, nil
+	return n.Receipts, nil, nil
 }
 
 func insertID(ids []uint64, id uint64) []uint64 {

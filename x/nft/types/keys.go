@@ -19,7 +19,7 @@ const ModulePrefix byte = 0x04
 var (
 	// ParamsKey: 0x04 0x01 → Params as JSON (fixed field order).
 	ParamsKey = []byte{ModulePrefix, 0x01}
-	// NFTPrefix: 0x04 0x02 ‖ id(8, BE) → NFT, RLP (see state.go).
+	// NFTPrefix: 0x04 0x02 ‖ id(8, BE) → NFT, 84 fixed bytes (see state.go).
 	NFTPrefix = []byte{ModulePrefix, 0x02}
 	// ContributorPrefix: 0x04 0x03 ‖ contributor(20) → id(8, BE): the NFT
 	// that records this contributor account's verified work. Set once, at

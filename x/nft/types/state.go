@@ -1,9 +1,9 @@
 package types
 
 import (
+	"encoding/binary"
 	"fmt"
 
-	"github.com/ethereum/go-ethereum/rlp"
 	auth "github.com/pingo-chain/pingo/x/auth/types"
 )
 
@@ -11,9 +11,10 @@ import (
 // verified work it records (fixed at mint); Owner holds the rights (to
 // submit jobs) and changes by TransferNFT.
 //
-// Stored as the RLP list [id, contributor, owner, units, firstEpoch,
-// lastEpoch, tier, receipts]: compact and cheap to rewrite, since every
-// accepted receipt updates one NFT per contributor.
+// Stored as 84 fixed bytes, big-endian: id(8) ‖ contributor(20) ‖
+// owner(20) ‖ units(8) ‖ firstEpoch(8) ‖ lastEpoch(8) ‖ tier(4) ‖
+// receipts(8). Every accepted receipt rewrites one NFT per contributor, so
+// the record is a flat layout rather than a reflective encoding.
 type NFT struct {
 	ID          uint64       `json:"id"`
 	Contributor auth.Address `json:"contributor"`
@@ -23,25 +24,41 @@ type NFT struct {
 	FirstEpoch uint64 `json:"first_epoch"`
 	LastEpoch  uint64 `json:"last_epoch"`
 	Tier       uint32 `json:"tier"`
-	// Receipts counts the receipts that credited this contributor.
+	// Receipts counts the receipts that credited this contributor (the
+	// length of its receipt list in x/compute).
 	Receipts uint64 `json:"receipts"`
 }
 
+// RecordLen is the stored size of an NFT.
+const RecordLen = 84
+
 // Marshal is the stored form.
 func (n *NFT) Marshal() []byte {
-	b, err := rlp.EncodeToBytes(n)
-	if err != nil {
-		panic(err)
-	}
-	return b
+	b := make([]byte, 0, RecordLen)
+	b = binary.BigEndian.AppendUint64(b, n.ID)
+	b = append(b, n.Contributor[:]...)
+	b = append(b, n.Owner[:]...)
+	b = binary.BigEndian.AppendUint64(b, n.Units)
+	b = binary.BigEndian.AppendUint64(b, n.FirstEpoch)
+	b = binary.BigEndian.AppendUint64(b, n.LastEpoch)
+	b = binary.BigEndian.AppendUint32(b, n.Tier)
+	return binary.BigEndian.AppendUint64(b, n.Receipts)
 }
 
-// UnmarshalNFT reads the stored form (canonical RLP only).
+// UnmarshalNFT reads the stored form (exactly RecordLen bytes).
 func UnmarshalNFT(b []byte) (NFT, error) {
 	var n NFT
-	if err := rlp.DecodeBytes(b, &n); err != nil {
-		return n, fmt.Errorf("nft record: %w", err)
+	if len(b) != RecordLen {
+		return n, fmt.Errorf("nft record: want %d bytes, got %d", RecordLen, len(b))
 	}
+	n.ID = binary.BigEndian.Uint64(b)
+	copy(n.Contributor[:], b[8:28])
+	copy(n.Owner[:], b[28:48])
+	n.Units = binary.BigEndian.Uint64(b[48:])
+	n.FirstEpoch = binary.BigEndian.Uint64(b[56:])
+	n.LastEpoch = binary.BigEndian.Uint64(b[64:])
+	n.Tier = binary.BigEndian.Uint32(b[72:])
+	n.Receipts = binary.BigEndian.Uint64(b[76:])
 	return n, nil
 }
 
