@@ -153,7 +153,7 @@ func settle(kv KV, p *types.Params, np *nft.Params, j *types.Job, n *types.Node,
 			return nil, err
 		}
 		evs = append(evs, Event{Type: "contributor_paid", Attrs: [][2]string{
-			{"receipt_id", strconv.FormatUint(r.ID, 10)}, {"contributor", s.Contributor.Hex()},
+			{"receipt_id", strconv.FormatUint(r.ID, 10)}, {"contributor", LowerHex(s.Contributor)},
 			{"units", strconv.FormatUint(s.Units, 10)}, {"amount", s.Paid.Dec()},
 		}})
 		if ev != nil {
@@ -177,4 +177,18 @@ func settle(kv KV, p *types.Params, np *nft.Params, j *types.Job, n *types.Node,
 		}
 	}
 	return evs, nil
+}
+
+// LowerHex renders an address as lowercase 0x hex, without the EIP-55
+// checksum: contributor addresses in compute and nft events use it, since
+// checksumming 16 contributors took a third of an attestation's time.
+// Search them in lowercase (tx_search compares strings exactly).
+func LowerHex(a auth.Address) string {
+	const digits = "0123456789abcdef"
+	var b [2 + 2*auth.AddressLen]byte
+	b[0], b[1] = '0', 'x'
+	for i, c := range a {
+		b[2+2*i], b[3+2*i] = digits[c>>4], digits[c&15]
+	}
+	return string(b[:])
 }

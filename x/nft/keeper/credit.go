@@ -1,6 +1,7 @@
 package keeper
 
 import (
+	"encoding/hex"
 	"strconv"
 
 	auth "github.com/pingo-chain/pingo/x/auth/types"
@@ -39,7 +40,7 @@ func Credit(kv KV, p *types.Params, contributor auth.Address, units, epoch uint6
 		setOwned(kv, contributor, insertID(owned, id))
 		return 1, &Event{Type: "nft_mint", Attrs: [][2]string{
 			{"id", strconv.FormatUint(id, 10)}, {"collection", types.CollectionName},
-			{"contributor", contributor.Hex()}, {"units", strconv.FormatUint(units, 10)},
+			{"contributor", lowerHex(contributor)}, {"units", strconv.FormatUint(units, 10)},
 		}}, nil
 	}
 	n, found, err := GetNFT(kv, id)
@@ -75,3 +76,7 @@ func insertID(ids []uint64, id uint64) []uint64 {
 	ids[i] = id
 	return ids
 }
+
+// lowerHex is lowercase 0x hex without the EIP-55 checksum, as x/compute's
+// contributor events use (one keccak less per contributor per receipt).
+func lowerHex(a auth.Address) string { return "0x" + hex.EncodeToString(a[:]) }
