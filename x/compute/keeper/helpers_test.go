@@ -72,7 +72,9 @@ type env struct {
 	height int64
 }
 
-func setup(t *testing.T) *env {
+func setup(t *testing.T) *env { return setupPool(t, pool) }
+
+func setupPool(t *testing.T, poolAmount uint64) *env {
 	t.Helper()
 	kv := &memKV{m: map[string][]byte{}}
 	bg := bank.DefaultGenesis()
@@ -82,7 +84,7 @@ func setup(t *testing.T) *env {
 	require.NoError(t, bankkeeper.InitGenesis(kv, &bg))
 	ng := nft.DefaultGenesis()
 	require.NoError(t, nftkeeper.InitGenesis(kv, &ng))
-	cg := types.Genesis{Params: testutil.ComputeParams(), IncentivePool: u(pool)}
+	cg := types.Genesis{Params: testutil.ComputeParams(), IncentivePool: u(poolAmount)}
 	require.NoError(t, keeper.InitGenesis(kv, &cg))
 	e := &env{t: t, kv: kv, p: cg.Params, np: ng.Params}
 	var err error

@@ -162,3 +162,38 @@ func TestNodeBondLifecycle(t *testing.T) {
 	e.fail(1, &types.UnbondNode{}, types.ErrNodeNotFound)
 	e.ok(1, register(1, 2_000)) // may come back
 }
+
+// The emission schedule halves every emission_halving_epochs and is capped
+// by the pool; epochs start at height 1.
+func TestEmissionSchedule(t *testing.T) {
+	p := types.DefaultParams()
+	p.EpochEmission = u(1_000)
+	p.EmissionHalvingEpochs = 2
+	for e, want := range []uint64{1_000, 1_000, 500, 500, 250} {
+		got := p.EmissionAt(uint64(e))
+		require.Equal(t, want, got.Uint64(), "epoch %d", e)
+	}
+	p.EpochBlocks = 10
+	require.Equal(t, uint64(0), p.Epoch(1))
+	require.Equal(t, uint64(0), p.Epoch(10))
+	require.Equal(t, uint64(1), p.Epoch(11))
+}
+
+// A pool smaller than one epoch's emission pays what it can at a whole
+// upingo per unit (the remainder stays), and a pool that cannot pay one
+// upingo per unit opens nothing without failing the block.
+func TestNetworkJobsDrainPool(t *testing.T) {
+	e := setupPool(t, 100)
+	e.block(nil)
+	j := e.job(1)
+	require.Equal(t, uint64(1), j.PricePerUnit.Uint64())
+	p, err := keeper.IncentivePool(e.kv)
+	require.NoError(t, err)
+	require.Equal(t, uint64(36), p.Uint64())
+
+	e = setupPool(t, 63)
+	e.block(nil)
+	_, found, err := keeper.GetJob(e.kv, 1)
+	require.NoError(t, err)
+	require.False(t, found)
+}
