@@ -1,10 +1,13 @@
 package app_test
 
 import (
+	"context"
 	"crypto/ecdsa"
 	"encoding/binary"
+	"encoding/json"
 	"testing"
 
+	abci "github.com/cometbft/cometbft/abci/types"
 	"github.com/holiman/uint256"
 	"github.com/pingo-chain/pingo/testutil"
 	auth "github.com/pingo-chain/pingo/x/auth/types"
@@ -166,3 +169,40 @@ func TestComputeBadInputApp(t *testing.T) {
 }
 
 func itoa(v uint64) string { return uint256.NewInt(v).Dec() }
+
+// Export with nodes, jobs, receipts and NFTs, restart from it at the next
+// height: every compute and nft record survives, the supply invariant holds,
+// and the restarted chain carries on (the node attests the open job).
+func TestComputeExportRestart(t *testing.T) {
+	a := testutil.NewApp(t, testutil.ComputeGenesis(3, cFunded, cPool))
+	cPrefix(t, a)
+	newcomer, node := testutil.Key(20), testutil.Key(0)
+	submit := &compute.SubmitJob{UnitKind: 1, Units: 10, PricePerUnit: *uint256.NewInt(1_000), MaxNodes: 1, Expiry: uint64(a.Height) + 50}
+	cOK(t, a, cTx(newcomer, 0, submit), cTx(node, 3, &compute.AcceptJob{JobID: 2}))
+	g, h, err := a.ExportGenesis(0)
+	require.NoError(t, err)
+	require.NotEmpty(t, g.Compute.Records)
+	require.Len(t, g.NFT.NFTs, 2)
+	raw, err := json.Marshal(g)
+	require.NoError(t, err)
+
+	b := testutil.OpenApp(t, t.TempDir())
+	_, err = b.InitChain(context.Background(), &abci.RequestInitChain{ChainId: "pingo-test", AppStateBytes: raw, InitialHeight: h + 1})
+	require.NoError(t, err)
+	b.Height = h
+	cOK(t, b)
+	for _, p := range []string{"/compute/job/1", "/compute/job/2", "/compute/receipt/1", "/compute/node/" + testutil.Addr(node).Hex(),
+		"/nft/nft/1", "/compute/jobs/state/open", "/compute/escrow_total", "/compute/incentive_pool", "/bank/supply"} {
+		require.Equal(t, biQuery(t, a, p, 0, false).Value, biQuery(t, b, p, 0, false).Value, p)
+	}
+	att := testutil.Attestation(testutil.ChainID, 2, testutil.Addr(node), 0, 10, uint64(b.Height)+10, cKeys(21, 22))
+	cOK(t, b, cTx(node, 4, att))
+	j, err := compute.UnmarshalJob(biQuery(t, b, "/compute/job/2", 0, false).Value)
+	require.NoError(t, err)
+	require.Equal(t, compute.JobDone, j.State)
+	// A replayed attestation id from before the export is still spent.
+	old := testutil.Attestation(testutil.ChainID, 1, testutil.Addr(node), 16, 24, uint64(b.Height)+10, cKeys(21))
+	old.AttestationID = testutil.Attestation(testutil.ChainID, 1, testutil.Addr(node), 0, 16, 100, cKeys(20, 21)).AttestationID
+	res := b.Block(cTx(node, 5, old))
+	require.Equal(t, compute.ErrAttestationReplay.Code(), res.TxResults[0].Code)
+}

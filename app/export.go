@@ -34,7 +34,7 @@ func (a *App) ExportGenesis(h int64) (*GenesisState, int64, error) {
 	if err != nil {
 		return nil, 0, err
 	}
-	cg, err := computekeeper.ExportGenesis(kvReader{snap})
+	cg, err := computekeeper.ExportGenesis(kvReader{snap}, snap)
 	if err != nil {
 		return nil, 0, err
 	}

@@ -9,26 +9,30 @@ import (
 	"github.com/pingo-chain/pingo/x/compute/types"
 )
 
-// InitGenesis writes params and the incentive pool, and adds the pool to
-// bank's supply record (it is upingo no balance holds), so it runs after
-// bank's InitGenesis.
+// InitGenesis writes params, the incentive pool and an exported state's
+// records, and adds the pool and the escrow and bond totals to bank's supply
+// record (upingo no balance holds), so it runs after bank's InitGenesis.
 func InitGenesis(kv KV, g *types.Genesis) error {
 	if err := g.Validate(); err != nil {
 		return err
 	}
 	kv.Set(types.ParamsKey, g.Params.Marshal())
+	for _, r := range g.Records {
+		kv.Set(r.Key, r.Value)
+	}
 	if g.IncentivePool != nil && !g.IncentivePool.IsZero() {
 		setUint(kv, types.IncentivePoolKey, g.IncentivePool)
-		if err := addUint(kv, bank.SupplyKey, g.IncentivePool); err != nil {
-			return err
-		}
 	}
-	return nil
+	held, err := Holdings(kv)
+	if err != nil {
+		return err
+	}
+	return addUint(kv, bank.SupplyKey, &held)
 }
 
-// ExportGenesis reads params and the pool back. A state holding nodes or
-// jobs cannot be exported yet: it refuses rather than lose their upingo.
-func ExportGenesis(kv KV) (*types.Genesis, error) {
+// ExportGenesis reads params, the pool and every other compute record
+// (verbatim, ascending) from committed state.
+func ExportGenesis(kv KV, it Iterator) (*types.Genesis, error) {
 	p, err := GetParams(kv)
 	if err != nil {
 		return nil, err
@@ -41,16 +45,14 @@ func ExportGenesis(kv KV) (*types.Genesis, error) {
 	if !pool.IsZero() {
 		g.IncentivePool = &pool
 	}
-	nodes, err := NodeList(kv)
+	err = it.Iterate([]byte{types.ModulePrefix}, []byte{types.ModulePrefix + 1}, func(k, v []byte) bool {
+		if types.ExportedKey(k) {
+			g.Records = append(g.Records, types.Record{Key: append([]byte(nil), k...), Value: append([]byte(nil), v...)})
+		}
+		return true
+	})
 	if err != nil {
-		return nil, err
-	}
-	jobs, err := getU64(kv, types.NextJobIDKey)
-	if err != nil {
-		return nil, err
-	}
-	if len(nodes) > 0 || jobs > 0 {
-		return nil, fmt.Errorf("compute: exporting nodes and jobs is not supported yet (%d nodes, job counter %d)", len(nodes), jobs)
+		return nil, codes.Wrapf(codes.Internal, "iterate compute records: %v", err)
 	}
 	return g, nil
 }

@@ -32,3 +32,17 @@ func ParseHash(s string) (Hash, error) {
 	err := h.UnmarshalText([]byte(s))
 	return h, err
 }
+
+// HexBytes is a byte string shown as 0x hex in JSON.
+type HexBytes []byte
+
+// MarshalText renders 0x hex.
+func (b HexBytes) MarshalText() ([]byte, error) { return []byte("0x" + hex.EncodeToString(b)), nil }
+
+// UnmarshalText reads 0x hex.
+func (b *HexBytes) UnmarshalText(t []byte) error {
+	s := strings.TrimPrefix(string(t), "0x")
+	v, err := hex.DecodeString(s)
+	*b = v
+	return err
+}
