@@ -1,8 +1,12 @@
 package main
 
 import (
+	"encoding/hex"
+	"strings"
 	"testing"
 
+	auth "github.com/pingo-chain/pingo/x/auth/types"
+	compute "github.com/pingo-chain/pingo/x/compute/types"
 	"github.com/stretchr/testify/require"
 )
 
@@ -42,6 +46,22 @@ func cliCompute(t *testing.T, node string, kr []string) {
 	require.Equal(t, 2, r.code, "%s", r)
 	require.Contains(t, r.stderr, "nft/2")
 	require.Empty(t, q("nfts", addrHex(0))["nfts"])
+	// sign-share (offline) signs a contributor share that recovers to the
+	// signer under the EIP-712 ContributorShare type.
+	sub := "0x" + strings.Repeat("ab", 32)
+	r = pingod(t, nil, append([]string{"tx", "sign-share", "1", addrHex(0), "0", "16", "16", sub, "--from", "dev", "--chain-id", "7447"}, kr...)...)
+	mustOK(t, r, "tx sign-share")
+	sigHex := decodeJSON(t, r.stdout)["signature"].(string)
+	sig, err := hex.DecodeString(strings.TrimPrefix(sigHex, "0x"))
+	require.NoError(t, err)
+	node0, err := auth.ParseAddress(addrHex(0))
+	require.NoError(t, err)
+	subRoot, err := compute.ParseHash(sub)
+	require.NoError(t, err)
+	signer, err := auth.RecoverTypedSigner(compute.ShareDigest(7447, 1, node0, 0, 16, node0, 16, subRoot), [65]byte(sig))
+	require.NoError(t, err)
+	require.Equal(t, node0, signer)
+
 	mustOK(t, tx("node", "update", "--endpoint", "https://127.0.0.72:8443", "--region", "local", "--unit-kinds", "1"), "tx node update")
 	mustOK(t, tx("node", "unbond"), "tx node unbond")
 	n = q("node", addrHex(0))["result"].(map[string]any)
