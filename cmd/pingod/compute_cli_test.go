@@ -2,6 +2,8 @@ package main
 
 import (
 	"encoding/hex"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -61,6 +63,30 @@ func cliCompute(t *testing.T, node string, kr []string) {
 	signer, err := auth.RecoverTypedSigner(compute.ShareDigest(7447, 1, node0, 0, 16, node0, 16, subRoot), [65]byte(sig))
 	require.NoError(t, err)
 	require.Equal(t, node0, signer)
+
+	// The node attests [0, 16) of job 1 with that share (the operator is
+	// its own contributor here): paid, receipt written, NFT minted; with
+	// the NFT, dev may submit jobs and transfer it.
+	file := filepath.Join(t.TempDir(), "attestation.json")
+	body := `{"job_id": 1, "attestation_id": "0x` + strings.Repeat("01", 32) + `", "start": 0, "end": 16,
+		"output_root": "0x` + strings.Repeat("02", 32) + `", "expiry": 100000,
+		"shares": [{"contributor": "` + addrHex(0) + `", "units": 16, "sub_root": "` + sub + `", "signature": "` + sigHex + `"}]}`
+	require.NoError(t, os.WriteFile(file, []byte(body), 0o600))
+	mustOK(t, tx("attest", file), "tx attest")
+	require.Equal(t, []any{float64(1)}, q("receipts", "--job", "1")["receipts"])
+	rc := q("receipt", "1")["result"].(map[string]any)
+	require.EqualValues(t, 1, rc["status"])
+	nfts := q("nfts", addrHex(0))
+	require.Equal(t, []any{float64(1)}, nfts["nfts"])
+	require.EqualValues(t, 1, nfts["earned_nft"])
+	require.EqualValues(t, 16, q("nft", "1")["result"].(map[string]any)["units"])
+	r = tx("attest", file) // the same attestation id again
+	require.Equal(t, 2, r.code, "%s", r)
+	require.Contains(t, r.stderr, "compute/26")
+	mustOK(t, tx("job", "submit", "10", "1000", "--expiry", "100000"), "tx job submit")
+	require.Len(t, q("jobs", "--owner", addrHex(0))["jobs"], 1)
+	mustOK(t, tx("nft", "transfer", "1", addrHex(1)), "tx nft transfer")
+	require.Equal(t, []any{float64(1)}, q("nfts", addrHex(1))["nfts"])
 
 	mustOK(t, tx("node", "update", "--endpoint", "https://127.0.0.72:8443", "--region", "local", "--unit-kinds", "1"), "tx node update")
 	mustOK(t, tx("node", "unbond"), "tx node unbond")
