@@ -197,3 +197,21 @@ func TestNetworkJobsDrainPool(t *testing.T) {
 	require.NoError(t, err)
 	require.False(t, found)
 }
+
+// Unbonding does not launder a jail: a node jailed, unbonded and
+// registered again is still jailed until its jail period ends.
+func TestJailSurvivesReRegistration(t *testing.T) {
+	e := ready(t)
+	e.height++
+	_, err := keeper.Jail(e.kv, &e.p, addr(1), uint64(e.height)+1_000)
+	require.NoError(t, err)
+	e.ok(1, &types.UnbondNode{})
+	done := uint64(e.height) + e.p.NodeUnbondingBlocks
+	for uint64(e.height) < done {
+		e.block(nil)
+	}
+	e.height++
+	e.ok(1, register(1, 1_000))
+	require.True(t, e.node(1).Jailed)
+	e.fail(1, &types.AcceptJob{JobID: 1}, types.ErrNodeJailed)
+}

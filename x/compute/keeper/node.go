@@ -61,7 +61,9 @@ func registerNode(kv KV, p *types.Params, op auth.Address, m *types.RegisterNode
 		return Event{}, err
 	}
 	n := types.Node{Operator: op, Endpoint: m.Endpoint, Region: m.Region, UnitKinds: m.UnitKinds,
-		Bond: m.Bond, Status: types.NodeActive, Registered: height, Receipts: old.Receipts, Slashes: old.Slashes}
+		Bond: m.Bond, Status: types.NodeActive, Registered: height, Receipts: old.Receipts, Slashes: old.Slashes,
+		// A jail outlives unbonding and registering again.
+		Jailed: old.Jailed, JailedUntil: old.JailedUntil}
 	setNode(kv, &n)
 	if !found {
 		i := sort.Search(len(list), func(i int) bool { return string(list[i][:]) >= string(op[:]) })

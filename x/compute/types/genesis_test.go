@@ -3,6 +3,8 @@ package types_test
 import (
 	"testing"
 
+	"github.com/pingo-chain/pingo/testutil"
+	auth "github.com/pingo-chain/pingo/x/auth/types"
 	"github.com/pingo-chain/pingo/x/compute/types"
 	"github.com/stretchr/testify/require"
 )
@@ -28,4 +30,14 @@ func TestGenesisRecords(t *testing.T) {
 		g := types.Genesis{Params: types.DefaultParams(), Records: rs}
 		require.Error(t, g.Validate(), name)
 	}
+}
+
+// An attestation with the default max_shares contributors fits the default
+// max_tx_bytes, so the parameter is reachable.
+func TestMaxSharesFitTxSize(t *testing.T) {
+	p := types.DefaultParams()
+	k := testutil.Key(0)
+	att := testutil.Attestation(testutil.ChainID, ^uint64(0)>>1, testutil.Addr(k), 1<<40, 1<<40+uint64(p.MaxShares)*1000, ^uint64(0)>>1, testutil.KeysFrom(100, int(p.MaxShares)))
+	tx := testutil.SignedTx(k, testutil.ChainID, ^uint64(0)>>1, 1<<62, att)
+	require.LessOrEqual(t, uint64(len(tx)), auth.DefaultParams().MaxTxBytes, "%d shares take %d bytes", p.MaxShares, len(tx))
 }

@@ -45,7 +45,9 @@ type Params struct {
 	MaxNodesPerJob uint32 `json:"max_nodes_per_job"`
 	MaxLiveJobs    uint32 `json:"max_live_jobs"`
 	MaxJobTTL      uint64 `json:"max_job_ttl"`
-	// MaxShares bounds the contributors of one attestation.
+	// MaxShares bounds the contributors of one attestation. A share takes
+	// about 130 bytes on the wire, so keep max_shares × 130 + 300 under
+	// auth's max_tx_bytes (48 fits the default 8192).
 	MaxShares uint32 `json:"max_shares"`
 
 	// Network contribution jobs, opened by the chain every epoch and paid
@@ -78,7 +80,7 @@ func DefaultParams() Params {
 		MaxNodesPerJob:        64,
 		MaxLiveJobs:           10_000,
 		MaxJobTTL:             100_800,
-		MaxShares:             64,
+		MaxShares:             48,
 		NetworkJobsPerEpoch:   4,
 		NetworkJobUnits:       4_096,
 		NetworkJobMaxNodes:    8,
