@@ -7,8 +7,11 @@ import (
 	"testing"
 
 	abci "github.com/cometbft/cometbft/abci/types"
+	"github.com/holiman/uint256"
 	"github.com/pingo-chain/pingo/testutil"
 	bank "github.com/pingo-chain/pingo/x/bank/types"
+	compute "github.com/pingo-chain/pingo/x/compute/types"
+	nft "github.com/pingo-chain/pingo/x/nft/types"
 	"github.com/stretchr/testify/require"
 )
 
@@ -77,11 +80,23 @@ func FuzzQueryPath(f *testing.F) {
 	})
 }
 
-// txAllowed is every code CheckTx may reject a tx with: the auth and bank
-// codes a transaction can earn. pingo/1 (internal) would be a bug.
+// txAllowed is every code CheckTx may reject a tx with: the auth, bank,
+// staking, nft and compute codes a transaction can earn. pingo/1
+// (internal) would be a bug.
 var txAllowed = map[string]map[uint32]bool{
-	"auth": {2: true, 3: true, 4: true, 5: true, 6: true, 7: true, 8: true, 9: true, 10: true, 11: true},
-	"bank": {2: true, 3: true, 4: true, 5: true, 6: true, 7: true},
+	"auth":    {2: true, 3: true, 4: true, 5: true, 6: true, 7: true, 8: true, 9: true, 10: true, 11: true},
+	"bank":    {2: true, 3: true, 4: true, 5: true, 6: true, 7: true},
+	"staking": codeRange(2, 18),
+	"nft":     codeRange(2, 5),
+	"compute": codeRange(2, 32),
+}
+
+func codeRange(lo, hi uint32) map[uint32]bool {
+	m := map[uint32]bool{}
+	for c := lo; c <= hi; c++ {
+		m[c] = true
+	}
+	return m
 }
 
 // FuzzCheckTx: CheckTx on arbitrary bytes never panics or errors and answers
@@ -94,6 +109,9 @@ func FuzzCheckTx(f *testing.F) {
 	f.Add(testutil.Transfer(k0, testutil.ChainID, 0, biMinFee, testutil.Addr(k1), 0))
 	f.Add(testutil.SignedTx(k1, testutil.ChainID, 0, biMinFee, &bank.MultiSend{Outputs: biOutputs(3, 5)}))
 	f.Add([]byte{0xc0})
+	f.Add(testutil.SignedTx(k0, testutil.ChainID, 0, biMinFee, testutil.Attestation(testutil.ChainID, 1, testutil.Addr(k0), 0, 4, 9, testutil.KeysFrom(20, 2))))
+	f.Add(testutil.SignedTx(k1, testutil.ChainID, 0, biMinFee, &compute.SubmitJob{UnitKind: 1, Units: 3, PricePerUnit: *uint256.NewInt(2), MaxNodes: 1, Expiry: 9}))
+	f.Add(testutil.SignedTx(k1, testutil.ChainID, 0, biMinFee, &nft.TransferNFT{ID: 1, To: testutil.Addr(k0)}))
 	ctx := context.Background()
 	f.Fuzz(func(t *testing.T, tx []byte) {
 		res, err := a.CheckTx(ctx, &abci.RequestCheckTx{Tx: tx, Type: abci.CheckTxType_New})
