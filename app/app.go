@@ -20,6 +20,10 @@ import (
 	auth "github.com/pingo-chain/pingo/x/auth/types"
 	bankkeeper "github.com/pingo-chain/pingo/x/bank/keeper"
 	bank "github.com/pingo-chain/pingo/x/bank/types"
+	computekeeper "github.com/pingo-chain/pingo/x/compute/keeper"
+	compute "github.com/pingo-chain/pingo/x/compute/types"
+	nftkeeper "github.com/pingo-chain/pingo/x/nft/keeper"
+	nft "github.com/pingo-chain/pingo/x/nft/types"
 	stakingkeeper "github.com/pingo-chain/pingo/x/staking/keeper"
 	staking "github.com/pingo-chain/pingo/x/staking/types"
 )
@@ -89,6 +93,8 @@ func New(dir string, cfg Config, logger log.Logger) (*App, error) {
 	codec := auth.NewCodec()
 	bank.Register(codec)
 	staking.Register(codec)
+	nft.Register(codec)
+	compute.Register(codec)
 	a := &App{
 		log: logger, cfg: cfg, tree: tree, codec: codec,
 		senders:    newSenderCache(200_000),
@@ -145,6 +151,13 @@ func (a *App) InitChain(_ context.Context, req *abci.RequestInitChain) (*abci.Re
 	if err != nil {
 		return nil, err
 	}
+	if err := nftkeeper.InitGenesis(c, &g.NFT); err != nil {
+		return nil, err
+	}
+	// After bank: the incentive pool is added to the supply record.
+	if err := computekeeper.InitGenesis(c, &g.Compute); err != nil {
+		return nil, err
+	}
 	a.mu.Lock()
 	a.genesis = store.Freeze(c)
 	a.mu.Unlock()
@@ -162,6 +175,8 @@ type params struct {
 	auth    auth.Params
 	bank    bank.Params
 	staking staking.Params
+	nft     nft.Params
+	compute compute.Params
 }
 
 func loadParams(r store.Reader) (*params, error) {
@@ -181,7 +196,15 @@ func loadParams(r store.Reader) (*params, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &params{auth: ap, bank: bp, staking: sp}, nil
+	np, err := nftkeeper.GetParams(kvReader{r})
+	if err != nil {
+		return nil, err
+	}
+	cp, err := computekeeper.GetParams(kvReader{r})
+	if err != nil {
+		return nil, err
+	}
+	return &params{auth: ap, bank: bp, staking: sp, nft: np, compute: cp}, nil
 }
 
 // kvReader adapts a read-only Reader to the keeper KV for reads.
@@ -190,14 +213,28 @@ type kvReader struct{ store.Reader }
 func (kvReader) Set([]byte, []byte) { panic("read-only") }
 func (kvReader) Delete([]byte)      { panic("read-only") }
 
-// CheckInvariants verifies the supply invariant on the last committed state.
-// Tests call it after every block.
+// CheckInvariants verifies, on the last committed state, the supply
+// invariant (Σ balances + fee pool + staking's and compute's holdings =
+// supply) and that compute's running totals match its records. Tests call
+// it after every block.
 func (a *App) CheckInvariants() error {
 	snap, err := a.tree.At(a.tree.Version())
 	if err != nil {
 		return err
 	}
-	return stakingkeeper.CheckSupply(kvReader{snap}, snap)
+	kv := kvReader{snap}
+	sh, err := stakingkeeper.Holdings(kv, snap)
+	if err != nil {
+		return err
+	}
+	ch, err := computekeeper.Holdings(kv)
+	if err != nil {
+		return err
+	}
+	if err := bankkeeper.CheckSupply(kv, snap, &sh, &ch); err != nil {
+		return err
+	}
+	return computekeeper.CheckTotals(kv, snap)
 }
 
 var _ authkeeper.KV = kvReader{}

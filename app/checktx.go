@@ -70,6 +70,13 @@ func (a *App) decodeVerified(raw []byte, hash [32]byte, p *params) (*auth.Tx, er
 	if _, err := tx.RecoverSender(); err != nil {
 		return nil, err
 	}
+	// Signatures of other accounts the action carries (Attest's contributor
+	// shares) depend only on the bytes too, so they are cached alike.
+	if cs, ok := tx.Msg.(auth.CoSigned); ok {
+		if err := cs.VerifyCoSignatures(tx.ChainID, tx.From); err != nil {
+			return nil, err
+		}
+	}
 	a.senders.put(hash, tx)
 	return tx, nil
 }

@@ -12,6 +12,8 @@ import (
 	auth "github.com/pingo-chain/pingo/x/auth/types"
 	bankkeeper "github.com/pingo-chain/pingo/x/bank/keeper"
 	"github.com/pingo-chain/pingo/x/codes"
+	computekeeper "github.com/pingo-chain/pingo/x/compute/keeper"
+	nftkeeper "github.com/pingo-chain/pingo/x/nft/keeper"
 	stakingkeeper "github.com/pingo-chain/pingo/x/staking/keeper"
 )
 
@@ -24,11 +26,19 @@ func execTx(kv store.KV, tx *auth.Tx, p *params, minFee *uint256.Int, height int
 	}
 	var evs []bankkeeper.Event
 	var err error
+	// Action number ranges (docs/protocol.md §Actions): 1–9 bank, 10–19
+	// staking, 20–29 nft, 30–49 compute, 60–79 reserved for the bridge.
 	switch a := tx.Msg.Action(); {
 	case a < 10:
 		evs, err = bankkeeper.Execute(txc, &p.bank, &tx.Header, tx.Msg)
-	default:
+	case a < 20:
 		evs, err = stakingkeeper.Execute(txc, &p.staking, &tx.Header, tx.Msg, height)
+	case a < 30:
+		evs, err = nftkeeper.Execute(txc, &p.nft, &tx.Header, tx.Msg)
+	case a < 50:
+		evs, err = computekeeper.Execute(txc, &p.compute, &p.nft, &tx.Header, tx.Msg, height)
+	default:
+		err = codes.Wrapf(auth.ErrUnknownAction, "action %d has no module", a)
 	}
 	if err != nil {
 		return nil, err
@@ -82,6 +92,13 @@ func (a *App) executeBlock(txs [][]byte, p *params, in *blockInput, prepare bool
 		return nil, err
 	}
 	res.events = toABCIEvents(evs)
+	// Then the epoch's network contribution jobs open (first block of an
+	// epoch), so nodes can accept them in this block's txs.
+	evs, err = computekeeper.BeginBlock(res.cache, in.info.Height)
+	if err != nil {
+		return nil, err
+	}
+	res.events = append(res.events, toABCIEvents(evs)...)
 	var used int64
 	for _, raw := range txs {
 		if prepare {
@@ -117,8 +134,14 @@ func (a *App) executeBlock(txs [][]byte, p *params, in *blockInput, prepare bool
 	if err := bankkeeper.AddToFeePool(res.cache, &res.fees); err != nil {
 		return nil, err
 	}
-	// End: mature unbondings, recompute the active set; changes leave
-	// through FinalizeBlock's validator updates.
+	// End: expire compute jobs, pay out node unbondings; then staking:
+	// mature unbondings, recompute the active set; changes leave through
+	// FinalizeBlock's validator updates.
+	evs, err = computekeeper.EndBlock(res.cache, in.info.Height)
+	if err != nil {
+		return nil, err
+	}
+	res.events = append(res.events, toABCIEvents(evs)...)
 	ups, evs, err := stakingkeeper.EndBlock(res.cache, noIter{}, in.info.Height)
 	if err != nil {
 		return nil, err

@@ -2,6 +2,8 @@ package app
 
 import (
 	bankkeeper "github.com/pingo-chain/pingo/x/bank/keeper"
+	computekeeper "github.com/pingo-chain/pingo/x/compute/keeper"
+	nftkeeper "github.com/pingo-chain/pingo/x/nft/keeper"
 	stakingkeeper "github.com/pingo-chain/pingo/x/staking/keeper"
 )
 
@@ -28,7 +30,15 @@ func (a *App) ExportGenesis(h int64) (*GenesisState, int64, error) {
 	if err != nil {
 		return nil, 0, err
 	}
-	return &GenesisState{Auth: AuthGenesis{Params: p.auth}, Bank: *bg, Staking: *sg}, h, nil
+	ng, err := nftkeeper.ExportGenesis(kvReader{snap}, snap)
+	if err != nil {
+		return nil, 0, err
+	}
+	cg, err := computekeeper.ExportGenesis(kvReader{snap}, snap)
+	if err != nil {
+		return nil, 0, err
+	}
+	return &GenesisState{Auth: AuthGenesis{Params: p.auth}, Bank: *bg, Staking: *sg, NFT: *ng, Compute: *cg}, h, nil
 }
 
 // RollbackTo discards committed versions above h so the node can re-execute

@@ -7,8 +7,11 @@ import (
 	"testing"
 
 	abci "github.com/cometbft/cometbft/abci/types"
+	"github.com/holiman/uint256"
 	"github.com/pingo-chain/pingo/testutil"
 	bank "github.com/pingo-chain/pingo/x/bank/types"
+	compute "github.com/pingo-chain/pingo/x/compute/types"
+	nft "github.com/pingo-chain/pingo/x/nft/types"
 	"github.com/stretchr/testify/require"
 )
 
@@ -29,6 +32,11 @@ func FuzzQueryPath(f *testing.F) {
 	for _, p := range []string{
 		"/auth/account/" + a0, "/bank/balance/" + strings.ToLower(a0), "/auth/params", "/bank/params",
 		"/bank/supply", "/bank/fee_pool", "/staking/params", "/staking/validators",
+		"/nft/params", "/nft/nft/1", "/nft/owner/" + a0, "/nft/contributor/" + a0,
+		"/compute/params", "/compute/nodes", "/compute/node/" + a0, "/compute/job/1", "/compute/receipt/18446744073709551615",
+		"/compute/jobs/state/open", "/compute/jobs/owner/" + a0 + "/0", "/compute/jobs/node/" + a0,
+		"/compute/jobs/epoch/0/4294967295", "/compute/receipts/job/01", "/compute/receipts/contributor/" + a0 + "/-1",
+		"/compute/attestation/0x" + strings.Repeat("ab", 32), "/compute/incentive_pool", "/compute/escrow_total",
 	} {
 		f.Add(p, int64(0), true)
 		f.Add(p, int64(1), false)
@@ -53,7 +61,11 @@ func FuzzQueryPath(f *testing.F) {
 		}
 		require.Empty(t, q.Codespace)
 		trimmed := strings.TrimPrefix(path, "/")
-		require.True(t, strings.HasPrefix(trimmed, "auth/") || strings.HasPrefix(trimmed, "bank/") || strings.HasPrefix(trimmed, "staking/"), "OK for %q", path)
+		ok := false
+		for _, m := range []string{"auth/", "bank/", "staking/", "nft/", "compute/"} {
+			ok = ok || strings.HasPrefix(trimmed, m)
+		}
+		require.True(t, ok, "OK for %q", path)
 		require.NotEmpty(t, q.Key)
 		require.GreaterOrEqual(t, q.Height, int64(1))
 		require.LessOrEqual(t, q.Height, c.Height)
@@ -68,11 +80,23 @@ func FuzzQueryPath(f *testing.F) {
 	})
 }
 
-// txAllowed is every code CheckTx may reject a tx with: the auth and bank
-// codes a transaction can earn. pingo/1 (internal) would be a bug.
+// txAllowed is every code CheckTx may reject a tx with: the auth, bank,
+// staking, nft and compute codes a transaction can earn. pingo/1
+// (internal) would be a bug.
 var txAllowed = map[string]map[uint32]bool{
-	"auth": {2: true, 3: true, 4: true, 5: true, 6: true, 7: true, 8: true, 9: true, 10: true, 11: true},
-	"bank": {2: true, 3: true, 4: true, 5: true, 6: true, 7: true},
+	"auth":    {2: true, 3: true, 4: true, 5: true, 6: true, 7: true, 8: true, 9: true, 10: true, 11: true},
+	"bank":    {2: true, 3: true, 4: true, 5: true, 6: true, 7: true},
+	"staking": codeRange(2, 18),
+	"nft":     codeRange(2, 5),
+	"compute": codeRange(2, 32),
+}
+
+func codeRange(lo, hi uint32) map[uint32]bool {
+	m := map[uint32]bool{}
+	for c := lo; c <= hi; c++ {
+		m[c] = true
+	}
+	return m
 }
 
 // FuzzCheckTx: CheckTx on arbitrary bytes never panics or errors and answers
@@ -85,6 +109,9 @@ func FuzzCheckTx(f *testing.F) {
 	f.Add(testutil.Transfer(k0, testutil.ChainID, 0, biMinFee, testutil.Addr(k1), 0))
 	f.Add(testutil.SignedTx(k1, testutil.ChainID, 0, biMinFee, &bank.MultiSend{Outputs: biOutputs(3, 5)}))
 	f.Add([]byte{0xc0})
+	f.Add(testutil.SignedTx(k0, testutil.ChainID, 0, biMinFee, testutil.Attestation(testutil.ChainID, 1, testutil.Addr(k0), 0, 4, 9, testutil.KeysFrom(20, 2))))
+	f.Add(testutil.SignedTx(k1, testutil.ChainID, 0, biMinFee, &compute.SubmitJob{UnitKind: 1, Units: 3, PricePerUnit: *uint256.NewInt(2), MaxNodes: 1, Expiry: 9}))
+	f.Add(testutil.SignedTx(k1, testutil.ChainID, 0, biMinFee, &nft.TransferNFT{ID: 1, To: testutil.Addr(k0)}))
 	ctx := context.Background()
 	f.Fuzz(func(t *testing.T, tx []byte) {
 		res, err := a.CheckTx(ctx, &abci.RequestCheckTx{Tx: tx, Type: abci.CheckTxType_New})

@@ -6,6 +6,8 @@ import (
 
 	auth "github.com/pingo-chain/pingo/x/auth/types"
 	bank "github.com/pingo-chain/pingo/x/bank/types"
+	compute "github.com/pingo-chain/pingo/x/compute/types"
+	nft "github.com/pingo-chain/pingo/x/nft/types"
 	staking "github.com/pingo-chain/pingo/x/staking/types"
 )
 
@@ -14,6 +16,8 @@ type GenesisState struct {
 	Auth    AuthGenesis     `json:"auth"`
 	Bank    bank.Genesis    `json:"bank"`
 	Staking staking.Genesis `json:"staking"`
+	NFT     nft.Genesis     `json:"nft"`
+	Compute compute.Genesis `json:"compute"`
 }
 
 // AuthGenesis is auth's part of app_state.
@@ -23,13 +27,16 @@ type AuthGenesis struct {
 
 // DefaultGenesis is a valid, empty chain.
 func DefaultGenesis() GenesisState {
-	return GenesisState{Auth: AuthGenesis{Params: auth.DefaultParams()}, Bank: bank.DefaultGenesis(), Staking: staking.DefaultGenesis()}
+	return GenesisState{Auth: AuthGenesis{Params: auth.DefaultParams()}, Bank: bank.DefaultGenesis(), Staking: staking.DefaultGenesis(),
+		NFT: nft.DefaultGenesis(), Compute: compute.DefaultGenesis()}
 }
 
 // ParseGenesis decodes and validates app_state; unknown fields are errors so
 // a typo in a parameter name cannot silently take the default.
 func ParseGenesis(raw []byte) (*GenesisState, error) {
-	var g GenesisState
+	// The nft and compute sections came later than the others: a genesis
+	// that omits them (or some of their parameters) gets the defaults.
+	g := GenesisState{NFT: nft.DefaultGenesis(), Compute: compute.DefaultGenesis()}
 	dec := json.NewDecoder(bytesReader(raw))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&g); err != nil {
@@ -49,5 +56,11 @@ func (g *GenesisState) Validate() error {
 	if err := g.Bank.Validate(); err != nil {
 		return err
 	}
-	return g.Staking.Validate()
+	if err := g.Staking.Validate(); err != nil {
+		return err
+	}
+	if err := g.NFT.Validate(); err != nil {
+		return err
+	}
+	return g.Compute.Validate()
 }

@@ -50,6 +50,7 @@ type queryRoute struct {
 //	/staking/reward_reserve      validator reward reserve, 32-byte big-endian
 //	/staking/validator/{op}      validator record, JSON
 //	/staking/delegation/{d}/{op} shares ‖ reward snapshot, 64 bytes
+//	/nft/…, /compute/…           see parseComputePath (query_compute.go)
 func parseQueryPath(path string) (queryRoute, error) {
 	if len(path) > maxQueryPath {
 		return queryRoute{}, codes.Wrapf(ErrUnknownPath, "path longer than %d bytes", maxQueryPath)
@@ -96,6 +97,9 @@ func parseQueryPath(path string) (queryRoute, error) {
 			return queryRoute{}, err
 		}
 		return queryRoute{name: "staking/delegation", key: staking.DelegationKey(d, op)}, nil
+	}
+	if r, ok, err := parseComputePath(parts); ok {
+		return r, err
 	}
 	return queryRoute{}, codes.Wrapf(ErrUnknownPath, "%q", clipPath(path))
 }

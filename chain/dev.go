@@ -30,13 +30,18 @@ var DevSelfBond = new(uint256.Int).Mul(uint256.NewInt(10_000), uint256.NewInt(1_
 // 10,000,000 PINGO.
 var DevRewardReserve = new(uint256.Int).Mul(uint256.NewInt(10_000_000), uint256.NewInt(1_000_000_000))
 
+// DevIncentivePool funds the compute incentive pool (network contribution
+// jobs) on dev chains: 80,000,000 PINGO, the 80% share beside the dev
+// balances and reserve, at the default emission of 10,000 PINGO per epoch.
+var DevIncentivePool = new(uint256.Int).Mul(uint256.NewInt(80_000_000), uint256.NewInt(1_000_000_000))
+
 // DevValidatorOperator is the dev key operating validator i: the dev
 // accounts after the ten wallet accounts, so those stay untouched.
 func DevValidatorOperator(i int) *ecdsa.PrivateKey { return DevKey(uint32(DevAccounts + i)) }
 
 // SetDevValidators replaces the validator set of g with one staking
 // validator per consensus key, each operated by a funded dev key, and funds
-// the reward reserve.
+// the reward reserve and the compute incentive pool.
 func SetDevValidators(g *Genesis, consKeys [][]byte, monikers []string) error {
 	g.Doc.Validators = nil
 	g.State.Staking.GenesisValidators = nil
@@ -51,6 +56,7 @@ func SetDevValidators(g *Genesis, consKeys [][]byte, monikers []string) error {
 		}
 	}
 	g.State.Staking.RewardReserve = new(uint256.Int).Set(DevRewardReserve)
+	g.State.Compute.IncentivePool = new(uint256.Int).Set(DevIncentivePool)
 	return nil
 }
 

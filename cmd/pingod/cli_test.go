@@ -718,6 +718,8 @@ func TestCLIDevNodeLive(t *testing.T) {
 	r = pingod(t, nil, append([]string{"tx", "transfer", "0xnope", "1", "--from", "dev", "--node", node}, kr...)...)
 	require.Equal(t, 1, r.code, "%s", r)
 
+	cliCompute(t, node, kr)
+
 	// SIGTERM: clean exit (status 0) within 30 s.
 	require.NoError(t, cmd.Process.Signal(syscall.SIGTERM))
 	select {

@@ -73,18 +73,33 @@ func newTxCmd() *cobra.Command {
 		},
 	}
 	for _, c := range append([]*cobra.Command{transfer, multi}, stakingTxCmds()...) {
-		c.Flags().String("from", "", "key name or address in the keyring")
-		c.Flags().String("fee", "10000", "fee (upingo, or 0.00001pingo)")
-		c.Flags().Int64("nonce", -1, "nonce to use (default: read from the chain)")
-		c.Flags().Bool("no-wait", false, "return after CheckTx instead of waiting for the block")
-		c.Flags().Bool("no-verify", false, "do not verify query proofs")
-		c.Flags().Duration("timeout", 60*time.Second, "overall deadline")
-		_ = c.MarkFlagRequired("from")
-		addNodeFlag(c)
-		addKeyringFlags(c)
+		addTxFlags(c)
 		cmd.AddCommand(c)
 	}
+	// Compute and nft: groups (node, job, nft) hold some of the leaves.
+	groups, leaves := computeTxCmds()
+	for _, c := range leaves {
+		addTxFlags(c)
+		if c.Parent() == nil {
+			cmd.AddCommand(c)
+		}
+	}
+	cmd.AddCommand(groups...)
+	cmd.AddCommand(signShareCmd())
 	return cmd
+}
+
+// addTxFlags gives a command that signs and broadcasts the common flags.
+func addTxFlags(c *cobra.Command) {
+	c.Flags().String("from", "", "key name or address in the keyring")
+	c.Flags().String("fee", "10000", "fee (upingo, or 0.00001pingo)")
+	c.Flags().Int64("nonce", -1, "nonce to use (default: read from the chain)")
+	c.Flags().Bool("no-wait", false, "return after CheckTx instead of waiting for the block")
+	c.Flags().Bool("no-verify", false, "do not verify query proofs")
+	c.Flags().Duration("timeout", 60*time.Second, "overall deadline")
+	_ = c.MarkFlagRequired("from")
+	addNodeFlag(c)
+	addKeyringFlags(c)
 }
 
 func signAndSend(cmd *cobra.Command, msg auth.Msg) error {

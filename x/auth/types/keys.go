@@ -4,7 +4,8 @@ package types
 // names the record kind inside the module. Module bytes are allocated in
 // docs/architecture.md and never renumbered:
 //
-//	0x01 auth   0x02 bank   (0x03.. reserved for staking, nft, compute, bridge)
+//	0x01 auth   0x02 bank   0x03 staking   0x04 nft   0x05 compute
+//	0x06 bridge (reserved)
 const ModulePrefix byte = 0x01
 
 // AccountPrefix: 0x01 0x01 | address(20) → Account (40 bytes, see account.go).

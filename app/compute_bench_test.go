@@ -1,0 +1,173 @@
+package app_test
+
+// Attestation throughput at app level: blocks of attestations with 16
+// contributors each (every one paid, its NFT updated, its receipt list
+// appended) against blocks of as many transfers, on the same chain.
+// Signatures (the node's and the 16 contributors') are verified before the
+// timer, as CheckTx does on a validator before the block arrives, so the
+// figure is the state path: FinalizeBlock + Commit per tx.
+//
+//	go test -run '^$' -bench BenchmarkAttestations -benchtime 5x ./app/
+//
+// PINGO_BENCH_ATTEST sets the attestations (and transfers) per block
+// (default 512). Target (issue 4): one attestation ≤ 5 transfers' time.
+
+import (
+	"context"
+	"crypto/ecdsa"
+	"testing"
+	"time"
+
+	abci "github.com/cometbft/cometbft/abci/types"
+	"github.com/holiman/uint256"
+	"github.com/pingo-chain/pingo/testutil"
+	bank "github.com/pingo-chain/pingo/x/bank/types"
+	compute "github.com/pingo-chain/pingo/x/compute/types"
+	nft "github.com/pingo-chain/pingo/x/nft/types"
+)
+
+const (
+	abNodes        = 8
+	abContributors = 16
+	abPool         = 256 // distinct contributor accounts
+)
+
+type attestBench struct {
+	a        *testutil.App
+	nodes    []*ecdsa.PrivateKey
+	nonces   []uint64
+	next     []uint64 // next unit per node
+	contribs []*ecdsa.PrivateKey
+	senders  []*ecdsa.PrivateKey
+	sNonce   uint64
+	round    int
+}
+
+func newAttestBench(b *testing.B, perBlock int) *attestBench {
+	g := testutil.Genesis(abNodes+1, 1_000_000_000_000_000)
+	owner := testutil.Key(abNodes)
+	g.NFT.NFTs = []nft.NFT{{ID: 1, Contributor: testutil.Addr(owner), Owner: testutil.Addr(owner)}}
+	senders := testutil.KeysFrom(5_000, perBlock)
+	for _, k := range senders {
+		g.Bank.Balances = append(g.Bank.Balances, bank.Balance{Address: testutil.Addr(k), Amount: uint256.NewInt(1_000_000_000_000)})
+	}
+	g.Compute.Params.NetworkJobsPerEpoch = 0
+	g.Compute.Params.MaxShares = abContributors
+	c := &attestBench{a: testutil.NewApp(b, g), nodes: testutil.KeysFrom(0, abNodes), nonces: make([]uint64, abNodes),
+		next: make([]uint64, abNodes), contribs: testutil.KeysFrom(1_000, abPool), senders: senders}
+	share := uint64(1 << 20)
+	var setup [][]byte
+	for i, k := range c.nodes {
+		setup = append(setup, testutil.SignedTx(k, testutil.ChainID, 0, biMinFee, &compute.RegisterNode{
+			Endpoint: "https://cdn.example", Region: "eu", UnitKinds: []uint32{1}, Bond: *g.Compute.Params.MinNodeBond}))
+		c.nonces[i] = 1
+		c.next[i] = uint64(i) * share
+	}
+	setup = append(setup, testutil.SignedTx(owner, testutil.ChainID, 0, biMinFee, &compute.SubmitJob{
+		UnitKind: 1, Units: abNodes * share, PricePerUnit: *uint256.NewInt(1_000), MaxNodes: abNodes, Expiry: 50_000}))
+	c.mustBlock(b, setup)
+	var accepts [][]byte
+	for i, k := range c.nodes {
+		accepts = append(accepts, testutil.SignedTx(k, testutil.ChainID, c.nonces[i], biMinFee, &compute.AcceptJob{JobID: 1}))
+		c.nonces[i]++
+	}
+	c.mustBlock(b, accepts)
+	return c
+}
+
+// attestBlock signs perBlock attestations of 16 units by 16 contributors
+// (a sliding window over the contributor pool), spread over the nodes.
+func (c *attestBench) attestBlock(perBlock int) [][]byte {
+	txs := make([][]byte, 0, perBlock)
+	for t := 0; t < perBlock; t++ {
+		i := t % abNodes
+		k := c.nodes[i]
+		first := (c.round*perBlock + t) * 7 % abPool
+		ks := make([]*ecdsa.PrivateKey, abContributors)
+		for j := range ks {
+			ks[j] = c.contribs[(first+j)%abPool]
+		}
+		start := c.next[i]
+		att := testutil.Attestation(testutil.ChainID, 1, testutil.Addr(k), start, start+abContributors, 50_000, ks)
+		c.next[i] += abContributors
+		txs = append(txs, testutil.SignedTx(k, testutil.ChainID, c.nonces[i], biMinFee, att))
+		c.nonces[i]++
+	}
+	c.round++
+	return txs
+}
+
+func (c *attestBench) transferBlock() [][]byte {
+	txs := make([][]byte, len(c.senders))
+	for i, k := range c.senders {
+		to := testutil.Addr(c.senders[(i+1)%len(c.senders)])
+		txs[i] = testutil.Transfer(k, testutil.ChainID, c.sNonce, biMinFee, to, 1)
+	}
+	c.sNonce++
+	return txs
+}
+
+// timedBlock prechecks txs (signatures cached, untimed), then times
+// FinalizeBlock + Commit.
+func (c *attestBench) timedBlock(b *testing.B, txs [][]byte) time.Duration {
+	for _, tx := range txs {
+		c.a.Precheck(tx)
+	}
+	t0 := time.Now()
+	c.mustBlockRaw(b, txs)
+	return time.Since(t0)
+}
+
+func (c *attestBench) mustBlock(b *testing.B, txs [][]byte) {
+	res := c.mustBlockRaw(b, txs)
+	_ = res
+}
+
+func (c *attestBench) mustBlockRaw(b *testing.B, txs [][]byte) *abci.ResponseFinalizeBlock {
+	ctx := context.Background()
+	h := c.a.Height + 1
+	res, err := c.a.FinalizeBlock(ctx, &abci.RequestFinalizeBlock{Txs: txs, Height: h, Time: time.Unix(1_700_000_000+h, 0)})
+	if err != nil {
+		b.Fatal(err)
+	}
+	for i, r := range res.TxResults {
+		if r.Code != 0 {
+			b.Fatalf("block %d tx %d: %s/%d %s", h, i, r.Codespace, r.Code, r.Log)
+		}
+	}
+	if _, err := c.a.Commit(ctx, &abci.RequestCommit{}); err != nil {
+		b.Fatal(err)
+	}
+	c.a.Height = h
+	return res
+}
+
+// BenchmarkAttestations reports receipts/s (attestations of 16
+// contributors), transfers/s on the same chain, and their cost ratio.
+func BenchmarkAttestations(b *testing.B) {
+	perBlock := benchEnvInt(b, "PINGO_BENCH_ATTEST", 512)
+	perBlock -= perBlock % abNodes
+	c := newAttestBench(b, perBlock)
+	// One untimed block of each warms the caches and creates the NFTs.
+	c.timedBlock(b, c.attestBlock(perBlock))
+	c.timedBlock(b, c.transferBlock())
+	var att, tr time.Duration
+	b.ResetTimer()
+	for n := 0; n < b.N; n++ {
+		b.StopTimer()
+		atxs, ttxs := c.attestBlock(perBlock), c.transferBlock()
+		b.StartTimer()
+		att += c.timedBlock(b, atxs)
+		tr += c.timedBlock(b, ttxs)
+	}
+	b.StopTimer()
+	if err := c.a.CheckInvariants(); err != nil {
+		b.Fatal(err)
+	}
+	total := float64(b.N * perBlock)
+	perAtt := att.Seconds() / total
+	perTr := tr.Seconds() / total
+	b.ReportMetric(1/perAtt, "receipts/s")
+	b.ReportMetric(1/perTr, "transfers/s")
+	b.ReportMetric(perAtt/perTr, "transfers-per-attestation")
+}

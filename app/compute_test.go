@@ -1,0 +1,208 @@
+package app_test
+
+import (
+	"context"
+	"crypto/ecdsa"
+	"encoding/binary"
+	"encoding/json"
+	"testing"
+
+	abci "github.com/cometbft/cometbft/abci/types"
+	"github.com/holiman/uint256"
+	"github.com/pingo-chain/pingo/testutil"
+	auth "github.com/pingo-chain/pingo/x/auth/types"
+	"github.com/pingo-chain/pingo/x/codes"
+	compute "github.com/pingo-chain/pingo/x/compute/types"
+	nft "github.com/pingo-chain/pingo/x/nft/types"
+	"github.com/stretchr/testify/require"
+)
+
+const cFunded, cPool = 1_000_000_000_000, 1_000_000_000_000
+
+func cKeys(is ...uint64) []*ecdsa.PrivateKey {
+	out := make([]*ecdsa.PrivateKey, len(is))
+	for j, i := range is {
+		out[j] = testutil.Key(i)
+	}
+	return out
+}
+
+func cTx(k *ecdsa.PrivateKey, nonce uint64, msg auth.Msg) []byte {
+	return testutil.SignedTx(k, testutil.ChainID, nonce, biMinFee, msg)
+}
+
+// cOK requires every tx of a block result to have succeeded.
+func cOK(t *testing.T, a *testutil.App, txs ...[]byte) []byte {
+	t.Helper()
+	res := a.Block(txs...)
+	for i, r := range res.TxResults {
+		require.Equal(t, uint32(0), r.Code, "tx %d: %s", i, r.Log)
+	}
+	return res.AppHash
+}
+
+// cProved queries path at the latest height with a proof and verifies it
+// against root (the AppHash FinalizeBlock returned for that height).
+func cProved(t *testing.T, a *testutil.App, path string, root []byte) []byte {
+	t.Helper()
+	q := biQuery(t, a, path, 0, true)
+	require.True(t, qVerify(t, q, root), "%s: proof does not verify", path)
+	return q.Value
+}
+
+// cPrefix is the common start: node key 0 registered, network job 1
+// accepted by it, newcomers 20 and 21 paid for [0, 16) and holding NFTs.
+func cPrefix(t *testing.T, a *testutil.App) {
+	node := testutil.Key(0)
+	reg := &compute.RegisterNode{Endpoint: "https://cdn0.example", Region: "eu", UnitKinds: []uint32{1}, Bond: *uint256.NewInt(1_000)}
+	cOK(t, a, cTx(node, 0, reg), cTx(node, 1, &compute.AcceptJob{JobID: 1}))
+	att := testutil.Attestation(testutil.ChainID, 1, testutil.Addr(node), 0, 16, 100, cKeys(20, 21))
+	cOK(t, a, cTx(node, 2, att))
+}
+
+// The cycle at app level, through ProcessProposal, FinalizeBlock
+// and Commit with the supply invariant checked after every block: a
+// newcomer contributes to a network job through a node, receives the NFT,
+// submits a paid job, the node attests, escrow pays node and contributors,
+// and receipts and NFT counters are queryable with verified proofs.
+func TestComputeCycleApp(t *testing.T) {
+	a := testutil.NewApp(t, testutil.ComputeGenesis(3, cFunded, cPool))
+	node, newcomer := testutil.Key(0), testutil.Key(20)
+	cPrefix(t, a)
+	root := cOK(t, a) // an empty block, so the newcomer's state is settled
+	idb := cProved(t, a, "/nft/contributor/"+testutil.Addr(newcomer).Hex(), root)
+	require.Len(t, idb, 8)
+	id := binary.BigEndian.Uint64(idb)
+	n, err := nft.UnmarshalNFT(cProved(t, a, "/nft/nft/"+itoa(id), root))
+	require.NoError(t, err)
+	require.Equal(t, uint64(8), n.Units)
+	require.Equal(t, testutil.Addr(newcomer), n.Owner)
+	earned := biBalance(t, a, testutil.Addr(newcomer))
+	require.Equal(t, uint64(6_400_000), earned) // 8 units × 1e6 × 80%
+
+	// The newcomer, now an NFT holder, pays for a job of 10 units at 1,000.
+	submit := &compute.SubmitJob{UnitKind: 1, Units: 10, PricePerUnit: *uint256.NewInt(1_000), MaxNodes: 1, Expiry: uint64(a.Height) + 50}
+	cOK(t, a, cTx(newcomer, 0, submit))
+	require.Equal(t, earned-10_000-biMinFee, biBalance(t, a, testutil.Addr(newcomer)))
+	nodeBefore := biBalance(t, a, testutil.Addr(node))
+	att := testutil.Attestation(testutil.ChainID, 2, testutil.Addr(node), 0, 10, uint64(a.Height)+10, cKeys(21, 22))
+	cOK(t, a, cTx(node, 3, &compute.AcceptJob{JobID: 2}), cTx(node, 4, att))
+	root = cOK(t, a)
+	// 10,000 paid: 2,000 to the node, 4,000 to each contributor.
+	require.Equal(t, nodeBefore+2_000-2*biMinFee, biBalance(t, a, testutil.Addr(node)))
+	require.Equal(t, uint64(6_400_000+4_000), biBalance(t, a, testutil.Addr(testutil.Key(21))))
+	j, err := compute.UnmarshalJob(cProved(t, a, "/compute/job/2", root))
+	require.NoError(t, err)
+	require.Equal(t, compute.JobDone, j.State)
+	require.True(t, j.Escrow.IsZero())
+	ids := cProved(t, a, "/compute/receipts/job/2/0", root)
+	require.Equal(t, []byte{0, 0, 0, 0, 0, 0, 0, 2}, ids)
+	r, err := compute.UnmarshalReceipt(cProved(t, a, "/compute/receipt/2", root))
+	require.NoError(t, err)
+	require.Equal(t, uint64(2_000), r.NodePaid.Uint64())
+	require.Equal(t, compute.ReceiptFinal, r.Status)
+	page := cProved(t, a, "/compute/receipts/contributor/"+testutil.Addr(testutil.Key(21)).Hex()+"/0", root)
+	require.Equal(t, []byte{0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 2}, page)
+	n21, err := nft.UnmarshalNFT(cProved(t, a, "/nft/nft/2", root))
+	require.NoError(t, err)
+	require.Equal(t, uint64(8+5), n21.Units)
+	require.Equal(t, uint64(2), n21.Receipts)
+	jobsOf := cProved(t, a, "/compute/jobs/owner/"+testutil.Addr(newcomer).Hex()+"/0", root)
+	require.Equal(t, []byte{0, 0, 0, 0, 0, 0, 0, 2}, jobsOf)
+	pool := cProved(t, a, "/compute/incentive_pool", root)
+	require.Equal(t, uint64(cPool-64_000_000), new(uint256.Int).SetBytes(pool).Uint64())
+	// Absent records are proven absent.
+	require.Nil(t, cProved(t, a, "/compute/receipt/99", root))
+}
+
+// Bad input through the whole app path (decode, co-signatures, ante,
+// execution): each tx fails with its stable code and the block leaves the
+// same AppHash as an empty block on a twin chain.
+func TestComputeBadInputApp(t *testing.T) {
+	g := testutil.ComputeGenesis(3, cFunded, cPool)
+	a, twin := testutil.NewApp(t, g), testutil.NewApp(t, g)
+	cPrefix(t, a)
+	cPrefix(t, twin)
+	node, other, stranger := testutil.Key(0), testutil.Key(1), testutil.Key(2)
+	cOK(t, a, cTx(other, 0, &compute.RegisterNode{Endpoint: "x", Region: "us", UnitKinds: []uint32{1}, Bond: *uint256.NewInt(1_000)}))
+	cOK(t, twin, cTx(other, 0, &compute.RegisterNode{Endpoint: "x", Region: "us", UnitKinds: []uint32{1}, Bond: *uint256.NewInt(1_000)}))
+
+	me := testutil.Addr(node)
+	forged := testutil.Attestation(testutil.ChainID, 1, me, 16, 24, 100, cKeys(20, 21))
+	forged.Shares[0].Sig = testutil.ShareSig(testutil.Key(22), testutil.ChainID, 1, me, 16, 24, 4, forged.Shares[0].SubRoot)
+	replay := testutil.Attestation(testutil.ChainID, 1, me, 16, 24, 100, cKeys(20, 21))
+	replay.AttestationID = testutil.Attestation(testutil.ChainID, 1, me, 0, 16, 100, cKeys(20, 21)).AttestationID
+	job := func(units, price uint64) *compute.SubmitJob {
+		return &compute.SubmitJob{UnitKind: 1, Units: units, PricePerUnit: *uint256.NewInt(price), MaxNodes: 1, Expiry: 500}
+	}
+	cases := []struct {
+		name string
+		tx   []byte
+		code *codes.Error
+	}{
+		{"share signed by someone else", cTx(node, 3, forged), compute.ErrShareSignature},
+		{"replayed attestation id", cTx(node, 3, replay), compute.ErrAttestationReplay},
+		{"overlapping range", cTx(node, 3, testutil.Attestation(testutil.ChainID, 1, me, 8, 24, 100, cKeys(20))), compute.ErrRangeOverlap},
+		{"out of range", cTx(node, 3, testutil.Attestation(testutil.ChainID, 1, me, 60, 70, 100, cKeys(20))), compute.ErrRange},
+		{"expired attestation", cTx(node, 3, testutil.Attestation(testutil.ChainID, 1, me, 16, 24, 2, cKeys(20))), compute.ErrAttestationExpired},
+		{"unassigned node", cTx(other, 1, testutil.Attestation(testutil.ChainID, 1, testutil.Addr(other), 16, 24, 100, cKeys(20))), compute.ErrNotAssigned},
+		{"unregistered node", cTx(stranger, 0, testutil.Attestation(testutil.ChainID, 1, testutil.Addr(stranger), 16, 24, 100, cKeys(20))), compute.ErrNodeNotFound},
+		{"job without nft", cTx(stranger, 0, job(10, 10)), compute.ErrNoNFT},
+		{"job with zero units", cTx(testutil.Key(20), 0, job(0, 10)), compute.ErrZeroUnits},
+		{"job with zero price", cTx(testutil.Key(20), 0, job(10, 0)), compute.ErrZeroPrice},
+		{"job escrow above balance", cTx(testutil.Key(20), 0, job(1_000_000, 1_000_000)), compute.ErrInsufficientFunds},
+		{"nft transfer by non-owner", cTx(stranger, 0, &nft.TransferNFT{ID: 1, To: testutil.Addr(stranger)}), nft.ErrInvalidRecipient},
+		{"nft transfer by non-owner to another", cTx(stranger, 0, &nft.TransferNFT{ID: 1, To: testutil.Addr(other)}), nft.ErrNotOwner},
+	}
+	txs := make([][]byte, len(cases))
+	for i, c := range cases {
+		txs[i] = c.tx
+	}
+	res := a.Block(txs...)
+	empty := twin.Block()
+	for i, c := range cases {
+		r := res.TxResults[i]
+		require.Equal(t, c.code.Codespace(), r.Codespace, "%s: %s", c.name, r.Log)
+		require.Equal(t, c.code.Code(), r.Code, "%s: %s", c.name, r.Log)
+	}
+	require.Equal(t, empty.AppHash, res.AppHash, "a failed compute tx changed state")
+}
+
+func itoa(v uint64) string { return uint256.NewInt(v).Dec() }
+
+// Export with nodes, jobs, receipts and NFTs, restart from it at the next
+// height: every compute and nft record survives, the supply invariant holds,
+// and the restarted chain carries on (the node attests the open job).
+func TestComputeExportRestart(t *testing.T) {
+	a := testutil.NewApp(t, testutil.ComputeGenesis(3, cFunded, cPool))
+	cPrefix(t, a)
+	newcomer, node := testutil.Key(20), testutil.Key(0)
+	submit := &compute.SubmitJob{UnitKind: 1, Units: 10, PricePerUnit: *uint256.NewInt(1_000), MaxNodes: 1, Expiry: uint64(a.Height) + 50}
+	cOK(t, a, cTx(newcomer, 0, submit), cTx(node, 3, &compute.AcceptJob{JobID: 2}))
+	g, h, err := a.ExportGenesis(0)
+	require.NoError(t, err)
+	require.NotEmpty(t, g.Compute.Records)
+	require.Len(t, g.NFT.NFTs, 2)
+	raw, err := json.Marshal(g)
+	require.NoError(t, err)
+
+	b := testutil.OpenApp(t, t.TempDir())
+	_, err = b.InitChain(context.Background(), &abci.RequestInitChain{ChainId: "pingo-test", AppStateBytes: raw, InitialHeight: h + 1})
+	require.NoError(t, err)
+	b.Height = h
+	cOK(t, b)
+	for _, p := range []string{"/compute/job/1", "/compute/job/2", "/compute/receipt/1", "/compute/node/" + testutil.Addr(node).Hex(),
+		"/nft/nft/1", "/compute/jobs/state/open", "/compute/escrow_total", "/compute/incentive_pool", "/bank/supply"} {
+		require.Equal(t, biQuery(t, a, p, 0, false).Value, biQuery(t, b, p, 0, false).Value, p)
+	}
+	att := testutil.Attestation(testutil.ChainID, 2, testutil.Addr(node), 0, 10, uint64(b.Height)+10, cKeys(21, 22))
+	cOK(t, b, cTx(node, 4, att))
+	j, err := compute.UnmarshalJob(biQuery(t, b, "/compute/job/2", 0, false).Value)
+	require.NoError(t, err)
+	require.Equal(t, compute.JobDone, j.State)
+	// A replayed attestation id from before the export is still spent.
+	old := testutil.Attestation(testutil.ChainID, 1, testutil.Addr(node), 16, 24, uint64(b.Height)+10, cKeys(21))
+	old.AttestationID = testutil.Attestation(testutil.ChainID, 1, testutil.Addr(node), 0, 16, 100, cKeys(20, 21)).AttestationID
+	res := b.Block(cTx(node, 5, old))
+	require.Equal(t, compute.ErrAttestationReplay.Code(), res.TxResults[0].Code)
+}

@@ -1,0 +1,185 @@
+package app
+
+import (
+	"strconv"
+
+	auth "github.com/pingo-chain/pingo/x/auth/types"
+	"github.com/pingo-chain/pingo/x/codes"
+	compute "github.com/pingo-chain/pingo/x/compute/types"
+	nft "github.com/pingo-chain/pingo/x/nft/types"
+)
+
+// parseComputePath maps nft and compute query paths to the state key each
+// reads (one key per path, so every answer carries one ICS23 proof; lists
+// are index records or pages of them). ok is false for paths of other
+// modules.
+//
+//	/nft/params                          nft params, JSON
+//	/nft/nft/{id}                        NFT, RLP
+//	/nft/owner/{addr}                    ids held, 8 bytes BE each
+//	/nft/contributor/{addr}              id of the contributor's NFT, 8 bytes BE
+//	/compute/params                      compute params, JSON
+//	/compute/incentive_pool              uint256 BE (32 bytes)
+//	/compute/escrow_total                Σ job escrow, uint256 BE
+//	/compute/bond_total                  Σ node bonds, uint256 BE
+//	/compute/nodes                       every operator, 20 bytes each
+//	/compute/node/{op}                   Node, RLP
+//	/compute/job/{id}                    Job, RLP (its escrow balance included)
+//	/compute/jobs/state/{open|assigned}  live job ids, 8 bytes BE each
+//	/compute/jobs/{owner|node}/{addr}    list length, 8 bytes BE
+//	/compute/jobs/{owner|node}/{addr}/{page}  up to 64 job ids
+//	/compute/jobs/epoch/{epoch}[/{page}] network jobs of an epoch
+//	/compute/receipt/{id}                Receipt, RLP
+//	/compute/receipts/job/{id}[/{page}]  receipts of a job
+//	/compute/receipts/contributor/{addr}/{page}  receipts naming a contributor
+//	                                     (length: the receipts of its NFT)
+//	/compute/attestation/{0x id}         receipt id of a spent attestation id
+func parseComputePath(parts []string) (queryRoute, bool, error) {
+	if len(parts) < 2 {
+		return queryRoute{}, false, nil
+	}
+	r := func(key []byte) (queryRoute, bool, error) {
+		return queryRoute{name: parts[0] + "/" + parts[1], key: key}, true, nil
+	}
+	switch parts[0] {
+	case "nft":
+		switch {
+		case len(parts) == 2 && parts[1] == "params":
+			return r(nft.ParamsKey)
+		case len(parts) == 3 && parts[1] == "nft":
+			id, err := parseID(parts[2])
+			if err != nil {
+				return queryRoute{}, true, err
+			}
+			return r(nft.NFTKey(id))
+		case len(parts) == 3 && (parts[1] == "owner" || parts[1] == "contributor"):
+			a, err := auth.ParseAddress(parts[2])
+			if err != nil {
+				return queryRoute{}, true, err
+			}
+			if parts[1] == "owner" {
+				return r(nft.OwnerKey(a))
+			}
+			return r(nft.ContributorKey(a))
+		}
+	case "compute":
+		if len(parts) == 2 {
+			switch parts[1] {
+			case "params":
+				return r(compute.ParamsKey)
+			case "incentive_pool":
+				return r(compute.IncentivePoolKey)
+			case "escrow_total":
+				return r(compute.EscrowTotalKey)
+			case "bond_total":
+				return r(compute.BondTotalKey)
+			case "nodes":
+				return r(compute.NodeListKey)
+			}
+			return queryRoute{}, false, nil
+		}
+		switch parts[1] {
+		case "node":
+			if len(parts) == 3 {
+				a, err := auth.ParseAddress(parts[2])
+				if err != nil {
+					return queryRoute{}, true, err
+				}
+				return r(compute.NodeKey(a))
+			}
+		case "job", "receipt":
+			if len(parts) == 3 {
+				id, err := parseID(parts[2])
+				if err != nil {
+					return queryRoute{}, true, err
+				}
+				if parts[1] == "job" {
+					return r(compute.JobKey(id))
+				}
+				return r(compute.ReceiptKey(id))
+			}
+		case "attestation":
+			if len(parts) == 3 {
+				h, err := compute.ParseHash(parts[2])
+				if err != nil {
+					return queryRoute{}, true, codes.Wrapf(ErrUnknownPath, "attestation id: %v", err)
+				}
+				return r(compute.AttestationKey(h))
+			}
+		case "jobs", "receipts":
+			return parseListPath(parts)
+		}
+	}
+	return queryRoute{}, false, nil
+}
+
+// parseListPath reads /compute/{jobs|receipts}/{by}/{subject}[/{page}]:
+// without a page the list head (its length), with one that page.
+func parseListPath(parts []string) (queryRoute, bool, error) {
+	if len(parts) == 4 && parts[1] == "jobs" && parts[2] == "state" {
+		switch parts[3] {
+		case "open":
+			return queryRoute{name: "compute/jobs/state", key: compute.JobSetKey(compute.JobOpen)}, true, nil
+		case "assigned":
+			return queryRoute{name: "compute/jobs/state", key: compute.JobSetKey(compute.JobAssigned)}, true, nil
+		}
+		return queryRoute{}, true, codes.Wrapf(ErrUnknownPath, "job state %q (open or assigned)", clipPath(parts[3]))
+	}
+	if len(parts) != 4 && len(parts) != 5 {
+		return queryRoute{}, false, nil
+	}
+	var kind byte
+	byAddr := true
+	switch parts[1] + "/" + parts[2] {
+	case "jobs/owner":
+		kind = compute.ListJobsByOwner
+	case "jobs/node":
+		kind = compute.ListJobsByNode
+	case "jobs/epoch":
+		kind, byAddr = compute.ListNetworkJobsByEpoch, false
+	case "receipts/job":
+		kind, byAddr = compute.ListReceiptsByJob, false
+	case "receipts/contributor":
+		kind = compute.ListReceiptsByContrib
+	default:
+		return queryRoute{}, false, nil
+	}
+	var subject []byte
+	if byAddr {
+		a, err := auth.ParseAddress(parts[3])
+		if err != nil {
+			return queryRoute{}, true, err
+		}
+		subject = compute.AddrSubject(a)
+	} else {
+		id, err := parseID(parts[3])
+		if err != nil {
+			return queryRoute{}, true, err
+		}
+		subject = compute.IDSubject(id)
+	}
+	name := "compute/" + parts[1] + "/" + parts[2]
+	if len(parts) == 4 && kind == compute.ListReceiptsByContrib {
+		return queryRoute{}, true, codes.Wrap(ErrUnknownPath, "give a page; the list length is the receipts of the contributor's nft")
+	}
+	if len(parts) == 4 {
+		return queryRoute{name: name, key: compute.ListHeadKey(kind, subject)}, true, nil
+	}
+	page, err := strconv.ParseUint(parts[4], 10, 32)
+	if err != nil || !canonicalDecimal(parts[4]) {
+		return queryRoute{}, true, codes.Wrapf(ErrUnknownPath, "page %q", clipPath(parts[4]))
+	}
+	return queryRoute{name: name + "/page", key: compute.ListPageKey(kind, subject, uint32(page))}, true, nil
+}
+
+// parseID reads a canonical decimal uint64 (no sign, no leading zeros), so
+// each record has exactly one path.
+func parseID(s string) (uint64, error) {
+	v, err := strconv.ParseUint(s, 10, 64)
+	if err != nil || !canonicalDecimal(s) {
+		return 0, codes.Wrapf(ErrUnknownPath, "id %q: want a decimal integer", clipPath(s))
+	}
+	return v, nil
+}
+
+func canonicalDecimal(s string) bool { return s == "0" || (len(s) > 0 && s[0] != '0') }

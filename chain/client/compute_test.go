@@ -1,0 +1,113 @@
+package client_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/holiman/uint256"
+	"github.com/pingo-chain/pingo/chain/client"
+	"github.com/pingo-chain/pingo/testutil"
+	compute "github.com/pingo-chain/pingo/x/compute/types"
+	"github.com/stretchr/testify/require"
+)
+
+// The full cycle on a running node over RPC, every read proven
+// against a signed header: a node registers, a newcomer (no balance, no
+// NFT) contributes to the epoch's network contribution job through it and
+// receives its NFT and pay, then submits a paid job with those earnings;
+// the node accepts and attests; escrow pays the node and the contributors;
+// receipts and NFT counters are queryable with verified proofs.
+func TestComputeCycleOnNode(t *testing.T) {
+	g := testutil.ComputeGenesis(3, 1_000_000_000_000, 1_000_000_000_000)
+	g.Compute.Params.EpochBlocks = 1_000 // network job 1 lives through the test
+	n := testutil.StartNode(t, g)
+	c, err := client.New(n.RPC)
+	require.NoError(t, err)
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
+	fee := uint256.NewInt(10_000)
+	node, newcomer := testutil.Key(0), testutil.Key(20)
+	nodeAddr, newAddr := testutil.Addr(node), testutil.Addr(newcomer)
+
+	_, _, err = c.Send(ctx, node, &compute.RegisterNode{Endpoint: "https://127.0.0.71:8443", Region: "local", UnitKinds: []uint32{1}, Bond: *uint256.NewInt(1_000)}, fee)
+	require.NoError(t, err)
+	open, err := c.JobsByState(ctx, "open")
+	require.NoError(t, err)
+	require.Equal(t, []uint64{1}, open)
+	_, h, err := c.Send(ctx, node, &compute.AcceptJob{JobID: 1}, fee)
+	require.NoError(t, err)
+	att := testutil.Attestation(testutil.ChainID, 1, nodeAddr, 0, 16, uint64(h)+100, testutil.KeysFrom(20, 2))
+	_, _, err = c.Send(ctx, node, att, fee)
+	require.NoError(t, err)
+
+	id, err := c.NFTOfContributor(ctx, newAddr)
+	require.NoError(t, err)
+	require.NotZero(t, id)
+	nf, found, _, err := c.NFT(ctx, id)
+	require.NoError(t, err)
+	require.True(t, found)
+	require.Equal(t, uint64(8), nf.Units)
+	owned, err := c.NFTsByOwner(ctx, newAddr)
+	require.NoError(t, err)
+	require.Equal(t, []uint64{id}, owned)
+	acc, _, err := c.Account(ctx, newAddr)
+	require.NoError(t, err)
+	require.Equal(t, uint64(6_400_000), acc.Balance.Uint64())
+
+	// A job without an NFT is refused with its stable code.
+	_, _, err = c.Send(ctx, testutil.Key(2), &compute.SubmitJob{UnitKind: 1, Units: 1, PricePerUnit: *uint256.NewInt(1), MaxNodes: 1, Expiry: 900}, fee)
+	var te *client.TxError
+	require.True(t, errors.As(err, &te), "%v", err)
+	require.Equal(t, compute.Codespace, te.Codespace)
+	require.Equal(t, compute.ErrNoNFT.Code(), te.Code)
+
+	_, h, err = c.Send(ctx, newcomer, &compute.SubmitJob{UnitKind: 1, Units: 10, PricePerUnit: *uint256.NewInt(1_000), MaxNodes: 1, Expiry: 900}, fee)
+	require.NoError(t, err)
+	mine, err := c.JobsByOwner(ctx, newAddr)
+	require.NoError(t, err)
+	require.Equal(t, []uint64{2}, mine)
+	j, _, _, err := c.Job(ctx, 2)
+	require.NoError(t, err)
+	require.Equal(t, uint64(10_000), j.Escrow.Uint64())
+
+	before, _, err := c.Account(ctx, nodeAddr)
+	require.NoError(t, err)
+	_, _, err = c.Send(ctx, node, &compute.AcceptJob{JobID: 2}, fee)
+	require.NoError(t, err)
+	att = testutil.Attestation(testutil.ChainID, 2, nodeAddr, 0, 10, uint64(h)+100, testutil.KeysFrom(21, 2))
+	_, _, err = c.Send(ctx, node, att, fee)
+	require.NoError(t, err)
+
+	after, _, err := c.Account(ctx, nodeAddr)
+	require.NoError(t, err)
+	require.Equal(t, before.Balance.Uint64()+2_000-20_000, after.Balance.Uint64())
+	receipts, err := c.ReceiptsByJob(ctx, 2)
+	require.NoError(t, err)
+	require.Equal(t, []uint64{2}, receipts)
+	r, found, _, err := c.Receipt(ctx, 2)
+	require.NoError(t, err)
+	require.True(t, found)
+	require.Equal(t, uint64(2_000), r.NodePaid.Uint64())
+	require.Equal(t, uint64(4_000), r.Shares[0].Paid.Uint64())
+	byContrib, err := c.ReceiptsByContributor(ctx, testutil.Addr(testutil.Key(21)))
+	require.NoError(t, err)
+	require.Equal(t, []uint64{1, 2}, byContrib)
+	id21, err := c.NFTOfContributor(ctx, testutil.Addr(testutil.Key(21)))
+	require.NoError(t, err)
+	nf21, _, _, err := c.NFT(ctx, id21)
+	require.NoError(t, err)
+	require.Equal(t, uint64(8+5), nf21.Units)
+	require.Equal(t, uint64(2), nf21.Receipts)
+	j, _, _, err = c.Job(ctx, 2)
+	require.NoError(t, err)
+	require.Equal(t, compute.JobDone, j.State)
+	esc, _, err := c.EscrowTotal(ctx)
+	require.NoError(t, err)
+	require.Equal(t, uint64(48_000_000), esc.Uint64()) // job 1's unattested 48 units
+	pool, _, err := c.IncentivePool(ctx)
+	require.NoError(t, err)
+	require.Equal(t, uint64(1_000_000_000_000-64_000_000), pool.Uint64())
+	require.NoError(t, n.App.CheckInvariants())
+}

@@ -1,0 +1,194 @@
+package keeper
+
+import (
+	"strconv"
+
+	"github.com/holiman/uint256"
+	auth "github.com/pingo-chain/pingo/x/auth/types"
+	"github.com/pingo-chain/pingo/x/codes"
+	"github.com/pingo-chain/pingo/x/compute/types"
+	nftkeeper "github.com/pingo-chain/pingo/x/nft/keeper"
+	nft "github.com/pingo-chain/pingo/x/nft/types"
+)
+
+// attest checks an attestation by node op and, if every check passes,
+// accepts it. The contributor signatures were verified before (the app
+// does it with the tx signature, see auth.CoSigned); ValidateBasic checked
+// the shares' units against the range.
+//
+// Check order (each its own code): share count, attestation expiry, node
+// registered/serving, job exists and is live, job expiry, node assigned,
+// attestation id unused, range inside the assignment, no overlap.
+func attest(kv KV, p *types.Params, np *nft.Params, op auth.Address, m *types.Attest, height uint64) ([]Event, error) {
+	if len(m.Shares) > int(p.MaxShares) {
+		return nil, codes.Wrapf(types.ErrShares, "%d shares > max_shares %d", len(m.Shares), p.MaxShares)
+	}
+	if height > m.Expiry {
+		return nil, codes.Wrapf(types.ErrAttestationExpired, "expiry %d < height %d", m.Expiry, height)
+	}
+	n, err := mustNode(kv, op)
+	if err != nil {
+		return nil, err
+	}
+	if err := CheckServing(p, &n); err != nil {
+		return nil, err
+	}
+	j, err := mustJob(kv, m.JobID)
+	if err != nil {
+		return nil, err
+	}
+	if j.State != types.JobOpen && j.State != types.JobAssigned {
+		return nil, codes.Wrapf(types.ErrJobNotOpen, "job %d is %s", j.ID, j.State)
+	}
+	if height > j.Expiry {
+		return nil, codes.Wrapf(types.ErrAttestationExpired, "job %d expired at %d", j.ID, j.Expiry)
+	}
+	ai := j.AssignmentOf(op)
+	if ai < 0 {
+		return nil, codes.Wrapf(types.ErrNotAssigned, "%s in job %d", op, j.ID)
+	}
+	idKey := types.AttestationKey(m.AttestationID)
+	if used, err := get(kv, idKey); err != nil {
+		return nil, err
+	} else if used != nil {
+		return nil, codes.Wrapf(types.ErrAttestationReplay, "%s", m.AttestationID.Hex())
+	}
+	a := &j.Assignments[ai]
+	if m.Start < a.Start || m.End > a.End {
+		return nil, codes.Wrapf(types.ErrRange, "[%d, %d) outside assignment [%d, %d)", m.Start, m.End, a.Start, a.End)
+	}
+	merged, ok := insertRange(a.Accepted, types.Range{Start: m.Start, End: m.End})
+	if !ok {
+		return nil, codes.Wrapf(types.ErrRangeOverlap, "[%d, %d)", m.Start, m.End)
+	}
+	a.Accepted = merged
+
+	// Accepted. The receipt is final at once in this version; the proof
+	// layer will store it pending here and call settle on PASS.
+	rid, err := nextID(kv, types.NextReceiptIDKey)
+	if err != nil {
+		return nil, err
+	}
+	kv.Set(idKey, types.MarshalIDs([]uint64{rid}))
+	r := types.Receipt{ID: rid, JobID: j.ID, AttestationID: m.AttestationID, Node: op, Start: m.Start, End: m.End,
+		OutputRoot: m.OutputRoot, Height: height, Epoch: p.Epoch(height), Shares: make([]types.ReceiptShare, len(m.Shares))}
+	for i, s := range m.Shares {
+		r.Shares[i] = types.ReceiptShare{Contributor: s.Contributor, Units: s.Units, SubRoot: s.SubRoot}
+	}
+	evs, err := settle(kv, p, np, &j, &n, &r)
+	if err != nil {
+		return nil, err
+	}
+	setJob(kv, &j)
+	setNode(kv, &n)
+	if err := appendList(kv, types.ListReceiptsByJob, types.IDSubject(j.ID), rid); err != nil {
+		return nil, err
+	}
+	head := Event{Type: "attest", Attrs: [][2]string{
+		{"job_id", strconv.FormatUint(j.ID, 10)}, {"node", op.Hex()}, {"attestation_id", m.AttestationID.Hex()},
+		{"receipt_id", strconv.FormatUint(rid, 10)}, {"start", strconv.FormatUint(m.Start, 10)},
+		{"end", strconv.FormatUint(m.End, 10)}, {"output_root", m.OutputRoot.Hex()}, {"node_paid", r.NodePaid.Dec()},
+	}}
+	return append([]Event{head}, evs...), nil
+}
+
+// insertRange adds r to sorted, merged, disjoint ranges; ok is false if r
+// overlaps one of them.
+func insertRange(rs []types.Range, r types.Range) ([]types.Range, bool) {
+	i := 0
+	for i < len(rs) && rs[i].End <= r.Start {
+		i++
+	}
+	if i < len(rs) && rs[i].Start < r.End {
+		return nil, false
+	}
+	out := make([]types.Range, 0, len(rs)+1)
+	out = append(out, rs[:i]...)
+	if len(out) > 0 && out[len(out)-1].End == r.Start {
+		out[len(out)-1].End = r.End
+	} else {
+		out = append(out, r)
+	}
+	if i < len(rs) && rs[i].Start == out[len(out)-1].End {
+		out[len(out)-1].End = rs[i].End
+		i++
+	}
+	return append(out, rs[i:]...), true
+}
+
+// settle pays receipt r from job j's escrow and credits its contributors:
+// units × price_per_unit leaves the escrow; node_share_bps of it goes to
+// the node; the rest is split over the contributors pro rata to their
+// units, rounded down, and the rounding remainder goes to the node. Each
+// contributor's NFT is minted or updated. It stores r as final. It is the
+// one payment path: the proof layer calls it on PASS.
+func settle(kv KV, p *types.Params, np *nft.Params, j *types.Job, n *types.Node, r *types.Receipt) ([]Event, error) {
+	units := r.End - r.Start
+	var amount uint256.Int
+	if _, of := amount.MulOverflow(uint256.NewInt(units), &j.PricePerUnit); of || j.Escrow.Lt(&amount) {
+		return nil, codes.Wrapf(codes.Internal, "job %d escrow %s cannot pay %d units", j.ID, j.Escrow.Dec(), units)
+	}
+	j.Escrow.Sub(&j.Escrow, &amount)
+	if err := subUint(kv, types.EscrowTotalKey, &amount); err != nil {
+		return nil, err
+	}
+	var nodeCut, rest, paid uint256.Int
+	nodeCut.MulDivOverflow(&amount, uint256.NewInt(uint64(p.NodeShareBps)), uint256.NewInt(types.BpsDenom))
+	rest.Sub(&amount, &nodeCut)
+	total := uint256.NewInt(units)
+	evs := make([]Event, 0, 2*len(r.Shares))
+	for i := range r.Shares {
+		s := &r.Shares[i]
+		s.Paid.MulDivOverflow(&rest, uint256.NewInt(s.Units), total)
+		paid.Add(&paid, &s.Paid) // Σ ≤ rest
+		if err := credit(kv, s.Contributor, &s.Paid); err != nil {
+			return nil, err
+		}
+		count, ev, err := nftkeeper.Credit(kv, np, s.Contributor, s.Units, r.Epoch)
+		if err != nil {
+			return nil, err
+		}
+		// The NFT's receipt count is this list's length: no head record.
+		if err := appendPage(kv, types.ListReceiptsByContrib, types.AddrSubject(s.Contributor), count-1, r.ID); err != nil {
+			return nil, err
+		}
+		evs = append(evs, Event{Type: "contributor_paid", Attrs: [][2]string{
+			{"receipt_id", strconv.FormatUint(r.ID, 10)}, {"contributor", LowerHex(s.Contributor)},
+			{"units", strconv.FormatUint(s.Units, 10)}, {"amount", s.Paid.Dec()},
+		}})
+		if ev != nil {
+			evs = append(evs, *ev)
+		}
+	}
+	rest.Sub(&rest, &paid)
+	nodeCut.Add(&nodeCut, &rest)
+	if err := credit(kv, n.Operator, &nodeCut); err != nil {
+		return nil, err
+	}
+	r.NodePaid = nodeCut
+	r.Status = types.ReceiptFinal
+	kv.Set(types.ReceiptKey(r.ID), r.Marshal())
+	n.Receipts++
+	j.Receipts++
+	j.UnitsDone += units
+	if j.UnitsDone == j.Units {
+		if err := setState(kv, j, types.JobDone); err != nil {
+			return nil, err
+		}
+	}
+	return evs, nil
+}
+
+// LowerHex renders an address as lowercase 0x hex, without the EIP-55
+// checksum: contributor addresses in compute and nft events use it, since
+// checksumming 16 contributors took a third of an attestation's time.
+// Search them in lowercase (tx_search compares strings exactly).
+func LowerHex(a auth.Address) string {
+	const digits = "0123456789abcdef"
+	var b [2 + 2*auth.AddressLen]byte
+	b[0], b[1] = '0', 'x'
+	for i, c := range a {
+		b[2+2*i], b[3+2*i] = digits[c>>4], digits[c&15]
+	}
+	return string(b[:])
+}

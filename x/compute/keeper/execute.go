@@ -1,0 +1,69 @@
+package keeper
+
+import (
+	auth "github.com/pingo-chain/pingo/x/auth/types"
+	"github.com/pingo-chain/pingo/x/codes"
+	"github.com/pingo-chain/pingo/x/compute/types"
+	nft "github.com/pingo-chain/pingo/x/nft/types"
+)
+
+// Execute runs a compute action for h.From at block height and returns its
+// events. Every check precedes the first write, and the app discards the
+// tx overlay on error anyway. For Attest, the caller must have verified
+// the contributor signatures (auth.CoSigned) — the app does, with the
+// sender's signature.
+func Execute(kv KV, p *types.Params, np *nft.Params, h *auth.Header, msg auth.Msg, height int64) ([]Event, error) {
+	if err := msg.ValidateBasic(h); err != nil {
+		return nil, err
+	}
+	hh := uint64(height)
+	one := func(ev Event, err error) ([]Event, error) {
+		if err != nil {
+			return nil, err
+		}
+		return []Event{ev}, nil
+	}
+	switch m := msg.(type) {
+	case *types.RegisterNode:
+		return one(registerNode(kv, p, h.From, m, hh))
+	case *types.UpdateNode:
+		return one(updateNode(kv, h.From, m))
+	case *types.UnbondNode:
+		return one(unbondNode(kv, p, h.From, hh))
+	case *types.UnjailNode:
+		return one(unjailNode(kv, h.From, hh))
+	case *types.SubmitJob:
+		return one(submitJob(kv, p, h.From, m, hh))
+	case *types.AcceptJob:
+		return one(acceptJob(kv, p, h.From, m.JobID, hh))
+	case *types.CancelJob:
+		return one(cancelJob(kv, h.From, m.JobID))
+	case *types.Attest:
+		return attest(kv, p, np, h.From, m, hh)
+	}
+	return nil, codes.Wrapf(auth.ErrUnknownAction, "compute cannot execute %T", msg)
+}
+
+// BeginBlock opens the epoch's network contribution jobs in its first
+// block, before the block's transactions (so nodes can accept them in it).
+func BeginBlock(kv KV, height int64) ([]Event, error) {
+	p, err := GetParams(kv)
+	if err != nil {
+		return nil, err
+	}
+	return openNetworkJobs(kv, &p, uint64(height))
+}
+
+// EndBlock expires the jobs whose expiry height this is and pays out node
+// bonds whose unbonding ends here.
+func EndBlock(kv KV, height int64) ([]Event, error) {
+	evs, err := expireJobs(kv, uint64(height))
+	if err != nil {
+		return nil, err
+	}
+	more, err := completeUnbondings(kv, uint64(height))
+	if err != nil {
+		return nil, err
+	}
+	return append(evs, more...), nil
+}

@@ -1,0 +1,134 @@
+package keeper
+
+import (
+	"fmt"
+
+	"github.com/holiman/uint256"
+	bank "github.com/pingo-chain/pingo/x/bank/types"
+	"github.com/pingo-chain/pingo/x/codes"
+	"github.com/pingo-chain/pingo/x/compute/types"
+)
+
+// InitGenesis writes params, the incentive pool and an exported state's
+// records, and adds the pool and the escrow and bond totals to bank's supply
+// record (upingo no balance holds), so it runs after bank's InitGenesis.
+func InitGenesis(kv KV, g *types.Genesis) error {
+	if err := g.Validate(); err != nil {
+		return err
+	}
+	kv.Set(types.ParamsKey, g.Params.Marshal())
+	for _, r := range g.Records {
+		kv.Set(r.Key, r.Value)
+	}
+	if g.IncentivePool != nil && !g.IncentivePool.IsZero() {
+		setUint(kv, types.IncentivePoolKey, g.IncentivePool)
+	}
+	held, err := Holdings(kv)
+	if err != nil {
+		return err
+	}
+	return addUint(kv, bank.SupplyKey, &held)
+}
+
+// ExportGenesis reads params, the pool and every other compute record
+// (verbatim, ascending) from committed state.
+func ExportGenesis(kv KV, it Iterator) (*types.Genesis, error) {
+	p, err := GetParams(kv)
+	if err != nil {
+		return nil, err
+	}
+	g := &types.Genesis{Params: p}
+	pool, err := IncentivePool(kv)
+	if err != nil {
+		return nil, err
+	}
+	if !pool.IsZero() {
+		g.IncentivePool = &pool
+	}
+	err = it.Iterate([]byte{types.ModulePrefix}, []byte{types.ModulePrefix + 1}, func(k, v []byte) bool {
+		if types.ExportedKey(k) {
+			g.Records = append(g.Records, types.Record{Key: append([]byte(nil), k...), Value: append([]byte(nil), v...)})
+		}
+		return true
+	})
+	if err != nil {
+		return nil, codes.Wrapf(codes.Internal, "iterate compute records: %v", err)
+	}
+	return g, nil
+}
+
+// Holdings is every upingo compute holds outside accounts: the incentive
+// pool, all job escrow and all node bonds (running totals, point reads, so
+// it also sees the current block's writes). CheckTotals ties the totals to
+// the records on committed state.
+func Holdings(kv KV) (uint256.Int, error) {
+	var sum uint256.Int
+	for _, key := range [][]byte{types.IncentivePoolKey, types.EscrowTotalKey, types.BondTotalKey} {
+		v, err := getUint(kv, key)
+		if err != nil {
+			return sum, err
+		}
+		if _, of := sum.AddOverflow(&sum, &v); of {
+			return sum, codes.Wrap(codes.Internal, "compute holdings overflow")
+		}
+	}
+	return sum, nil
+}
+
+// CheckTotals verifies, on committed state, that the escrow total equals
+// Σ job escrow and the bond total Σ node bonds, and that no live job's
+// escrow is below what its unattested units cost.
+func CheckTotals(kv KV, it Iterator) error {
+	var escrow, bonds uint256.Int
+	var bad error
+	err := it.Iterate(types.JobPrefix, types.PrefixEnd(types.JobPrefix), func(k, v []byte) bool {
+		j, err := types.UnmarshalJob(v)
+		if err != nil {
+			bad = corrupt(k, err)
+			return false
+		}
+		escrow.Add(&escrow, &j.Escrow)
+		if j.State == types.JobOpen || j.State == types.JobAssigned {
+			var owed uint256.Int
+			owed.Mul(uint256.NewInt(j.Units-j.UnitsDone), &j.PricePerUnit)
+			if !owed.Eq(&j.Escrow) {
+				bad = fmt.Errorf("compute: job %d escrow %s ≠ unattested units × price %s", j.ID, j.Escrow.Dec(), owed.Dec())
+				return false
+			}
+		}
+		return true
+	})
+	if err != nil {
+		return err
+	}
+	if bad != nil {
+		return bad
+	}
+	err = it.Iterate(types.NodePrefix, types.PrefixEnd(types.NodePrefix), func(k, v []byte) bool {
+		n, err := types.UnmarshalNode(v)
+		if err != nil {
+			bad = corrupt(k, err)
+			return false
+		}
+		bonds.Add(&bonds, &n.Bond)
+		return true
+	})
+	if err != nil {
+		return err
+	}
+	if bad != nil {
+		return bad
+	}
+	et, err := getUint(kv, types.EscrowTotalKey)
+	if err != nil {
+		return err
+	}
+	bt, err := getUint(kv, types.BondTotalKey)
+	if err != nil {
+		return err
+	}
+	if !et.Eq(&escrow) || !bt.Eq(&bonds) {
+		return fmt.Errorf("compute: totals escrow %s / bonds %s ≠ records %s / %s", et.Dec(), bt.Dec(), escrow.Dec(), bonds.Dec())
+	}
+	return nil
+}

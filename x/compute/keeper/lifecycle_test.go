@@ -1,0 +1,217 @@
+package keeper_test
+
+import (
+	"testing"
+
+	"github.com/pingo-chain/pingo/x/compute/keeper"
+	"github.com/pingo-chain/pingo/x/compute/types"
+	"github.com/stretchr/testify/require"
+)
+
+// The payment split, receipts, lists and NFT counters of one attestation.
+func TestAttestationPaysAndRecords(t *testing.T) {
+	e := ready(t)
+	// Network job 1: 64e6 upingo over 64 units = 1e6 per unit. [0, 16)
+	// paid 16e6: 20% (3.2e6) to node 0, 6.4e6 to each newcomer.
+	require.Equal(t, uint64(fundedBalance-1_000+3_200_000), e.balance(addr(0)))
+	require.Equal(t, uint64(6_400_000), e.balance(addr(20)))
+	require.Equal(t, uint64(6_400_000), e.balance(addr(21)))
+	j := e.job(1)
+	require.True(t, j.Network)
+	require.Equal(t, types.JobAssigned, j.State)
+	require.Equal(t, uint64(48_000_000), j.Escrow.Uint64())
+	require.Equal(t, []types.Range{{Start: 0, End: 16}}, j.Assignments[0].Accepted)
+	r, found, err := keeper.GetReceipt(e.kv, 1)
+	require.NoError(t, err)
+	require.True(t, found)
+	require.Equal(t, types.ReceiptFinal, r.Status)
+	require.Equal(t, uint64(3_200_000), r.NodePaid.Uint64())
+	require.Equal(t, uint64(6_400_000), r.Shares[1].Paid.Uint64())
+	n := e.nftOf(addr(20))
+	require.Equal(t, uint64(8), n.Units)
+	require.Equal(t, uint64(1), n.Receipts)
+	require.Equal(t, addr(20), n.Owner)
+	for _, l := range []struct {
+		kind    byte
+		subject []byte
+	}{{types.ListReceiptsByJob, types.IDSubject(1)}, {types.ListReceiptsByContrib, types.AddrSubject(addr(21))}} {
+		ids, err := keeper.ListPage(e.kv, l.kind, l.subject, 0)
+		require.NoError(t, err)
+		require.Equal(t, []uint64{1}, ids)
+	}
+}
+
+func TestJobLifecycle(t *testing.T) {
+	e := ready(t)
+	e.block(func(int64) {
+		e.ok(0, attestation(1, 0, 16, 32, 100, 20, 21, 22))
+		e.ok(2, attestation(1, 2, 32, 64, 100, 21))
+	})
+	j := e.job(1)
+	require.Equal(t, types.JobDone, j.State)
+	require.True(t, j.Escrow.IsZero())
+	require.Equal(t, []types.Range{{Start: 0, End: 32}}, j.Assignments[0].Accepted)
+	// 16 units over 3 contributors: 6/5/5 of 12.8e6.
+	r, _, err := keeper.GetReceipt(e.kv, 2)
+	require.NoError(t, err)
+	require.Equal(t, uint64(4_800_000), r.Shares[0].Paid.Uint64())
+	require.Equal(t, uint64(4_000_000), r.Shares[2].Paid.Uint64())
+	require.Equal(t, uint64(3_200_000), r.NodePaid.Uint64())
+	require.Equal(t, uint64(8+5+32), e.nftOf(addr(21)).Units)
+	open, err := keeper.JobSet(e.kv, types.JobAssigned)
+	require.NoError(t, err)
+	require.Empty(t, open)
+
+	// A user job by NFT holder 20: escrow, accept, partial work, expiry,
+	// refund of the rest by CancelJob.
+	var jobID uint64
+	e.block(func(h int64) {
+		before := e.balance(addr(20))
+		e.ok(20, &types.SubmitJob{UnitKind: 2, Units: 10, PricePerUnit: *u(11), MaxNodes: 1, Expiry: uint64(h) + 2})
+		require.Equal(t, before-110, e.balance(addr(20)))
+		jobID = 2
+		e.fail(20, &types.CancelJob{JobID: jobID + 5}, types.ErrJobNotFound)
+		e.fail(21, &types.CancelJob{JobID: jobID}, types.ErrNotJobOwner)
+		e.ok(1, &types.AcceptJob{JobID: jobID})
+		e.fail(20, &types.CancelJob{JobID: jobID}, types.ErrCannotCancel)
+		e.ok(1, attestation(jobID, 1, 0, 7, 100, 22, 23, 24))
+	})
+	j2 := e.job(jobID)
+	require.Equal(t, uint64(33), j2.Escrow.Uint64())
+	// 77 upingo: the node's 20% rounds down to 15; 62 over units 3/2/2
+	// rounds down to 26/17/17; the remainder 2 goes to the node.
+	r, _, err = keeper.GetReceipt(e.kv, 4)
+	require.NoError(t, err)
+	require.Equal(t, uint64(26), r.Shares[0].Paid.Uint64())
+	require.Equal(t, uint64(17), r.Shares[1].Paid.Uint64())
+	require.Equal(t, uint64(17), r.NodePaid.Uint64())
+	e.block(nil)
+	e.block(nil) // expiry height: the job expires at its end
+	require.Equal(t, types.JobExpired, e.job(jobID).State)
+	e.height++
+	e.fail(1, attestation(jobID, 1, 4, 8, 100, 22), types.ErrJobNotOpen)
+	before := e.balance(addr(20))
+	e.ok(20, &types.CancelJob{JobID: jobID})
+	require.Equal(t, before+33, e.balance(addr(20)))
+	require.Equal(t, types.JobCancelled, e.job(jobID).State)
+	e.fail(20, &types.CancelJob{JobID: jobID}, types.ErrCannotCancel)
+}
+
+// Network jobs: one per epoch from the pool; an unfinished one returns its
+// escrow to the pool when the epoch ends.
+func TestNetworkJobsFromPool(t *testing.T) {
+	e := setup(t)
+	e.block(nil)
+	p, err := keeper.IncentivePool(e.kv)
+	require.NoError(t, err)
+	require.Equal(t, uint64(pool-64_000_000), p.Uint64())
+	for e.height < 10 {
+		e.block(nil)
+	}
+	require.Equal(t, types.JobExpired, e.job(1).State)
+	j1 := e.job(1)
+	require.True(t, j1.Escrow.IsZero())
+	p, _ = keeper.IncentivePool(e.kv)
+	require.Equal(t, uint64(pool), p.Uint64())
+	e.block(nil) // height 11: epoch 1
+	j := e.job(2)
+	require.Equal(t, uint64(1), j.Epoch)
+	require.NotEqual(t, e.job(1).Seed, j.Seed)
+	ids, err := keeper.ListPage(e.kv, types.ListNetworkJobsByEpoch, types.IDSubject(1), 0)
+	require.NoError(t, err)
+	require.Equal(t, []uint64{2}, ids)
+}
+
+// Unbonding pays the bond back after the period and stops service at
+// once; slashing moves bond into the pool; jail and unjail.
+func TestNodeBondLifecycle(t *testing.T) {
+	e := ready(t)
+	e.height++
+	ev, err := keeper.Slash(e.kv, addr(0), 100_000_000) // 10%
+	require.NoError(t, err)
+	require.Equal(t, "100", ev.Attrs[1][1])
+	e.check()
+	n0 := e.node(0)
+	require.Equal(t, uint64(900), n0.Bond.Uint64())
+	// Below min_node_bond: no more service until topped up.
+	e.fail(0, attestation(1, 0, 16, 24, 100, 20), types.ErrNodeInactive)
+	e.ok(0, &types.UpdateNode{Endpoint: "https://n0", Region: "us", UnitKinds: []uint32{1}, AddBond: *u(100)})
+	e.ok(0, attestation(1, 0, 16, 24, 100, 20))
+
+	_, err = keeper.Jail(e.kv, &e.p, addr(1), uint64(e.height))
+	require.NoError(t, err)
+	e.fail(1, &types.AcceptJob{JobID: 1}, types.ErrNodeJailed)
+	e.height += int64(e.p.NodeJailBlocks)
+	e.ok(1, &types.UnjailNode{})
+
+	bal := e.balance(addr(1))
+	e.ok(1, &types.UnbondNode{})
+	e.fail(1, &types.UnbondNode{}, types.ErrNodeInactive)
+	e.fail(1, &types.AcceptJob{JobID: 1}, types.ErrNodeInactive)
+	// Still slashable while unbonding.
+	_, err = keeper.Slash(e.kv, addr(1), 500_000_000)
+	require.NoError(t, err)
+	e.check()
+	done := uint64(e.height) + e.p.NodeUnbondingBlocks
+	for uint64(e.height) < done {
+		e.block(nil)
+	}
+	require.Equal(t, types.NodeUnbonded, e.node(1).Status)
+	require.Equal(t, bal+500, e.balance(addr(1)))
+	e.height++
+	e.fail(1, &types.UnbondNode{}, types.ErrNodeNotFound)
+	e.ok(1, register(1, 2_000)) // may come back
+}
+
+// The emission schedule halves every emission_halving_epochs and is capped
+// by the pool; epochs start at height 1.
+func TestEmissionSchedule(t *testing.T) {
+	p := types.DefaultParams()
+	p.EpochEmission = u(1_000)
+	p.EmissionHalvingEpochs = 2
+	for e, want := range []uint64{1_000, 1_000, 500, 500, 250} {
+		got := p.EmissionAt(uint64(e))
+		require.Equal(t, want, got.Uint64(), "epoch %d", e)
+	}
+	p.EpochBlocks = 10
+	require.Equal(t, uint64(0), p.Epoch(1))
+	require.Equal(t, uint64(0), p.Epoch(10))
+	require.Equal(t, uint64(1), p.Epoch(11))
+}
+
+// A pool smaller than one epoch's emission pays what it can at a whole
+// upingo per unit (the remainder stays), and a pool that cannot pay one
+// upingo per unit opens nothing without failing the block.
+func TestNetworkJobsDrainPool(t *testing.T) {
+	e := setupPool(t, 100)
+	e.block(nil)
+	j := e.job(1)
+	require.Equal(t, uint64(1), j.PricePerUnit.Uint64())
+	p, err := keeper.IncentivePool(e.kv)
+	require.NoError(t, err)
+	require.Equal(t, uint64(36), p.Uint64())
+
+	e = setupPool(t, 63)
+	e.block(nil)
+	_, found, err := keeper.GetJob(e.kv, 1)
+	require.NoError(t, err)
+	require.False(t, found)
+}
+
+// Unbonding does not launder a jail: a node jailed, unbonded and
+// registered again is still jailed until its jail period ends.
+func TestJailSurvivesReRegistration(t *testing.T) {
+	e := ready(t)
+	e.height++
+	_, err := keeper.Jail(e.kv, &e.p, addr(1), uint64(e.height)+1_000)
+	require.NoError(t, err)
+	e.ok(1, &types.UnbondNode{})
+	done := uint64(e.height) + e.p.NodeUnbondingBlocks
+	for uint64(e.height) < done {
+		e.block(nil)
+	}
+	e.height++
+	e.ok(1, register(1, 1_000))
+	require.True(t, e.node(1).Jailed)
+	e.fail(1, &types.AcceptJob{JobID: 1}, types.ErrNodeJailed)
+}

@@ -1,0 +1,159 @@
+package types
+
+import (
+	"encoding/binary"
+
+	auth "github.com/pingo-chain/pingo/x/auth/types"
+)
+
+// ModulePrefix is compute's first key byte (module map in
+// x/auth/types/keys.go: 0x01 auth, 0x02 bank, 0x03 staking, 0x04 nft,
+// 0x05 compute, 0x06 bridge). Never renumber.
+const ModulePrefix byte = 0x05
+
+// Record kinds (second key byte). Never renumber or reuse.
+//
+// Design note (as in x/staking): the app's Iterator reads committed state
+// only, while a block stages its writes in an overlay. Every record that
+// actions and block hooks must find is reachable by point reads: the node
+// list, the live-job sets, the expiry and unbonding queues keyed by height,
+// the paged lists and the running totals. Only queries, export and the
+// invariant check iterate, on committed state.
+var (
+	// ParamsKey: 0x05 0x01 → Params as JSON (fixed field order).
+	ParamsKey = []byte{ModulePrefix, 0x01}
+	// NodePrefix: 0x05 0x02 ‖ operator(20) → Node, RLP (state.go).
+	NodePrefix = []byte{ModulePrefix, 0x02}
+	// NodeListKey: 0x05 0x03 → every operator that ever registered, 20
+	// bytes each, ascending. Bounded by the max_nodes parameter.
+	NodeListKey = []byte{ModulePrefix, 0x03}
+	// JobPrefix: 0x05 0x04 ‖ jobID(8, BE) → Job, RLP (state.go).
+	JobPrefix = []byte{ModulePrefix, 0x04}
+	// NextJobIDKey: 0x05 0x05 → next job id, uint64 BE (ids start at 1).
+	NextJobIDKey = []byte{ModulePrefix, 0x05}
+	// ReceiptPrefix: 0x05 0x06 ‖ receiptID(8, BE) → Receipt, RLP.
+	ReceiptPrefix = []byte{ModulePrefix, 0x06}
+	// NextReceiptIDKey: 0x05 0x07 → next receipt id, uint64 BE (from 1).
+	NextReceiptIDKey = []byte{ModulePrefix, 0x07}
+	// AttestationPrefix: 0x05 0x08 ‖ attestationID(32) → receiptID(8, BE).
+	// Present = the id is spent, forever (replay protection).
+	AttestationPrefix = []byte{ModulePrefix, 0x08}
+	// IncentivePoolKey: 0x05 0x09 → the community incentive pool (the 80%),
+	// uint256 BE. Funded in genesis; spent only by the network-job
+	// emission; receives slashed node bonds and unspent network escrow.
+	IncentivePoolKey = []byte{ModulePrefix, 0x09}
+	// EscrowTotalKey: 0x05 0x0a → Σ escrow of every job, uint256 BE.
+	EscrowTotalKey = []byte{ModulePrefix, 0x0a}
+	// BondTotalKey: 0x05 0x0b → Σ bond of every node (bonded and
+	// unbonding), uint256 BE.
+	BondTotalKey = []byte{ModulePrefix, 0x0b}
+	// JobSetPrefix: 0x05 0x0c ‖ state(1) → ids (8 bytes BE each, ascending)
+	// of the jobs in that live state: 1 open (takes AcceptJob), 2 assigned
+	// (fully assigned, being attested). Bounded by max_live_jobs.
+	JobSetPrefix = []byte{ModulePrefix, 0x0c}
+	// ExpiryQueuePrefix: 0x05 0x0d ‖ height(8, BE) → ids of live jobs whose
+	// expiry height it is (8 bytes BE each, in insertion order).
+	ExpiryQueuePrefix = []byte{ModulePrefix, 0x0d}
+	// UnbondQueuePrefix: 0x05 0x0e ‖ height(8, BE) → operators (20 bytes
+	// each) whose node bond is paid out at the end of that height.
+	UnbondQueuePrefix = []byte{ModulePrefix, 0x0e}
+	// ListPrefix: 0x05 0x0f ‖ kind(1) ‖ subject → count, uint64 BE (the
+	// list head); 0x05 0x0f ‖ kind(1) ‖ subject ‖ page(4, BE) → up to
+	// ListPageSize ids, 8 bytes BE each, in append order. Append-only
+	// lists, paged so an append rewrites at most one small page.
+	ListPrefix = []byte{ModulePrefix, 0x0f}
+)
+
+// Paged list kinds (the byte after ListPrefix) and their subjects.
+const (
+	ListJobsByOwner        byte = 1 // subject: owner(20)
+	ListJobsByNode         byte = 2 // subject: operator(20)
+	ListReceiptsByJob      byte = 3 // subject: jobID(8, BE)
+	ListReceiptsByContrib  byte = 4 // subject: contributor(20); no head: the length is the contributor NFT's receipts
+	ListNetworkJobsByEpoch byte = 5 // subject: epoch(8, BE)
+)
+
+// ListPageSize is the number of ids on one list page.
+const ListPageSize = 64
+
+func join(parts ...[]byte) []byte {
+	n := 0
+	for _, p := range parts {
+		n += len(p)
+	}
+	k := make([]byte, 0, n)
+	for _, p := range parts {
+		k = append(k, p...)
+	}
+	return k
+}
+
+func be64(v uint64) []byte { return binary.BigEndian.AppendUint64(nil, v) }
+
+// NodeKey is operator's node record.
+func NodeKey(op auth.Address) []byte { return join(NodePrefix, op[:]) }
+
+// JobKey is job id's record.
+func JobKey(id uint64) []byte { return join(JobPrefix, be64(id)) }
+
+// ReceiptKey is receipt id's record.
+func ReceiptKey(id uint64) []byte { return join(ReceiptPrefix, be64(id)) }
+
+// AttestationKey marks an attestation id spent.
+func AttestationKey(id [32]byte) []byte { return join(AttestationPrefix, id[:]) }
+
+// JobSetKey lists the live jobs in state s.
+func JobSetKey(s JobState) []byte { return join(JobSetPrefix, []byte{byte(s)}) }
+
+// ExpiryQueueKey holds the jobs expiring at height.
+func ExpiryQueueKey(height uint64) []byte { return join(ExpiryQueuePrefix, be64(height)) }
+
+// UnbondQueueKey holds the nodes whose bond is paid out at height.
+func UnbondQueueKey(height uint64) []byte { return join(UnbondQueuePrefix, be64(height)) }
+
+// ListHeadKey is the count record of list (kind, subject).
+func ListHeadKey(kind byte, subject []byte) []byte { return join(ListPrefix, []byte{kind}, subject) }
+
+// ListPageKey is page n of list (kind, subject).
+func ListPageKey(kind byte, subject []byte, page uint32) []byte {
+	return binary.BigEndian.AppendUint32(ListHeadKey(kind, subject), page)
+}
+
+// AddrSubject and IDSubject build list subjects.
+func AddrSubject(a auth.Address) []byte { return append([]byte(nil), a[:]...) }
+
+// IDSubject is a job id or epoch as a list subject.
+func IDSubject(id uint64) []byte { return be64(id) }
+
+// PrefixEnd is the exclusive upper bound of a prefix scan.
+func PrefixEnd(prefix []byte) []byte {
+	end := append([]byte(nil), prefix...)
+	for i := len(end) - 1; i >= 0; i-- {
+		if end[i] < 0xff {
+			end[i]++
+			return end[:i+1]
+		}
+	}
+	return nil
+}
+
+// MarshalIDs concatenates uint64 BE ids.
+func MarshalIDs(ids []uint64) []byte {
+	out := make([]byte, 0, 8*len(ids))
+	for _, id := range ids {
+		out = binary.BigEndian.AppendUint64(out, id)
+	}
+	return out
+}
+
+// UnmarshalIDs splits MarshalIDs' form.
+func UnmarshalIDs(b []byte) ([]uint64, bool) {
+	if len(b)%8 != 0 {
+		return nil, false
+	}
+	ids := make([]uint64, len(b)/8)
+	for i := range ids {
+		ids[i] = binary.BigEndian.Uint64(b[i*8:])
+	}
+	return ids, true
+}
