@@ -139,7 +139,7 @@ func (a *App) resetCheckState() {
 	}
 	p, _ := loadParams(base) // nil before genesis: CheckTx then refuses
 	a.checkMu.Lock()
-	a.checkState = store.NewCache(base)
+	a.checkState = store.NewCache(base).Memoize()
 	a.checkParams = p
 	a.checkHeight = a.tree.Version() + 1
 	a.checkMu.Unlock()

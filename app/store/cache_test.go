@@ -258,3 +258,29 @@ func TestCacheIntoTree(t *testing.T) {
 	}
 	require.Equal(t, roots[0], roots[1])
 }
+
+// A memoizing overlay reads each parent key once (absent keys included),
+// its own writes and deletes still win, reads are never flushed as writes,
+// and a flush into the parent forgets what it read.
+func TestCacheMemoize(t *testing.T) {
+	p := newMem("a", "1", "b", "2")
+	c := store.NewCache(p).Memoize()
+	for i := 0; i < 3; i++ {
+		require.Equal(t, []byte("1"), get(t, c, "a"))
+		require.Nil(t, get(t, c, "zz"))
+	}
+	require.Equal(t, 2, p.reads, "each key read from the parent once")
+
+	c.Set([]byte("a"), []byte("10"))
+	c.Delete([]byte("b"))
+	require.Equal(t, []byte("10"), get(t, c, "a"))
+	require.Nil(t, get(t, c, "b"))
+	require.Equal(t, 2, p.reads)
+
+	c.WriteTo(p)
+	require.Equal(t, []string{"set a=10", "del b"}, p.ops, "only writes are flushed, not memoized reads")
+	p.m["zz"] = []byte("3") // the parent changed; the overlay must see it
+	require.Equal(t, []byte("3"), get(t, c, "zz"))
+	require.Equal(t, []byte("10"), get(t, c, "a"))
+	require.Equal(t, 4, p.reads)
+}
