@@ -33,7 +33,36 @@ function build(v) {
   }
 }
 
-for (const v of vectors) {
+// Actions pingo.mjs has builders for get the full check below; every other
+// action (staking, compute, nft) is checked from its typed_data alone: a
+// wallet that signs that object with ethers produces the node's signature,
+// and the envelope carries it with the documented body.
+const built = new Set(["Transfer", "MultiSend"]);
+
+for (const v of vectors.filter((v) => !built.has(v.typed_data.primaryType))) {
+  test(`vector ${v.name} (typed data only)`, async () => {
+    const wallet = new Wallet(v.private_key);
+    assert.equal(wallet.address, v.address, "address");
+    const { EIP712Domain, ...types } = v.typed_data.types;
+    const enc = TypedDataEncoder.from(types);
+    assert.equal(enc.primaryType, v.typed_data.primaryType, "primary type");
+    assert.equal(enc.encodeType(enc.primaryType), v.encode_type, "encodeType");
+    assert.equal(id(v.encode_type), v.type_hash, "type hash");
+    assert.equal(TypedDataEncoder.hashDomain(v.typed_data.domain), v.domain_separator, "domain separator");
+    assert.equal(enc.hash(v.typed_data.message), v.struct_hash, "struct hash");
+    assert.equal(TypedDataEncoder.hash(v.typed_data.domain, types, v.typed_data.message), v.digest, "digest");
+    const sig = await wallet.signTypedData(v.typed_data.domain, types, v.typed_data.message);
+    assert.equal(sig, v.signature, "signature");
+    const [chainId, action, from, , , body, sigField] = decodeRlp(v.tx);
+    assert.equal(BigInt(chainId), BigInt(v.chain_id));
+    assert.equal(BigInt(action), BigInt(v.action));
+    assert.equal(from, v.address.toLowerCase());
+    assert.equal(encodeRlp(body), v.wire_fields.body, "body");
+    assert.equal(sigField, sig);
+  });
+}
+
+for (const v of vectors.filter((v) => built.has(v.typed_data.primaryType))) {
   test(`vector ${v.name}`, async () => {
     const wallet = new Wallet(v.private_key);
     assert.equal(wallet.address, v.address, "address");

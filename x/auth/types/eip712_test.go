@@ -2,6 +2,7 @@ package types_test
 
 import (
 	"bytes"
+	"crypto/ecdsa"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -20,6 +21,9 @@ import (
 	"github.com/pingo-chain/pingo/testutil"
 	auth "github.com/pingo-chain/pingo/x/auth/types"
 	bank "github.com/pingo-chain/pingo/x/bank/types"
+	compute "github.com/pingo-chain/pingo/x/compute/types"
+	nft "github.com/pingo-chain/pingo/x/nft/types"
+	staking "github.com/pingo-chain/pingo/x/staking/types"
 	"github.com/stretchr/testify/require"
 )
 
@@ -275,8 +279,26 @@ func vectorCases() []struct {
 			3, mkTx(k(3), testutil.ChainID, 128, uint256.NewInt(10_000), &bank.MultiSend{Outputs: []bank.Output{
 				{To: a(4), Amount: *uint256.NewInt(1)}, {To: a(5), Amount: *uint256.NewInt(1)},
 			}})},
+		{"delegate-1", "Delegate 100 PINGO from key 4 to the validator operated by key 5, fee 10000, nonce 1, chain id 7447",
+			4, mkTx(k(4), testutil.ChainID, 1, uint256.NewInt(10_000), &staking.Delegate{Validator: a(5), Amount: *uint256.NewInt(100 * pingo)})},
+		{"register-node-1", "RegisterNode by key 6: endpoint https://cdn-eu1.example.org, region eu-west, unit kind 1, bond 10000 PINGO, fee 10000, nonce 0, chain id 7447",
+			6, mkTx(k(6), testutil.ChainID, 0, uint256.NewInt(10_000), &compute.RegisterNode{Endpoint: "https://cdn-eu1.example.org",
+				Region: "eu-west", UnitKinds: []uint32{1}, Bond: *uint256.NewInt(10_000 * pingo)})},
+		{"submit-job-1", "SubmitJob by key 7 (an NFT holder): unit kind 1, 4096 units at 1000 upingo, at most 4 nodes, expiry height 100000, fee 10000, nonce 2, chain id 7447",
+			7, mkTx(k(7), testutil.ChainID, 2, uint256.NewInt(10_000), &compute.SubmitJob{UnitKind: 1,
+				SpecHash: compute.Hash(crypto.Keccak256([]byte("vector spec"))), Seed: compute.Hash(crypto.Keccak256([]byte("vector seed"))),
+				Units: 4096, PricePerUnit: *uint256.NewInt(1000), MaxNodes: 4, Expiry: 100_000})},
+		{"accept-job-1", "AcceptJob 12 by the node operated by key 6, fee 10000, nonce 1, chain id 7447",
+			6, mkTx(k(6), testutil.ChainID, 1, uint256.NewInt(10_000), &compute.AcceptJob{JobID: 12})},
+		{"attest-1", "Attest by the node of key 6 for units [0, 16) of job 12, two contributors (keys 8 and 9, 8 units each, each signing its ContributorShare), expiry 5000, fee 10000, nonce 2, chain id 7447",
+			6, mkTx(k(6), testutil.ChainID, 2, uint256.NewInt(10_000), testutil.Attestation(testutil.ChainID, 12, a(6), 0, 16, 5000,
+				[]*ecdsa.PrivateKey{k(8), k(9)}))},
+		{"transfer-nft-1", "TransferNFT 3 from key 8 to key 9, fee 10000, nonce 0, chain id 7447",
+			8, mkTx(k(8), testutil.ChainID, 0, uint256.NewInt(10_000), &nft.TransferNFT{ID: 3, To: a(9)})},
 	}
 }
+
+const pingo = 1_000_000_000
 
 func h32(b [32]byte) string { return hexutil.Encode(b[:]) }
 

@@ -13,13 +13,20 @@ import (
 	auth "github.com/pingo-chain/pingo/x/auth/types"
 	bank "github.com/pingo-chain/pingo/x/bank/types"
 	"github.com/pingo-chain/pingo/x/codes"
+	compute "github.com/pingo-chain/pingo/x/compute/types"
+	nft "github.com/pingo-chain/pingo/x/nft/types"
+	staking "github.com/pingo-chain/pingo/x/staking/types"
 	"github.com/stretchr/testify/require"
 )
 
-// newCodec is the app's codec: auth envelope with the bank's actions.
+// newCodec is the app's codec: the auth envelope with every module's
+// actions.
 func newCodec() *auth.Codec {
 	c := auth.NewCodec()
 	bank.Register(c)
+	staking.Register(c)
+	nft.Register(c)
+	compute.Register(c)
 	return c
 }
 
