@@ -67,6 +67,11 @@ type App struct {
 	// FinalizeBlock, Commit).
 	proposals map[[32]byte]*blockResult
 	pending   *blockResult // finalized, awaiting Commit
+	// written is what FinalizeBlock flushed into the tree, for hot.
+	written []store.Write
+
+	// hot caches the latest committed values for CheckTx (see store.Hot).
+	hot *store.Hot
 
 	// Mempool connection (CheckTx); Commit swaps the base under checkMu.
 	checkMu     sync.Mutex
@@ -98,6 +103,7 @@ func New(dir string, cfg Config, logger log.Logger) (*App, error) {
 	a := &App{
 		log: logger, cfg: cfg, tree: tree, codec: codec,
 		senders:    newSenderCache(200_000),
+		hot:        store.NewHot(1_000_000),
 		metrics:    getMetrics(),
 		snaps:      newSnapshots(filepath.Join(dir, "snapshots"), cfg.Snapshots),
 		proposals:  map[[32]byte]*blockResult{},

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	abci "github.com/cometbft/cometbft/abci/types"
+	"github.com/pingo-chain/pingo/app/store"
 	auth "github.com/pingo-chain/pingo/x/auth/types"
 	"github.com/pingo-chain/pingo/x/codes"
 	staking "github.com/pingo-chain/pingo/x/staking/types"
@@ -96,7 +97,9 @@ func (a *App) FinalizeBlock(_ context.Context, req *abci.RequestFinalizeBlock) (
 		}
 	}
 	clear(a.proposals)
-	res.cache.WriteTo(a.tree)
+	rec := &store.Recorder{W: a.tree, Writes: make([]store.Write, 0, res.cache.Len())}
+	res.cache.WriteTo(rec)
+	a.written = rec.Writes
 	for _, h := range res.hashes {
 		a.senders.drop(h)
 	}
@@ -118,6 +121,8 @@ func (a *App) Commit(_ context.Context, _ *abci.RequestCommit) (*abci.ResponseCo
 		return nil, fmt.Errorf("commit: %w", err)
 	}
 	a.pending = nil
+	a.hot.Advance(version-1, a.written)
+	a.written = nil
 	a.mu.Lock()
 	a.lastHeight, a.lastHash, a.genesis = version, hash, nil
 	a.mu.Unlock()

@@ -132,7 +132,7 @@ func (a *App) resetCheckState() {
 	var base store.Reader = emptyReader{}
 	if v := a.tree.Version(); v > 0 {
 		if snap, err := a.tree.At(v); err == nil {
-			base = snap
+			base = a.hot.Over(snap, v)
 		}
 	} else if a.genesis != nil {
 		base = a.genesis
