@@ -41,12 +41,19 @@ func writePlaceholderBeacon(kv store.KV, height int64, lastAppHash []byte) error
 	if n, err := computekeeper.PendingReceipts(kv); err != nil || n == 0 {
 		return err
 	}
-	var b [8]byte
-	binary.BigEndian.PutUint64(b[:], uint64(height-1))
-	h := sha256.New()
-	h.Write([]byte("pingo/placeholder-beacon"))
-	h.Write(b[:])
-	h.Write(lastAppHash)
-	kv.Set(compute.PlaceholderBeaconKey(uint64(height-1)), h.Sum(nil))
+	b := PlaceholderBeacon(uint64(height-1), lastAppHash)
+	kv.Set(compute.PlaceholderBeaconKey(uint64(height-1)), b[:])
 	return nil
+}
+
+// PlaceholderBeacon is the PLACEHOLDER beacon of height h given the app
+// hash after block h (what a revealer computes before the record exists).
+func PlaceholderBeacon(h uint64, appHash []byte) [32]byte {
+	var b [8]byte
+	binary.BigEndian.PutUint64(b[:], h)
+	s := sha256.New()
+	s.Write([]byte("pingo/placeholder-beacon"))
+	s.Write(b[:])
+	s.Write(appHash)
+	return [32]byte(s.Sum(nil))
 }
