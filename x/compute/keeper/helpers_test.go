@@ -308,3 +308,5 @@ func (e *env) pass(ws ...*testutil.Work) {
 }
 
 var specHash = kernel.SpecMatmulI8
+
+func testHeader(i int) *auth.Header { return &auth.Header{From: addr(i)} }
