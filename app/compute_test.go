@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"testing"
+	"time"
 
 	abci "github.com/cometbft/cometbft/abci/types"
 	"github.com/holiman/uint256"
@@ -248,4 +249,45 @@ func TestComputeExportRestart(t *testing.T) {
 	old.AttestationID = testutil.Attestation(testutil.ChainID, 1, testutil.Addr(node), 0, 16, 100, cKeys(20, 21)).AttestationID
 	res := b.Block(cTx(node, 7, old))
 	require.Equal(t, compute.ErrAttestationReplay.Code(), res.TxResults[0].Code)
+}
+
+// ProcessProposal and the verdicts: a block carrying a forged reveal (an
+// opening that does not fold to the committed root) or a forged
+// attestation (output root not over its sub-roots) is rejected; a block
+// carrying a well-formed reveal of wrong work is accepted, and its effect
+// is the FAIL verdict: the node is slashed and nobody is paid.
+func TestComputeProcessProposalVerdicts(t *testing.T) {
+	a := testutil.NewApp(t, testutil.ComputeGenesis(3, cFunded, cPool))
+	node := testutil.Key(0)
+	cPrefix(t, a) // node nonces 0..3
+	lazy := testutil.DoWork(testutil.ChainID, 1, computekeeper.NetworkSeed(0, 0), testutil.Addr(node), 16, 24, 100, cKeys(22), func(uint64) bool { return true })
+	forgedAtt := testutil.DoWork(testutil.ChainID, 1, computekeeper.NetworkSeed(0, 0), testutil.Addr(node), 24, 32, 100, cKeys(22), nil).Attest
+	forgedAtt.OutputRoot[0] ^= 1
+	propose := func(txs ...[]byte) abci.ResponseProcessProposal_ProposalStatus {
+		pp, err := a.ProcessProposal(context.Background(), &abci.RequestProcessProposal{Txs: txs, Height: a.Height + 1, Time: time.Unix(1_700_000_000+a.Height+1, 0)})
+		require.NoError(t, err)
+		return pp.Status
+	}
+	require.Equal(t, abci.ResponseProcessProposal_REJECT, propose(cTx(node, 4, forgedAtt)), "forged attestation")
+	cOK(t, a, cTx(node, 4, lazy.Attest))
+	rid := binary.BigEndian.Uint64(biQuery(t, a, "/compute/attestation/"+lazy.Attest.AttestationID.Hex(), 0, false).Value)
+	r, err := compute.UnmarshalReceipt(biQuery(t, a, "/compute/receipt/"+itoa(rid), 0, false).Value)
+	require.NoError(t, err)
+	cOK(t, a)
+	bond := func() uint64 {
+		n, err := compute.UnmarshalNode(biQuery(t, a, "/compute/node/"+testutil.Addr(node).Hex(), 0, false).Value)
+		require.NoError(t, err)
+		return n.Bond.Uint64()
+	}
+	before := bond()
+	honest := revealOf(t, a, lazy, r)
+	forged := revealOf(t, a, lazy, r)
+	forged.Openings[0].Digest = computekeeper.SampleSeed([32]byte{}, [32]byte{}) // any other digest
+	require.Equal(t, abci.ResponseProcessProposal_REJECT, propose(cTx(node, 5, forged)), "forged reveal")
+	require.Equal(t, abci.ResponseProcessProposal_ACCEPT, propose(cTx(node, 5, honest)), "well-formed reveal of wrong work")
+	cOK(t, a, cTx(node, 5, honest))
+	r, err = compute.UnmarshalReceipt(biQuery(t, a, "/compute/receipt/"+itoa(rid), 0, false).Value)
+	require.NoError(t, err)
+	require.Equal(t, compute.VerdictFail, r.Verdict)
+	require.Equal(t, before-before/10, bond())
 }
