@@ -15,7 +15,9 @@ import (
 
 // ComputeParams are fast compute parameters for tests: 10-block epochs, a
 // 1,000 upingo node bond, one network job of 64 units per epoch over at
-// most 2 nodes, paying 1,000,000 upingo per unit while the pool lasts.
+// most 2 nodes, paying 1,000,000 upingo per unit while the pool lasts;
+// 8 units sampled per attestation, beacons within 5 blocks, reveals within
+// 10 more.
 func ComputeParams() compute.Params {
 	p := compute.DefaultParams()
 	p.MinNodeBond = uint256.NewInt(1_000)
