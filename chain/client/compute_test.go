@@ -10,8 +10,8 @@ import (
 	"github.com/holiman/uint256"
 	"github.com/pingo-chain/pingo/chain/client"
 	"github.com/pingo-chain/pingo/testutil"
-	"github.com/pingo-chain/pingo/x/compute/kernel"
 	computekeeper "github.com/pingo-chain/pingo/x/compute/keeper"
+	"github.com/pingo-chain/pingo/x/compute/kernel"
 	compute "github.com/pingo-chain/pingo/x/compute/types"
 	"github.com/stretchr/testify/require"
 )

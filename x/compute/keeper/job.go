@@ -8,8 +8,8 @@ import (
 	"github.com/holiman/uint256"
 	auth "github.com/pingo-chain/pingo/x/auth/types"
 	"github.com/pingo-chain/pingo/x/codes"
-	"github.com/pingo-chain/pingo/x/compute/types"
 	"github.com/pingo-chain/pingo/x/compute/kernel"
+	"github.com/pingo-chain/pingo/x/compute/types"
 	nftkeeper "github.com/pingo-chain/pingo/x/nft/keeper"
 )
 

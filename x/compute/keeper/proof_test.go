@@ -7,8 +7,8 @@ import (
 	"testing"
 
 	"github.com/pingo-chain/pingo/testutil"
-	"github.com/pingo-chain/pingo/x/compute/kernel"
 	"github.com/pingo-chain/pingo/x/compute/keeper"
+	"github.com/pingo-chain/pingo/x/compute/kernel"
 	"github.com/pingo-chain/pingo/x/compute/types"
 	"github.com/stretchr/testify/require"
 )
