@@ -291,3 +291,47 @@ func TestComputeProcessProposalVerdicts(t *testing.T) {
 	require.Equal(t, compute.VerdictFail, r.Verdict)
 	require.Equal(t, before-before/10, bond())
 }
+
+// The verification budget is deterministic and enforced where txs enter:
+// CheckTx refuses a reveal that no longer fits this block's budget
+// (compute/42), PrepareProposal drops it, and it fits the next block.
+func TestComputeRevealBudgetCheckTx(t *testing.T) {
+	g := testutil.ComputeGenesis(3, cFunded, cPool)
+	g.Compute.Params.RevealBudget = 12
+	a := testutil.NewApp(t, g)
+	node, other := testutil.Key(0), testutil.Key(1)
+	seed := computekeeper.NetworkSeed(0, 0)
+	reg := &compute.RegisterNode{Endpoint: "https://cdn1.example", Region: "eu", UnitKinds: []uint32{1}, Bond: *uint256.NewInt(1_000)}
+	cOK(t, a, cTx(node, 0, &compute.RegisterNode{Endpoint: "https://cdn0.example", Region: "eu", UnitKinds: []uint32{1}, Bond: *uint256.NewInt(1_000)}),
+		cTx(node, 1, &compute.AcceptJob{JobID: 1}), cTx(other, 0, reg), cTx(other, 1, &compute.AcceptJob{JobID: 1}))
+	w1 := testutil.DoWork(testutil.ChainID, 1, seed, testutil.Addr(node), 0, 16, 100, cKeys(20), nil)
+	w2 := testutil.DoWork(testutil.ChainID, 1, seed, testutil.Addr(other), 32, 48, 100, cKeys(21), nil)
+	cOK(t, a, cTx(node, 2, w1.Attest), cTx(other, 2, w2.Attest))
+	receipt := func(w *testutil.Work) compute.Receipt {
+		rid := binary.BigEndian.Uint64(biQuery(t, a, "/compute/attestation/"+w.Attest.AttestationID.Hex(), 0, false).Value)
+		r, err := compute.UnmarshalReceipt(biQuery(t, a, "/compute/receipt/"+itoa(rid), 0, false).Value)
+		require.NoError(t, err)
+		return r
+	}
+	r1, r2 := receipt(w1), receipt(w2)
+	cOK(t, a)
+	rev1, rev2 := revealOf(t, a, w1, r1), revealOf(t, a, w2, r2) // 8 units each
+	cOK(t, a)                                                      // the beacon record exists from here on
+	tx1, tx2 := cTx(node, 3, rev1), cTx(other, 3, rev2)
+	require.Equal(t, uint32(0), a.Check(tx1).Code)
+	res := a.Check(tx2)
+	require.Equal(t, compute.Codespace, res.Codespace, res.Log)
+	require.Equal(t, compute.ErrRevealBudget.Code(), res.Code, res.Log)
+	prep, err := a.PrepareProposal(context.Background(), &abci.RequestPrepareProposal{Txs: [][]byte{tx1, tx2}, MaxTxBytes: 1 << 20,
+		Height: a.Height + 1, Time: time.Unix(1_700_000_000+a.Height+1, 0)})
+	require.NoError(t, err)
+	require.Equal(t, [][]byte{tx1}, prep.Txs)
+	require.Equal(t, abci.ResponseProcessProposal_REJECT, func() abci.ResponseProcessProposal_ProposalStatus {
+		pp, err := a.ProcessProposal(context.Background(), &abci.RequestProcessProposal{Txs: [][]byte{tx1, tx2}, Height: a.Height + 1, Time: time.Unix(1_700_000_000+a.Height+1, 0)})
+		require.NoError(t, err)
+		return pp.Status
+	}(), "a block over the budget is rejected")
+	cOK(t, a, tx1)
+	cOK(t, a, tx2)
+	require.Equal(t, compute.VerdictPass, receipt(w2).Verdict)
+}

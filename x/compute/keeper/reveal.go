@@ -73,6 +73,9 @@ func reveal(kv KV, p *types.Params, np *nft.Params, b Beacons, m *types.Reveal, 
 	for i, idx := range sample {
 		o := &m.Openings[i]
 		si, first := r.Share(idx)
+		if si < 0 {
+			return nil, codes.Wrapf(codes.Internal, "receipt %d: unit %d outside its shares", rid, idx)
+		}
 		s := &r.Shares[si]
 		path, err := kernel.DecodePath(o.Path)
 		if err != nil {
