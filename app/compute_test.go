@@ -316,7 +316,7 @@ func TestComputeRevealBudgetCheckTx(t *testing.T) {
 	r1, r2 := receipt(w1), receipt(w2)
 	cOK(t, a)
 	rev1, rev2 := revealOf(t, a, w1, r1), revealOf(t, a, w2, r2) // 8 units each
-	cOK(t, a)                                                      // the beacon record exists from here on
+	cOK(t, a)                                                    // the beacon record exists from here on
 	tx1, tx2 := cTx(node, 3, rev1), cTx(other, 3, rev2)
 	require.Equal(t, uint32(0), a.Check(tx1).Code)
 	res := a.Check(tx2)
