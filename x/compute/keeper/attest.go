@@ -140,8 +140,9 @@ func insertRange(rs []types.Range, r types.Range) ([]types.Range, bool) {
 
 // settle pays receipt r from job j's escrow and credits its contributors:
 // units × price_per_unit leaves the escrow; node_share_bps of it goes to
-// the node; the rest is split over the contributors pro rata to their
-// units, rounded down, and the rounding remainder goes to the node. Each
+// the node (network_node_share_bps for network jobs); the rest is split
+// over the contributors pro rata to their units, rounded down, and the
+// rounding remainder goes to the node. Each
 // contributor's NFT is minted or updated. It stores r as final. It is the
 // one payment path: passReceipt calls it on PASS. The caller stores j and n.
 func settle(kv KV, p *types.Params, np *nft.Params, j *types.Job, n *types.Node, r *types.Receipt) ([]Event, error) {
@@ -155,7 +156,11 @@ func settle(kv KV, p *types.Params, np *nft.Params, j *types.Job, n *types.Node,
 		return nil, err
 	}
 	var nodeCut, rest, paid uint256.Int
-	nodeCut.MulDivOverflow(&amount, uint256.NewInt(uint64(p.NodeShareBps)), uint256.NewInt(types.BpsDenom))
+	share := p.NodeShareBps
+	if j.Network {
+		share = p.NetworkNodeShareBps
+	}
+	nodeCut.MulDivOverflow(&amount, uint256.NewInt(uint64(share)), uint256.NewInt(types.BpsDenom))
 	rest.Sub(&amount, &nodeCut)
 	total := uint256.NewInt(units)
 	evs := make([]Event, 0, 2*len(r.Shares))

@@ -330,3 +330,18 @@ func TestLazyNodeCaughtAtRate(t *testing.T) {
 	require.InDelta(t, want, got, 4*sd)
 	require.Equal(t, uint64(caught), e.node(0).Slashes)
 }
+
+// Emission over PASS-verified units of network jobs is split between the
+// node and the contributors by network_node_share_bps (node_share_bps is
+// for user jobs); unverified units' emission stays in the pool.
+func TestNetworkEmissionSplit(t *testing.T) {
+	e := proofEnv(t)
+	e.p.NetworkNodeShareBps = 5_000
+	e.kv.Set(types.ParamsKey, e.p.Marshal())
+	w := e.work(1, 0, 0, 16, nil, 20)
+	nodeBefore := e.balance(addr(0))
+	e.block(func(int64) { e.ok(0, w.Attest) })
+	e.pass(w)
+	require.Equal(t, uint64(8_000_000), e.balance(addr(0))-nodeBefore)
+	require.Equal(t, uint64(8_000_000), e.balance(addr(20)))
+}

@@ -80,6 +80,10 @@ type Params struct {
 	// JailAfterFails (0 = never).
 	FailSlashPpb   uint64 `json:"fail_slash_ppb"`
 	JailAfterFails uint64 `json:"jail_after_fails"`
+	// NetworkNodeShareBps is the CDN node's share of the emission paid for
+	// PASS-verified units of network contribution jobs (node_share_bps
+	// applies to user jobs); the rest goes to the contributors by units.
+	NetworkNodeShareBps uint32 `json:"network_node_share_bps"`
 }
 
 // DefaultParams: 1,000 PINGO node bond, one-week unbonding at ~6 s
@@ -113,6 +117,7 @@ func DefaultParams() Params {
 		RevealBudget:          512,
 		FailSlashPpb:          100_000_000,
 		JailAfterFails:        3,
+		NetworkNodeShareBps:   2_000,
 	}
 }
 
@@ -159,6 +164,8 @@ func (p Params) Validate() error {
 		return fmt.Errorf("compute params: reveal_blocks out of [1, 100000]")
 	case p.RevealBudget == 0:
 		return fmt.Errorf("compute params: reveal_budget must be ≥ 1")
+	case p.NetworkNodeShareBps > BpsDenom:
+		return fmt.Errorf("compute params: network_node_share_bps %d > 10000", p.NetworkNodeShareBps)
 	case p.FailSlashPpb > PpbDenom:
 		return fmt.Errorf("compute params: fail_slash_ppb > 1e9")
 	}
