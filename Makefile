@@ -67,6 +67,7 @@ FUZZ_TARGETS = \
 	./bridge/checkpoint:FuzzParseBOC \
 	./bridge/checkpoint:FuzzParseSubmitBOC \
 	./x/compute/types:FuzzDecodeComputeMsg \
+	./x/compute/kernel:FuzzDecodePath \
 	./x/nft/types:FuzzDecodeTransferNFT
 fuzz:
 	@set -e; for t in $(FUZZ_TARGETS); do \

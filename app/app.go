@@ -84,6 +84,10 @@ type App struct {
 	lastHeight int64
 	lastHash   []byte
 	genesis    store.Reader // genesis state until the first commit, for CheckTx
+
+	// beacons is the randomness source of compute's sampling
+	// (PLACEHOLDER until x/bridge's beacon is wired; app/beacon.go).
+	beacons computekeeper.Beacons
 }
 
 // New opens the state under dir.
@@ -109,6 +113,7 @@ func New(dir string, cfg Config, logger log.Logger) (*App, error) {
 		proposals:  map[[32]byte]*blockResult{},
 		lastHeight: tree.Version(),
 		lastHash:   tree.Hash(),
+		beacons:    placeholderBeacons{},
 	}
 	a.resetCheckState()
 	return a, nil

@@ -6,12 +6,16 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"testing"
+	"time"
 
 	abci "github.com/cometbft/cometbft/abci/types"
 	"github.com/holiman/uint256"
+	"github.com/pingo-chain/pingo/app"
 	"github.com/pingo-chain/pingo/testutil"
 	auth "github.com/pingo-chain/pingo/x/auth/types"
 	"github.com/pingo-chain/pingo/x/codes"
+	computekeeper "github.com/pingo-chain/pingo/x/compute/keeper"
+	"github.com/pingo-chain/pingo/x/compute/kernel"
 	compute "github.com/pingo-chain/pingo/x/compute/types"
 	nft "github.com/pingo-chain/pingo/x/nft/types"
 	"github.com/stretchr/testify/require"
@@ -51,13 +55,51 @@ func cProved(t *testing.T, a *testutil.App, path string, root []byte) []byte {
 }
 
 // cPrefix is the common start: node key 0 registered, network job 1
-// accepted by it, newcomers 20 and 21 paid for [0, 16) and holding NFTs.
+// accepted by it, newcomers 20 and 21 paid for [0, 16) and holding NFTs
+// (attested in block 2, revealed by the node with nonce 3 in block 4).
 func cPrefix(t *testing.T, a *testutil.App) {
 	node := testutil.Key(0)
 	reg := &compute.RegisterNode{Endpoint: "https://cdn0.example", Region: "eu", UnitKinds: []uint32{1}, Bond: *uint256.NewInt(1_000)}
 	cOK(t, a, cTx(node, 0, reg), cTx(node, 1, &compute.AcceptJob{JobID: 1}))
-	att := testutil.Attestation(testutil.ChainID, 1, testutil.Addr(node), 0, 16, 100, cKeys(20, 21))
-	cOK(t, a, cTx(node, 2, att))
+	w := testutil.DoWork(testutil.ChainID, 1, computekeeper.NetworkSeed(0, 0), testutil.Addr(node), 0, 16, 100, cKeys(20, 21), nil)
+	cOK(t, a, cTx(node, 2, w.Attest))
+	cPass(t, a, node, 3, w)
+}
+
+// cPass runs an empty block after w's attestation (so the placeholder
+// beacon of that height exists at the next one), then reveals w's whole
+// sample from key k with nonce, and requires the PASS verdict. It returns
+// the AppHash of the reveal's block.
+func cPass(t *testing.T, a *testutil.App, k *ecdsa.PrivateKey, nonce uint64, w *testutil.Work) []byte {
+	t.Helper()
+	rid := binary.BigEndian.Uint64(biQuery(t, a, "/compute/attestation/"+w.Attest.AttestationID.Hex(), 0, false).Value)
+	r, err := compute.UnmarshalReceipt(biQuery(t, a, "/compute/receipt/"+itoa(rid), 0, false).Value)
+	require.NoError(t, err)
+	require.Equal(t, compute.ReceiptPending, r.Status)
+	cOK(t, a)
+	beacon := biQuery(t, a, "/compute/beacon/"+itoa(r.Height+1), 0, false).Value
+	require.Len(t, beacon, 0, "written at the start of the next block")
+	root := cOK(t, a, cTx(k, nonce, revealOf(t, a, w, r)))
+	r, err = compute.UnmarshalReceipt(biQuery(t, a, "/compute/receipt/"+itoa(rid), 0, false).Value)
+	require.NoError(t, err)
+	require.Equal(t, compute.VerdictPass, r.Verdict)
+	require.Equal(t, compute.ReceiptFinal, r.Status)
+	require.Equal(t, r.Height+1, r.BeaconHeight)
+	return root
+}
+
+// revealOf is the reveal of w's whole sample, with the beacon of the height
+// after its inclusion as the revealer learns it (the placeholder's record
+// is written by the block that reveals, so it is computed here the way the
+// placeholder defines it, from the committed app hash).
+func revealOf(t *testing.T, a *testutil.App, w *testutil.Work, r compute.Receipt) *compute.Reveal {
+	t.Helper()
+	info, err := a.Info(context.Background(), &abci.RequestInfo{})
+	require.NoError(t, err)
+	require.Equal(t, int64(r.Height+1), info.LastBlockHeight)
+	beacon := app.PlaceholderBeacon(r.Height+1, info.LastBlockAppHash)
+	s := computekeeper.SampleIndices(&r, beacon)
+	return w.Reveal(s, 0, len(s))
 }
 
 // The cycle at app level, through ProcessProposal, FinalizeBlock
@@ -81,15 +123,16 @@ func TestComputeCycleApp(t *testing.T) {
 	require.Equal(t, uint64(6_400_000), earned) // 8 units × 1e6 × 80%
 
 	// The newcomer, now an NFT holder, pays for a job of 10 units at 1,000.
-	submit := &compute.SubmitJob{UnitKind: 1, Units: 10, PricePerUnit: *uint256.NewInt(1_000), MaxNodes: 1, Expiry: uint64(a.Height) + 50}
+	submit := &compute.SubmitJob{UnitKind: 1, SpecHash: kernel.SpecMatmulI8, Units: 10, PricePerUnit: *uint256.NewInt(1_000), MaxNodes: 1, Expiry: uint64(a.Height) + 50}
 	cOK(t, a, cTx(newcomer, 0, submit))
 	require.Equal(t, earned-10_000-biMinFee, biBalance(t, a, testutil.Addr(newcomer)))
 	nodeBefore := biBalance(t, a, testutil.Addr(node))
-	att := testutil.Attestation(testutil.ChainID, 2, testutil.Addr(node), 0, 10, uint64(a.Height)+10, cKeys(21, 22))
-	cOK(t, a, cTx(node, 3, &compute.AcceptJob{JobID: 2}), cTx(node, 4, att))
-	root = cOK(t, a)
+	w := testutil.DoWork(testutil.ChainID, 2, compute.Hash{}, testutil.Addr(node), 0, 10, uint64(a.Height)+10, cKeys(21, 22), nil)
+	cOK(t, a, cTx(node, 4, &compute.AcceptJob{JobID: 2}), cTx(node, 5, w.Attest))
+	require.Equal(t, nodeBefore-2*biMinFee, biBalance(t, a, testutil.Addr(node)), "pending: nothing paid yet")
+	root = cPass(t, a, node, 6, w)
 	// 10,000 paid: 2,000 to the node, 4,000 to each contributor.
-	require.Equal(t, nodeBefore+2_000-2*biMinFee, biBalance(t, a, testutil.Addr(node)))
+	require.Equal(t, nodeBefore+2_000-3*biMinFee, biBalance(t, a, testutil.Addr(node)))
 	require.Equal(t, uint64(6_400_000+4_000), biBalance(t, a, testutil.Addr(testutil.Key(21))))
 	j, err := compute.UnmarshalJob(cProved(t, a, "/compute/job/2", root))
 	require.NoError(t, err)
@@ -133,18 +176,18 @@ func TestComputeBadInputApp(t *testing.T) {
 	replay := testutil.Attestation(testutil.ChainID, 1, me, 16, 24, 100, cKeys(20, 21))
 	replay.AttestationID = testutil.Attestation(testutil.ChainID, 1, me, 0, 16, 100, cKeys(20, 21)).AttestationID
 	job := func(units, price uint64) *compute.SubmitJob {
-		return &compute.SubmitJob{UnitKind: 1, Units: units, PricePerUnit: *uint256.NewInt(price), MaxNodes: 1, Expiry: 500}
+		return &compute.SubmitJob{UnitKind: 1, SpecHash: kernel.SpecMatmulI8, Units: units, PricePerUnit: *uint256.NewInt(price), MaxNodes: 1, Expiry: 500}
 	}
 	cases := []struct {
 		name string
 		tx   []byte
 		code *codes.Error
 	}{
-		{"share signed by someone else", cTx(node, 3, forged), compute.ErrShareSignature},
-		{"replayed attestation id", cTx(node, 3, replay), compute.ErrAttestationReplay},
-		{"overlapping range", cTx(node, 3, testutil.Attestation(testutil.ChainID, 1, me, 8, 24, 100, cKeys(20))), compute.ErrRangeOverlap},
-		{"out of range", cTx(node, 3, testutil.Attestation(testutil.ChainID, 1, me, 60, 70, 100, cKeys(20))), compute.ErrRange},
-		{"expired attestation", cTx(node, 3, testutil.Attestation(testutil.ChainID, 1, me, 16, 24, 2, cKeys(20))), compute.ErrAttestationExpired},
+		{"share signed by someone else", cTx(node, 4, forged), compute.ErrShareSignature},
+		{"replayed attestation id", cTx(node, 4, replay), compute.ErrAttestationReplay},
+		{"overlapping range", cTx(node, 4, testutil.Attestation(testutil.ChainID, 1, me, 8, 24, 100, cKeys(20))), compute.ErrRangeOverlap},
+		{"out of range", cTx(node, 4, testutil.Attestation(testutil.ChainID, 1, me, 60, 70, 100, cKeys(20))), compute.ErrRange},
+		{"expired attestation", cTx(node, 4, testutil.Attestation(testutil.ChainID, 1, me, 16, 24, 2, cKeys(20))), compute.ErrAttestationExpired},
 		{"unassigned node", cTx(other, 1, testutil.Attestation(testutil.ChainID, 1, testutil.Addr(other), 16, 24, 100, cKeys(20))), compute.ErrNotAssigned},
 		{"unregistered node", cTx(stranger, 0, testutil.Attestation(testutil.ChainID, 1, testutil.Addr(stranger), 16, 24, 100, cKeys(20))), compute.ErrNodeNotFound},
 		{"job without nft", cTx(stranger, 0, job(10, 10)), compute.ErrNoNFT},
@@ -177,8 +220,8 @@ func TestComputeExportRestart(t *testing.T) {
 	a := testutil.NewApp(t, testutil.ComputeGenesis(3, cFunded, cPool))
 	cPrefix(t, a)
 	newcomer, node := testutil.Key(20), testutil.Key(0)
-	submit := &compute.SubmitJob{UnitKind: 1, Units: 10, PricePerUnit: *uint256.NewInt(1_000), MaxNodes: 1, Expiry: uint64(a.Height) + 50}
-	cOK(t, a, cTx(newcomer, 0, submit), cTx(node, 3, &compute.AcceptJob{JobID: 2}))
+	submit := &compute.SubmitJob{UnitKind: 1, SpecHash: kernel.SpecMatmulI8, Units: 10, PricePerUnit: *uint256.NewInt(1_000), MaxNodes: 1, Expiry: uint64(a.Height) + 50}
+	cOK(t, a, cTx(newcomer, 0, submit), cTx(node, 4, &compute.AcceptJob{JobID: 2}))
 	g, h, err := a.ExportGenesis(0)
 	require.NoError(t, err)
 	require.NotEmpty(t, g.Compute.Records)
@@ -195,14 +238,100 @@ func TestComputeExportRestart(t *testing.T) {
 		"/nft/nft/1", "/compute/jobs/state/open", "/compute/escrow_total", "/compute/incentive_pool", "/bank/supply"} {
 		require.Equal(t, biQuery(t, a, p, 0, false).Value, biQuery(t, b, p, 0, false).Value, p)
 	}
-	att := testutil.Attestation(testutil.ChainID, 2, testutil.Addr(node), 0, 10, uint64(b.Height)+10, cKeys(21, 22))
-	cOK(t, b, cTx(node, 4, att))
+	w := testutil.DoWork(testutil.ChainID, 2, compute.Hash{}, testutil.Addr(node), 0, 10, uint64(b.Height)+10, cKeys(21, 22), nil)
+	cOK(t, b, cTx(node, 5, w.Attest))
+	cPass(t, b, node, 6, w)
 	j, err := compute.UnmarshalJob(biQuery(t, b, "/compute/job/2", 0, false).Value)
 	require.NoError(t, err)
 	require.Equal(t, compute.JobDone, j.State)
 	// A replayed attestation id from before the export is still spent.
 	old := testutil.Attestation(testutil.ChainID, 1, testutil.Addr(node), 16, 24, uint64(b.Height)+10, cKeys(21))
 	old.AttestationID = testutil.Attestation(testutil.ChainID, 1, testutil.Addr(node), 0, 16, 100, cKeys(20, 21)).AttestationID
-	res := b.Block(cTx(node, 5, old))
+	res := b.Block(cTx(node, 7, old))
 	require.Equal(t, compute.ErrAttestationReplay.Code(), res.TxResults[0].Code)
+}
+
+// ProcessProposal and the verdicts: a block carrying a forged reveal (an
+// opening that does not fold to the committed root) or a forged
+// attestation (output root not over its sub-roots) is rejected; a block
+// carrying a well-formed reveal of wrong work is accepted, and its effect
+// is the FAIL verdict: the node is slashed and nobody is paid.
+func TestComputeProcessProposalVerdicts(t *testing.T) {
+	a := testutil.NewApp(t, testutil.ComputeGenesis(3, cFunded, cPool))
+	node := testutil.Key(0)
+	cPrefix(t, a) // node nonces 0..3
+	lazy := testutil.DoWork(testutil.ChainID, 1, computekeeper.NetworkSeed(0, 0), testutil.Addr(node), 16, 24, 100, cKeys(22), func(uint64) bool { return true })
+	forgedAtt := testutil.DoWork(testutil.ChainID, 1, computekeeper.NetworkSeed(0, 0), testutil.Addr(node), 24, 32, 100, cKeys(22), nil).Attest
+	forgedAtt.OutputRoot[0] ^= 1
+	propose := func(txs ...[]byte) abci.ResponseProcessProposal_ProposalStatus {
+		pp, err := a.ProcessProposal(context.Background(), &abci.RequestProcessProposal{Txs: txs, Height: a.Height + 1, Time: time.Unix(1_700_000_000+a.Height+1, 0)})
+		require.NoError(t, err)
+		return pp.Status
+	}
+	require.Equal(t, abci.ResponseProcessProposal_REJECT, propose(cTx(node, 4, forgedAtt)), "forged attestation")
+	cOK(t, a, cTx(node, 4, lazy.Attest))
+	rid := binary.BigEndian.Uint64(biQuery(t, a, "/compute/attestation/"+lazy.Attest.AttestationID.Hex(), 0, false).Value)
+	r, err := compute.UnmarshalReceipt(biQuery(t, a, "/compute/receipt/"+itoa(rid), 0, false).Value)
+	require.NoError(t, err)
+	cOK(t, a)
+	bond := func() uint64 {
+		n, err := compute.UnmarshalNode(biQuery(t, a, "/compute/node/"+testutil.Addr(node).Hex(), 0, false).Value)
+		require.NoError(t, err)
+		return n.Bond.Uint64()
+	}
+	before := bond()
+	honest := revealOf(t, a, lazy, r)
+	forged := revealOf(t, a, lazy, r)
+	forged.Openings[0].Digest = computekeeper.SampleSeed([32]byte{}, [32]byte{}) // any other digest
+	require.Equal(t, abci.ResponseProcessProposal_REJECT, propose(cTx(node, 5, forged)), "forged reveal")
+	require.Equal(t, abci.ResponseProcessProposal_ACCEPT, propose(cTx(node, 5, honest)), "well-formed reveal of wrong work")
+	cOK(t, a, cTx(node, 5, honest))
+	r, err = compute.UnmarshalReceipt(biQuery(t, a, "/compute/receipt/"+itoa(rid), 0, false).Value)
+	require.NoError(t, err)
+	require.Equal(t, compute.VerdictFail, r.Verdict)
+	require.Equal(t, before-before/10, bond())
+}
+
+// The verification budget is deterministic and enforced where txs enter:
+// CheckTx refuses a reveal that no longer fits this block's budget
+// (compute/42), PrepareProposal drops it, and it fits the next block.
+func TestComputeRevealBudgetCheckTx(t *testing.T) {
+	g := testutil.ComputeGenesis(3, cFunded, cPool)
+	g.Compute.Params.RevealBudget = 12
+	a := testutil.NewApp(t, g)
+	node, other := testutil.Key(0), testutil.Key(1)
+	seed := computekeeper.NetworkSeed(0, 0)
+	reg := &compute.RegisterNode{Endpoint: "https://cdn1.example", Region: "eu", UnitKinds: []uint32{1}, Bond: *uint256.NewInt(1_000)}
+	cOK(t, a, cTx(node, 0, &compute.RegisterNode{Endpoint: "https://cdn0.example", Region: "eu", UnitKinds: []uint32{1}, Bond: *uint256.NewInt(1_000)}),
+		cTx(node, 1, &compute.AcceptJob{JobID: 1}), cTx(other, 0, reg), cTx(other, 1, &compute.AcceptJob{JobID: 1}))
+	w1 := testutil.DoWork(testutil.ChainID, 1, seed, testutil.Addr(node), 0, 16, 100, cKeys(20), nil)
+	w2 := testutil.DoWork(testutil.ChainID, 1, seed, testutil.Addr(other), 32, 48, 100, cKeys(21), nil)
+	cOK(t, a, cTx(node, 2, w1.Attest), cTx(other, 2, w2.Attest))
+	receipt := func(w *testutil.Work) compute.Receipt {
+		rid := binary.BigEndian.Uint64(biQuery(t, a, "/compute/attestation/"+w.Attest.AttestationID.Hex(), 0, false).Value)
+		r, err := compute.UnmarshalReceipt(biQuery(t, a, "/compute/receipt/"+itoa(rid), 0, false).Value)
+		require.NoError(t, err)
+		return r
+	}
+	r1, r2 := receipt(w1), receipt(w2)
+	cOK(t, a)
+	rev1, rev2 := revealOf(t, a, w1, r1), revealOf(t, a, w2, r2) // 8 units each
+	cOK(t, a)                                                    // the beacon record exists from here on
+	tx1, tx2 := cTx(node, 3, rev1), cTx(other, 3, rev2)
+	require.Equal(t, uint32(0), a.Check(tx1).Code)
+	res := a.Check(tx2)
+	require.Equal(t, compute.Codespace, res.Codespace, res.Log)
+	require.Equal(t, compute.ErrRevealBudget.Code(), res.Code, res.Log)
+	prep, err := a.PrepareProposal(context.Background(), &abci.RequestPrepareProposal{Txs: [][]byte{tx1, tx2}, MaxTxBytes: 1 << 20,
+		Height: a.Height + 1, Time: time.Unix(1_700_000_000+a.Height+1, 0)})
+	require.NoError(t, err)
+	require.Equal(t, [][]byte{tx1}, prep.Txs)
+	require.Equal(t, abci.ResponseProcessProposal_REJECT, func() abci.ResponseProcessProposal_ProposalStatus {
+		pp, err := a.ProcessProposal(context.Background(), &abci.RequestProcessProposal{Txs: [][]byte{tx1, tx2}, Height: a.Height + 1, Time: time.Unix(1_700_000_000+a.Height+1, 0)})
+		require.NoError(t, err)
+		return pp.Status
+	}(), "a block over the budget is rejected")
+	cOK(t, a, tx1)
+	cOK(t, a, tx2)
+	require.Equal(t, compute.VerdictPass, receipt(w2).Verdict)
 }

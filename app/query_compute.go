@@ -75,6 +75,10 @@ func parseComputePath(parts []string) (queryRoute, bool, error) {
 				return r(compute.BondTotalKey)
 			case "nodes":
 				return r(compute.NodeListKey)
+			case "pending_count":
+				return r(compute.PendingCountKey)
+			case "reveal_budget":
+				return r(compute.RevealBudgetKey)
 			}
 			return queryRoute{}, false, nil
 		}
@@ -86,6 +90,19 @@ func parseComputePath(parts []string) (queryRoute, bool, error) {
 					return queryRoute{}, true, err
 				}
 				return r(compute.NodeKey(a))
+			}
+		case "deadline", "beacon":
+			// beacon: the PLACEHOLDER beacon (app/beacon.go) until x/bridge's
+			// is wired; the lead re-routes it then.
+			if len(parts) == 3 {
+				h, err := parseID(parts[2])
+				if err != nil {
+					return queryRoute{}, true, err
+				}
+				if parts[1] == "deadline" {
+					return r(compute.DeadlineKey(h))
+				}
+				return r(compute.PlaceholderBeaconKey(h))
 			}
 		case "job", "receipt":
 			if len(parts) == 3 {

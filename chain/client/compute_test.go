@@ -2,6 +2,7 @@ package client_test
 
 import (
 	"context"
+	"crypto/ecdsa"
 	"errors"
 	"testing"
 	"time"
@@ -9,6 +10,8 @@ import (
 	"github.com/holiman/uint256"
 	"github.com/pingo-chain/pingo/chain/client"
 	"github.com/pingo-chain/pingo/testutil"
+	computekeeper "github.com/pingo-chain/pingo/x/compute/keeper"
+	"github.com/pingo-chain/pingo/x/compute/kernel"
 	compute "github.com/pingo-chain/pingo/x/compute/types"
 	"github.com/stretchr/testify/require"
 )
@@ -38,9 +41,10 @@ func TestComputeCycleOnNode(t *testing.T) {
 	require.Equal(t, []uint64{1}, open)
 	_, h, err := c.Send(ctx, node, &compute.AcceptJob{JobID: 1}, fee)
 	require.NoError(t, err)
-	att := testutil.Attestation(testutil.ChainID, 1, nodeAddr, 0, 16, uint64(h)+100, testutil.KeysFrom(20, 2))
-	_, _, err = c.Send(ctx, node, att, fee)
+	w := testutil.DoWork(testutil.ChainID, 1, computekeeper.NetworkSeed(0, 0), nodeAddr, 0, 16, uint64(h)+100, testutil.KeysFrom(20, 2), nil)
+	_, _, err = c.Send(ctx, node, w.Attest, fee)
 	require.NoError(t, err)
+	reveal(t, ctx, c, node, w, g.Compute.Params.BeaconWindow)
 
 	id, err := c.NFTOfContributor(ctx, newAddr)
 	require.NoError(t, err)
@@ -57,13 +61,13 @@ func TestComputeCycleOnNode(t *testing.T) {
 	require.Equal(t, uint64(6_400_000), acc.Balance.Uint64())
 
 	// A job without an NFT is refused with its stable code.
-	_, _, err = c.Send(ctx, testutil.Key(2), &compute.SubmitJob{UnitKind: 1, Units: 1, PricePerUnit: *uint256.NewInt(1), MaxNodes: 1, Expiry: 900}, fee)
+	_, _, err = c.Send(ctx, testutil.Key(2), &compute.SubmitJob{UnitKind: 1, SpecHash: kernel.SpecMatmulI8, Units: 1, PricePerUnit: *uint256.NewInt(1), MaxNodes: 1, Expiry: 900}, fee)
 	var te *client.TxError
 	require.True(t, errors.As(err, &te), "%v", err)
 	require.Equal(t, compute.Codespace, te.Codespace)
 	require.Equal(t, compute.ErrNoNFT.Code(), te.Code)
 
-	_, h, err = c.Send(ctx, newcomer, &compute.SubmitJob{UnitKind: 1, Units: 10, PricePerUnit: *uint256.NewInt(1_000), MaxNodes: 1, Expiry: 900}, fee)
+	_, h, err = c.Send(ctx, newcomer, &compute.SubmitJob{UnitKind: 1, SpecHash: kernel.SpecMatmulI8, Units: 10, PricePerUnit: *uint256.NewInt(1_000), MaxNodes: 1, Expiry: 900}, fee)
 	require.NoError(t, err)
 	mine, err := c.JobsByOwner(ctx, newAddr)
 	require.NoError(t, err)
@@ -76,13 +80,14 @@ func TestComputeCycleOnNode(t *testing.T) {
 	require.NoError(t, err)
 	_, _, err = c.Send(ctx, node, &compute.AcceptJob{JobID: 2}, fee)
 	require.NoError(t, err)
-	att = testutil.Attestation(testutil.ChainID, 2, nodeAddr, 0, 10, uint64(h)+100, testutil.KeysFrom(21, 2))
-	_, _, err = c.Send(ctx, node, att, fee)
+	w = testutil.DoWork(testutil.ChainID, 2, compute.Hash{}, nodeAddr, 0, 10, uint64(h)+100, testutil.KeysFrom(21, 2), nil)
+	_, _, err = c.Send(ctx, node, w.Attest, fee)
 	require.NoError(t, err)
+	reveal(t, ctx, c, node, w, g.Compute.Params.BeaconWindow)
 
 	after, _, err := c.Account(ctx, nodeAddr)
 	require.NoError(t, err)
-	require.Equal(t, before.Balance.Uint64()+2_000-20_000, after.Balance.Uint64())
+	require.Equal(t, before.Balance.Uint64()+2_000-30_000, after.Balance.Uint64())
 	receipts, err := c.ReceiptsByJob(ctx, 2)
 	require.NoError(t, err)
 	require.Equal(t, []uint64{2}, receipts)
@@ -110,4 +115,17 @@ func TestComputeCycleOnNode(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, uint64(1_000_000_000_000-64_000_000), pool.Uint64())
 	require.NoError(t, n.App.CheckInvariants())
+}
+
+// reveal waits for w's sample and reveals it from key k (PASS expected).
+func reveal(t *testing.T, ctx context.Context, c *client.Client, k *ecdsa.PrivateKey, w *testutil.Work, window uint64) {
+	t.Helper()
+	r, sample, err := c.WaitSample(ctx, w.Attest.AttestationID, window, 200*time.Millisecond)
+	require.NoError(t, err)
+	require.Equal(t, compute.ReceiptPending, r.Status)
+	_, _, err = c.Send(ctx, k, w.Reveal(sample, 0, len(sample)), uint256.NewInt(10_000))
+	require.NoError(t, err)
+	r, _, err = c.ReceiptOfAttestation(ctx, w.Attest.AttestationID)
+	require.NoError(t, err)
+	require.Equal(t, compute.VerdictPass, r.Verdict)
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/ethereum/go-ethereum/crypto"
 	auth "github.com/pingo-chain/pingo/x/auth/types"
 	bank "github.com/pingo-chain/pingo/x/bank/types"
+	"github.com/pingo-chain/pingo/x/compute/kernel"
 	compute "github.com/pingo-chain/pingo/x/compute/types"
 	nft "github.com/pingo-chain/pingo/x/nft/types"
 	"github.com/spf13/cobra"
@@ -104,11 +105,14 @@ func computeTxCmds() (groups []*cobra.Command, leaves []*cobra.Command) {
 					*dst = h
 				}
 			}
+			if m.SpecHash == (compute.Hash{}) && kind == kernel.KindMatmulI8 {
+				m.SpecHash = kernel.SpecMatmulI8 // the only spec of kind 1
+			}
 			return signAndSend(cmd, m)
 		},
 	}
 	submit.Flags().Uint32("unit-kind", 1, "unit kind")
-	submit.Flags().String("spec-hash", "", "hash of the unit spec, 0x + 64 hex")
+	submit.Flags().String("spec-hash", "", "hash of the unit spec, 0x + 64 hex (default: kind 1's, x/compute/kernel/SPEC.md)")
 	submit.Flags().String("seed", "", "job seed, 0x + 64 hex")
 	submit.Flags().Uint32("max-nodes", 1, "most CDN nodes sharing the job")
 	submit.Flags().Uint64("expiry", 0, "height after which the job takes no attestations")
@@ -159,11 +163,59 @@ roots and signatures as 0x hex. Each contributor signs its share with
 			return signAndSend(cmd, m)
 		},
 	}
+	reveal := &cobra.Command{
+		Use:   "reveal <reveal.json>",
+		Short: "Reveal sampled units of a pending attestation (anyone may send it)",
+		Long: `The file holds {"attestation_id", "first", "openings": [{"digest", "path"}]}:
+the committed output digests of sample positions [first, first+n) of the
+attestation's sample, with each unit's Merkle path to its contributor's
+sub-root (x/compute/kernel/README.md: count byte ‖ 32-byte siblings), as 0x
+hex. A well-formed reveal of wrong outputs gives the FAIL verdict.`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			m, err := readReveal(args[0])
+			if err != nil {
+				return err
+			}
+			return signAndSend(cmd, m)
+		},
+	}
 	groups = []*cobra.Command{node, job, nftCmd}
 	node.AddCommand(register, update, unbond, unjail)
 	job.AddCommand(submit, accept, cancel)
 	nftCmd.AddCommand(transfer)
-	return groups, []*cobra.Command{register, update, unbond, unjail, submit, accept, cancel, transfer, attest}
+	return groups, []*cobra.Command{register, update, unbond, unjail, submit, accept, cancel, transfer, attest, reveal}
+}
+
+type revealFile struct {
+	AttestationID compute.Hash `json:"attestation_id"`
+	First         uint64       `json:"first"`
+	Openings      []struct {
+		Digest compute.Hash `json:"digest"`
+		Path   string       `json:"path"`
+	} `json:"openings"`
+}
+
+func readReveal(path string) (*compute.Reveal, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var f revealFile
+	dec := json.NewDecoder(strings.NewReader(string(b)))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&f); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	m := &compute.Reveal{AttestationID: f.AttestationID, First: f.First}
+	for i, o := range f.Openings {
+		p, err := hex.DecodeString(trim0x(o.Path))
+		if err != nil {
+			return nil, fmt.Errorf("opening %d: path must be hex", i)
+		}
+		m.Openings = append(m.Openings, compute.Opening{Digest: o.Digest, Path: p})
+	}
+	return m, nil
 }
 
 type attestationFile struct {

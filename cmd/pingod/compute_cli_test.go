@@ -1,13 +1,17 @@
 package main
 
 import (
+	"context"
 	"encoding/hex"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/pingo-chain/pingo/chain/client"
 	auth "github.com/pingo-chain/pingo/x/auth/types"
+	"github.com/pingo-chain/pingo/x/compute/kernel"
 	compute "github.com/pingo-chain/pingo/x/compute/types"
 	"github.com/stretchr/testify/require"
 )
@@ -50,13 +54,21 @@ func cliCompute(t *testing.T, node string, kr []string) {
 	require.Empty(t, q("nfts", addrHex(0))["nfts"])
 	// sign-share (offline) signs a contributor share that recovers to the
 	// signer under the EIP-712 ContributorShare type.
-	sub := "0x" + strings.Repeat("ab", 32)
+	// The share's sub-root over the real outputs of units [0, 16) of job 1.
+	seed, err := compute.ParseHash(q("job", "1")["result"].(map[string]any)["seed"].(string))
+	require.NoError(t, err)
+	node0, err := auth.ParseAddress(addrHex(0))
+	require.NoError(t, err)
+	leaves := make([][32]byte, 16)
+	for i := range leaves {
+		leaves[i] = kernel.Leaf(1, uint64(i), node0, kernel.Digest(seed, uint64(i)))
+	}
+	subRoot32 := kernel.Root(leaves)
+	sub := compute.Hash(subRoot32).Hex()
 	r = pingod(t, nil, append([]string{"tx", "sign-share", "1", addrHex(0), "0", "16", "16", sub, "--from", "dev", "--chain-id", "7447"}, kr...)...)
 	mustOK(t, r, "tx sign-share")
 	sigHex := decodeJSON(t, r.stdout)["signature"].(string)
 	sig, err := hex.DecodeString(strings.TrimPrefix(sigHex, "0x"))
-	require.NoError(t, err)
-	node0, err := auth.ParseAddress(addrHex(0))
 	require.NoError(t, err)
 	subRoot, err := compute.ParseHash(sub)
 	require.NoError(t, err)
@@ -65,17 +77,42 @@ func cliCompute(t *testing.T, node string, kr []string) {
 	require.Equal(t, node0, signer)
 
 	// The node attests [0, 16) of job 1 with that share (the operator is
-	// its own contributor here): paid, receipt written, NFT minted; with
+	// its own contributor here): a pending receipt; after the beacon, the
+	// reveal of the sample (all 16 units) passes: paid, NFT minted; with
 	// the NFT, dev may submit jobs and transfer it.
 	file := filepath.Join(t.TempDir(), "attestation.json")
+	root := compute.Hash(kernel.TopRoot([][32]byte{subRoot32})).Hex()
 	body := `{"job_id": 1, "attestation_id": "0x` + strings.Repeat("01", 32) + `", "start": 0, "end": 16,
-		"output_root": "0x` + strings.Repeat("02", 32) + `", "expiry": 100000,
+		"output_root": "` + root + `", "expiry": 100000,
 		"shares": [{"contributor": "` + addrHex(0) + `", "units": 16, "sub_root": "` + sub + `", "signature": "` + sigHex + `"}]}`
 	require.NoError(t, os.WriteFile(file, []byte(body), 0o600))
 	mustOK(t, tx("attest", file), "tx attest")
 	require.Equal(t, []any{float64(1)}, q("receipts", "--job", "1")["receipts"])
 	rc := q("receipt", "1")["result"].(map[string]any)
-	require.EqualValues(t, 1, rc["status"])
+	require.EqualValues(t, 2, rc["status"], "pending")
+	c, err := client.New(node)
+	require.NoError(t, err)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	attID, _ := compute.ParseHash("0x" + strings.Repeat("01", 32))
+	_, sample, err := c.WaitSample(ctx, attID, 100, 200*time.Millisecond)
+	require.NoError(t, err)
+	require.Len(t, sample, 16)
+	var ops []string
+	for _, idx := range sample {
+		path := kernel.EncodePath(kernel.Path(leaves, idx))
+		d := kernel.Digest(seed, idx)
+		ops = append(ops, `{"digest": "`+compute.Hash(d).Hex()+`", "path": "0x`+hex.EncodeToString(path)+`"}`)
+	}
+	rfile := filepath.Join(t.TempDir(), "reveal.json")
+	require.NoError(t, os.WriteFile(rfile, []byte(`{"attestation_id": "`+attID.Hex()+`", "first": 0, "openings": [`+strings.Join(ops, ",")+`]}`), 0o600))
+	mustOK(t, tx("reveal", rfile), "tx reveal")
+	rc = q("receipt", "1")["result"].(map[string]any)
+	require.EqualValues(t, 1, rc["status"], "final")
+	require.EqualValues(t, 1, rc["verdict"])
+	r = tx("reveal", rfile) // replayed
+	require.Equal(t, 2, r.code, "%s", r)
+	require.Contains(t, r.stderr, "compute/36")
 	nfts := q("nfts", addrHex(0))
 	require.Equal(t, []any{float64(1)}, nfts["nfts"])
 	require.EqualValues(t, 1, nfts["earned_nft"])

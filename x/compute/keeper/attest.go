@@ -6,6 +6,7 @@ import (
 	"github.com/holiman/uint256"
 	auth "github.com/pingo-chain/pingo/x/auth/types"
 	"github.com/pingo-chain/pingo/x/codes"
+	"github.com/pingo-chain/pingo/x/compute/kernel"
 	"github.com/pingo-chain/pingo/x/compute/types"
 	nftkeeper "github.com/pingo-chain/pingo/x/nft/keeper"
 	nft "github.com/pingo-chain/pingo/x/nft/types"
@@ -18,13 +19,19 @@ import (
 //
 // Check order (each its own code): share count, attestation expiry, node
 // registered/serving, job exists and is live, job expiry, node assigned,
-// attestation id unused, range inside the assignment, no overlap.
+// attestation id unused, range inside the assignment, no overlap. The
+// output root must be the top tree over the shares' sub-roots (checked
+// right after the expiry: a forged root fails the tx, and ProcessProposal
+// rejects a block carrying it).
 func attest(kv KV, p *types.Params, np *nft.Params, op auth.Address, m *types.Attest, height uint64) ([]Event, error) {
 	if len(m.Shares) > int(p.MaxShares) {
 		return nil, codes.Wrapf(types.ErrShares, "%d shares > max_shares %d", len(m.Shares), p.MaxShares)
 	}
 	if height > m.Expiry {
 		return nil, codes.Wrapf(types.ErrAttestationExpired, "expiry %d < height %d", m.Expiry, height)
+	}
+	if root := kernel.TopRoot(subRoots(m.Shares)); root != m.OutputRoot {
+		return nil, codes.Wrapf(types.ErrOutputRoot, "root %s, shares give %s", m.OutputRoot.Hex(), types.Hash(root).Hex())
 	}
 	n, err := mustNode(kv, op)
 	if err != nil {
@@ -63,33 +70,48 @@ func attest(kv KV, p *types.Params, np *nft.Params, op auth.Address, m *types.At
 	}
 	a.Accepted = merged
 
-	// Accepted. The receipt is final at once in this version; the proof
-	// layer will store it pending here and call settle on PASS.
+	// Accepted: the receipt is pending its sampled reveal; the escrow of
+	// the range stays on the job until the verdict (passReceipt pays it
+	// through settle, failReceipt releases it).
 	rid, err := nextID(kv, types.NextReceiptIDKey)
 	if err != nil {
 		return nil, err
 	}
 	kv.Set(idKey, types.MarshalIDs([]uint64{rid}))
+	units := m.End - m.Start
 	r := types.Receipt{ID: rid, JobID: j.ID, AttestationID: m.AttestationID, Node: op, Start: m.Start, End: m.End,
-		OutputRoot: m.OutputRoot, Height: height, Epoch: p.Epoch(height), Shares: make([]types.ReceiptShare, len(m.Shares))}
+		OutputRoot: m.OutputRoot, Height: height, Epoch: p.Epoch(height), Shares: make([]types.ReceiptShare, len(m.Shares)),
+		Status: types.ReceiptPending, K: min(uint64(p.SampleK), units), Deadline: height + p.BeaconWindow + p.RevealBlocks}
 	for i, s := range m.Shares {
 		r.Shares[i] = types.ReceiptShare{Contributor: s.Contributor, Units: s.Units, SubRoot: s.SubRoot}
 	}
-	evs, err := settle(kv, p, np, &j, &n, &r)
-	if err != nil {
+	kv.Set(types.ReceiptKey(rid), r.Marshal())
+	if err := enqueueDeadline(kv, r.Deadline, rid); err != nil {
 		return nil, err
 	}
+	if err := addPending(kv, 1); err != nil {
+		return nil, err
+	}
+	j.UnitsPending += units
 	setJob(kv, &j)
-	setNode(kv, &n)
 	if err := appendList(kv, types.ListReceiptsByJob, types.IDSubject(j.ID), rid); err != nil {
 		return nil, err
 	}
 	head := Event{Type: "attest", Attrs: [][2]string{
 		{"job_id", strconv.FormatUint(j.ID, 10)}, {"node", op.Hex()}, {"attestation_id", m.AttestationID.Hex()},
 		{"receipt_id", strconv.FormatUint(rid, 10)}, {"start", strconv.FormatUint(m.Start, 10)},
-		{"end", strconv.FormatUint(m.End, 10)}, {"output_root", m.OutputRoot.Hex()}, {"node_paid", r.NodePaid.Dec()},
+		{"end", strconv.FormatUint(m.End, 10)}, {"output_root", m.OutputRoot.Hex()},
+		{"k", strconv.FormatUint(r.K, 10)}, {"deadline", strconv.FormatUint(r.Deadline, 10)},
 	}}
-	return append([]Event{head}, evs...), nil
+	return []Event{head}, nil
+}
+
+func subRoots(ss []types.Share) [][32]byte {
+	out := make([][32]byte, len(ss))
+	for i := range ss {
+		out[i] = ss[i].SubRoot
+	}
+	return out
 }
 
 // insertRange adds r to sorted, merged, disjoint ranges; ok is false if r
@@ -118,10 +140,11 @@ func insertRange(rs []types.Range, r types.Range) ([]types.Range, bool) {
 
 // settle pays receipt r from job j's escrow and credits its contributors:
 // units × price_per_unit leaves the escrow; node_share_bps of it goes to
-// the node; the rest is split over the contributors pro rata to their
-// units, rounded down, and the rounding remainder goes to the node. Each
+// the node (network_node_share_bps for network jobs); the rest is split
+// over the contributors pro rata to their units, rounded down, and the
+// rounding remainder goes to the node. Each
 // contributor's NFT is minted or updated. It stores r as final. It is the
-// one payment path: the proof layer calls it on PASS.
+// one payment path: passReceipt calls it on PASS. The caller stores j and n.
 func settle(kv KV, p *types.Params, np *nft.Params, j *types.Job, n *types.Node, r *types.Receipt) ([]Event, error) {
 	units := r.End - r.Start
 	var amount uint256.Int
@@ -133,7 +156,11 @@ func settle(kv KV, p *types.Params, np *nft.Params, j *types.Job, n *types.Node,
 		return nil, err
 	}
 	var nodeCut, rest, paid uint256.Int
-	nodeCut.MulDivOverflow(&amount, uint256.NewInt(uint64(p.NodeShareBps)), uint256.NewInt(types.BpsDenom))
+	share := p.NodeShareBps
+	if j.Network {
+		share = p.NetworkNodeShareBps
+	}
+	nodeCut.MulDivOverflow(&amount, uint256.NewInt(uint64(share)), uint256.NewInt(types.BpsDenom))
 	rest.Sub(&amount, &nodeCut)
 	total := uint256.NewInt(units)
 	evs := make([]Event, 0, 2*len(r.Shares))
@@ -171,7 +198,7 @@ func settle(kv KV, p *types.Params, np *nft.Params, j *types.Job, n *types.Node,
 	n.Receipts++
 	j.Receipts++
 	j.UnitsDone += units
-	if j.UnitsDone == j.Units {
+	if j.UnitsDone+j.UnitsFailed == j.Units && (j.State == types.JobOpen || j.State == types.JobAssigned) {
 		if err := setState(kv, j, types.JobDone); err != nil {
 			return nil, err
 		}

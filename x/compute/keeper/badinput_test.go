@@ -21,7 +21,7 @@ func TestBadInput(t *testing.T) {
 	_, err := keeper.Jail(e.kv, &e.p, addr(2), uint64(e.height))
 	require.NoError(t, err)
 	job := func(units, price uint64) *types.SubmitJob {
-		return &types.SubmitJob{UnitKind: 1, Units: units, PricePerUnit: *u(price), MaxNodes: 2, Expiry: 500}
+		return &types.SubmitJob{UnitKind: 1, SpecHash: specHash, Units: units, PricePerUnit: *u(price), MaxNodes: 2, Expiry: 500}
 	}
 	// A share whose signature is 22's, naming 21.
 	forged := attestation(1, 0, 16, 24, 100, 20, 21)
@@ -37,6 +37,10 @@ func TestBadInput(t *testing.T) {
 	moved := attestation(1, 1, 16, 24, 100, 20, 21)
 	moved.Shares = attestation(1, 0, 16, 24, 100, 20, 21).Shares
 
+	// An output root that is not the top tree over the signed sub-roots.
+	forgedRoot := attestation(1, 0, 16, 24, 100, 20, 21)
+	forgedRoot.OutputRoot[0] ^= 1
+
 	cases := []struct {
 		name string
 		from int
@@ -47,6 +51,9 @@ func TestBadInput(t *testing.T) {
 		{"job with zero units", 20, job(0, 10), types.ErrZeroUnits},
 		{"job with zero price", 20, job(10, 0), types.ErrZeroPrice},
 		{"job escrow above balance", 20, job(1_000_000, 1_000_000), types.ErrInsufficientFunds},
+		{"job of unknown spec", 20, &types.SubmitJob{UnitKind: 1, Units: 1, PricePerUnit: *u(1), MaxNodes: 1, Expiry: 500}, types.ErrUnknownSpec},
+		{"job of unknown kind", 20, &types.SubmitJob{UnitKind: 2, SpecHash: specHash, Units: 1, PricePerUnit: *u(1), MaxNodes: 1, Expiry: 500}, types.ErrUnknownSpec},
+		{"attestation with forged output root", 0, forgedRoot, types.ErrOutputRoot},
 		{"job expiry in the past", 20, &types.SubmitJob{UnitKind: 1, Units: 1, PricePerUnit: *u(1), MaxNodes: 1, Expiry: 1}, types.ErrExpiry},
 		{"job over max nodes", 20, &types.SubmitJob{UnitKind: 1, Units: 1, PricePerUnit: *u(1), MaxNodes: 1_000, Expiry: 500}, types.ErrJobLimits},
 		{"attest by unassigned node", 1, attestation(1, 1, 16, 24, 100, 20, 21), types.ErrNotAssigned},
@@ -104,10 +111,12 @@ func TestTransferNFT(t *testing.T) {
 	n := e.nftOf(addr(20))
 	require.Equal(t, addr(3), n.Owner)
 	require.Equal(t, addr(20), n.Contributor)
-	e.ok(3, &types.SubmitJob{UnitKind: 1, Units: 4, PricePerUnit: *u(5), MaxNodes: 1, Expiry: 500})
-	e.fail(20, &types.SubmitJob{UnitKind: 1, Units: 4, PricePerUnit: *u(5), MaxNodes: 1, Expiry: 500}, types.ErrNoNFT)
+	e.ok(3, &types.SubmitJob{UnitKind: 1, SpecHash: specHash, Units: 4, PricePerUnit: *u(5), MaxNodes: 1, Expiry: 500})
+	e.fail(20, &types.SubmitJob{UnitKind: 1, SpecHash: specHash, Units: 4, PricePerUnit: *u(5), MaxNodes: 1, Expiry: 500}, types.ErrNoNFT)
 	// Later work by 20 still credits the NFT it earned, now held by 3.
-	e.ok(0, attestation(1, 0, 16, 32, 100, 20, 21))
+	w := e.work(1, 0, 16, 32, nil, 20, 21)
+	e.ok(0, w.Attest)
+	e.pass(w)
 	require.Equal(t, uint64(16), e.nftOf(addr(20)).Units)
 	require.Equal(t, addr(3), e.nftOf(addr(20)).Owner)
 }

@@ -12,7 +12,7 @@ import (
 // tx overlay on error anyway. For Attest, the caller must have verified
 // the contributor signatures (auth.CoSigned) — the app does, with the
 // sender's signature.
-func Execute(kv KV, p *types.Params, np *nft.Params, h *auth.Header, msg auth.Msg, height int64) ([]Event, error) {
+func Execute(kv KV, p *types.Params, np *nft.Params, b Beacons, h *auth.Header, msg auth.Msg, height int64) ([]Event, error) {
 	if err := msg.ValidateBasic(h); err != nil {
 		return nil, err
 	}
@@ -40,6 +40,8 @@ func Execute(kv KV, p *types.Params, np *nft.Params, h *auth.Header, msg auth.Ms
 		return one(cancelJob(kv, h.From, m.JobID))
 	case *types.Attest:
 		return attest(kv, p, np, h.From, m, hh)
+	case *types.Reveal:
+		return reveal(kv, p, np, b, m, hh)
 	}
 	return nil, codes.Wrapf(auth.ErrUnknownAction, "compute cannot execute %T", msg)
 }
@@ -54,13 +56,23 @@ func BeginBlock(kv KV, height int64) ([]Event, error) {
 	return openNetworkJobs(kv, &p, uint64(height))
 }
 
-// EndBlock expires the jobs whose expiry height this is and pays out node
-// bonds whose unbonding ends here.
-func EndBlock(kv KV, height int64) ([]Event, error) {
+// EndBlock expires the jobs whose expiry height this is, gives the
+// receipts whose reveal deadline this is their verdict (missed or void),
+// and pays out node bonds whose unbonding ends here.
+func EndBlock(kv KV, b Beacons, height int64) ([]Event, error) {
 	evs, err := expireJobs(kv, uint64(height))
 	if err != nil {
 		return nil, err
 	}
+	p, err := GetParams(kv)
+	if err != nil {
+		return nil, err
+	}
+	missed, err := expireReveals(kv, &p, b, uint64(height))
+	if err != nil {
+		return nil, err
+	}
+	evs = append(evs, missed...)
 	more, err := completeUnbondings(kv, uint64(height))
 	if err != nil {
 		return nil, err

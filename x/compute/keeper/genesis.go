@@ -88,9 +88,15 @@ func CheckTotals(kv KV, it Iterator) error {
 			return false
 		}
 		escrow.Add(&escrow, &j.Escrow)
+		var held uint256.Int
+		held.Mul(uint256.NewInt(j.UnitsPending), &j.PricePerUnit)
+		if j.Escrow.Lt(&held) {
+			bad = fmt.Errorf("compute: job %d escrow %s below its pending units × price %s", j.ID, j.Escrow.Dec(), held.Dec())
+			return false
+		}
 		if j.State == types.JobOpen || j.State == types.JobAssigned {
 			var owed uint256.Int
-			owed.Mul(uint256.NewInt(j.Units-j.UnitsDone), &j.PricePerUnit)
+			owed.Mul(uint256.NewInt(j.Units-j.UnitsDone-j.UnitsFailed), &j.PricePerUnit)
 			if !owed.Eq(&j.Escrow) {
 				bad = fmt.Errorf("compute: job %d escrow %s ≠ unattested units × price %s", j.ID, j.Escrow.Dec(), owed.Dec())
 				return false

@@ -2,6 +2,8 @@ package keeper_test
 
 import (
 	"crypto/ecdsa"
+	"crypto/sha256"
+	"encoding/binary"
 	"sort"
 	"testing"
 
@@ -13,6 +15,7 @@ import (
 	bank "github.com/pingo-chain/pingo/x/bank/types"
 	"github.com/pingo-chain/pingo/x/codes"
 	"github.com/pingo-chain/pingo/x/compute/keeper"
+	"github.com/pingo-chain/pingo/x/compute/kernel"
 	"github.com/pingo-chain/pingo/x/compute/types"
 	nftkeeper "github.com/pingo-chain/pingo/x/nft/keeper"
 	nft "github.com/pingo-chain/pingo/x/nft/types"
@@ -70,6 +73,29 @@ type env struct {
 	np     nft.Params
 	supply uint256.Int
 	height int64
+	// beacons: the test beacon source; block h writes the beacon of h−1
+	// (as x/bridge will) unless skipBeacons is set.
+	beacons     testBeacons
+	skipBeacons bool
+}
+
+// testBeacons keeps beacons in state under "test/beacon" ‖ BE64(h), each
+// SHA-256("test beacon" ‖ BE64(h)): deterministic, as the contract of
+// keeper.Beacons asks (immutable once written).
+type testBeacons struct{}
+
+func beaconKey(h uint64) []byte { return binary.BigEndian.AppendUint64([]byte("test/beacon"), h) }
+
+func (testBeacons) BeaconAt(kv keeper.KV, h uint64) ([32]byte, bool, error) {
+	b, err := kv.Get(beaconKey(h))
+	if err != nil || b == nil {
+		return [32]byte{}, false, err
+	}
+	return [32]byte(b), true, nil
+}
+
+func testBeacon(h uint64) [32]byte {
+	return sha256.Sum256(binary.BigEndian.AppendUint64([]byte("test beacon"), h))
 }
 
 func setup(t *testing.T) *env { return setupPool(t, pool) }
@@ -111,12 +137,16 @@ func (e *env) check() {
 func (e *env) block(fn func(h int64)) []keeper.Event {
 	e.t.Helper()
 	e.height++
+	if e.height > 1 && !e.skipBeacons {
+		b := testBeacon(uint64(e.height - 1))
+		e.kv.Set(beaconKey(uint64(e.height-1)), b[:])
+	}
 	evs, err := keeper.BeginBlock(e.kv, e.height)
 	require.NoError(e.t, err)
 	if fn != nil {
 		fn(e.height)
 	}
-	more, err := keeper.EndBlock(e.kv, e.height)
+	more, err := keeper.EndBlock(e.kv, e.beacons, e.height)
 	require.NoError(e.t, err)
 	e.check()
 	return append(evs, more...)
@@ -132,7 +162,7 @@ func (e *env) exec(i int, msg auth.Msg) ([]keeper.Event, error) {
 			return nil, err
 		}
 	}
-	evs, err := keeper.Execute(e.kv, &e.p, &e.np, h, msg, e.height)
+	evs, err := keeper.Execute(e.kv, &e.p, &e.np, e.beacons, h, msg, e.height)
 	e.check()
 	return evs, err
 }
@@ -200,19 +230,83 @@ func attestation(job uint64, node int, start, end uint64, expiry uint64, contrib
 	return testutil.Attestation(chainID, job, addr(node), start, end, expiry, ks)
 }
 
-// ready is the common fixture, after block 1: network job 1 (64 units, two
+// ready is the common fixture, after block 3: network job 1 (64 units, two
 // shares of 32) open; nodes 0, 1 and 2 registered; node 0 assigned [0, 32),
 // node 2 assigned [32, 64) (so the job is fully assigned); newcomer 20
-// earned its NFT from node 0's attestation of [0, 16) (with newcomer 21).
+// earned its NFT from node 0's attestation of [0, 16) (with newcomer 21),
+// attested in block 1 and revealed (PASS) in block 3.
 func ready(t *testing.T) *env {
 	e := setup(t)
+	var w *testutil.Work
 	e.block(func(int64) {
 		for i := 0; i < 3; i++ {
 			e.ok(i, register(i, 1_000))
 		}
 		e.ok(0, &types.AcceptJob{JobID: 1})
 		e.ok(2, &types.AcceptJob{JobID: 1})
-		e.ok(0, attestation(1, 0, 0, 16, 100, 20, 21))
+		w = e.work(1, 0, 0, 16, nil, 20, 21)
+		e.ok(0, w.Attest)
 	})
+	e.pass(w)
 	return e
 }
+
+// work is node i's computation of [start, end) of job (units for which
+// skip is true are garbage), split over the contributors, not yet sent.
+func (e *env) work(job uint64, node int, start, end uint64, skip func(uint64) bool, contributors ...int) *testutil.Work {
+	ks := make([]*ecdsa.PrivateKey, len(contributors))
+	for i, c := range contributors {
+		ks[i] = key(c)
+	}
+	return testutil.DoWork(chainID, job, e.job(job).Seed, addr(node), start, end, 1_000, ks, skip)
+}
+
+// receiptOf is the receipt of w's attestation.
+func (e *env) receiptOf(w *testutil.Work) types.Receipt {
+	e.t.Helper()
+	ids, _ := types.UnmarshalIDs(e.kv.m[string(types.AttestationKey(w.Attest.AttestationID))])
+	require.Len(e.t, ids, 1)
+	r, found, err := keeper.GetReceipt(e.kv, ids[0])
+	require.NoError(e.t, err)
+	require.True(e.t, found)
+	return r
+}
+
+// sampleOf is w's sample as a revealer computes it at the current height
+// (nil if no beacon fixed it yet).
+func (e *env) sampleOf(w *testutil.Work) []uint64 {
+	e.t.Helper()
+	r := e.receiptOf(w)
+	_, b, ok, err := keeper.FirstBeacon(e.kv, e.beacons, r.Height, min(uint64(e.height)-1, r.Height+e.p.BeaconWindow))
+	require.NoError(e.t, err)
+	if !ok {
+		return nil
+	}
+	return keeper.SampleIndices(&r, b)
+}
+
+// reveal opens w's whole sample from key `from` at the current height, in
+// one tx, and returns its events.
+func (e *env) reveal(from int, w *testutil.Work) []keeper.Event {
+	e.t.Helper()
+	s := e.sampleOf(w)
+	require.NotNil(e.t, s, "no beacon yet")
+	return e.ok(from, w.Reveal(s, 0, len(s)))
+}
+
+// pass runs blocks until every work's beacon exists, then reveals them all
+// in one block (each must PASS).
+func (e *env) pass(ws ...*testutil.Work) {
+	e.t.Helper()
+	e.block(nil)
+	e.block(func(int64) {
+		for _, w := range ws {
+			e.reveal(9, w)
+			require.Equal(e.t, types.VerdictPass, e.receiptOf(w).Verdict)
+		}
+	})
+}
+
+var specHash = kernel.SpecMatmulI8
+
+func testHeader(i int) *auth.Header { return &auth.Header{From: addr(i)} }

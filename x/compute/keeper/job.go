@@ -8,6 +8,7 @@ import (
 	"github.com/holiman/uint256"
 	auth "github.com/pingo-chain/pingo/x/auth/types"
 	"github.com/pingo-chain/pingo/x/codes"
+	"github.com/pingo-chain/pingo/x/compute/kernel"
 	"github.com/pingo-chain/pingo/x/compute/types"
 	nftkeeper "github.com/pingo-chain/pingo/x/nft/keeper"
 )
@@ -59,6 +60,9 @@ func submitJob(kv KV, p *types.Params, owner auth.Address, m *types.SubmitJob, h
 		return Event{}, codes.Wrapf(types.ErrJobLimits, "max_nodes %d > max_nodes_per_job %d", m.MaxNodes, p.MaxNodesPerJob)
 	case m.Expiry <= height || m.Expiry-height > p.MaxJobTTL:
 		return Event{}, codes.Wrapf(types.ErrExpiry, "expiry %d not in (%d, %d]", m.Expiry, height, height+p.MaxJobTTL)
+	case !kernel.Known(m.UnitKind, m.SpecHash):
+		// Units nobody can re-execute could never be verified or paid.
+		return Event{}, codes.Wrapf(types.ErrUnknownSpec, "kind %d spec %s", m.UnitKind, m.SpecHash.Hex())
 	}
 	holds, err := nftkeeper.HoldsNFT(kv, owner)
 	if err != nil {
@@ -173,14 +177,15 @@ func cancelJob(kv KV, from auth.Address, id uint64) (Event, error) {
 	if !unaccepted && j.State != types.JobExpired {
 		return Event{}, codes.Wrapf(types.ErrCannotCancel, "job %d is %s with %d nodes assigned", id, j.State, len(j.Assignments))
 	}
-	refund := j.Escrow
+	// Pending receipts keep their escrow until their verdict.
+	refund := unpending(&j)
 	if err := subUint(kv, types.EscrowTotalKey, &refund); err != nil {
 		return Event{}, err
 	}
 	if err := credit(kv, from, &refund); err != nil {
 		return Event{}, err
 	}
-	j.Escrow.Clear()
+	j.Escrow.Sub(&j.Escrow, &refund)
 	if err := setState(kv, &j, types.JobCancelled); err != nil {
 		return Event{}, err
 	}
@@ -211,7 +216,7 @@ func expireJobs(kv KV, height uint64) ([]Event, error) {
 		if err := setState(kv, &j, types.JobExpired); err != nil {
 			return nil, err
 		}
-		back := j.Escrow
+		back := unpending(&j)
 		if j.Network && !back.IsZero() {
 			if err := subUint(kv, types.EscrowTotalKey, &back); err != nil {
 				return nil, err
@@ -219,13 +224,23 @@ func expireJobs(kv KV, height uint64) ([]Event, error) {
 			if err := addUint(kv, types.IncentivePoolKey, &back); err != nil {
 				return nil, err
 			}
-			j.Escrow.Clear()
+			j.Escrow.Sub(&j.Escrow, &back)
 		}
 		setJob(kv, &j)
 		evs = append(evs, jobEvent("job_expire", &j, [2]string{"unspent", back.Dec()}))
 	}
 	kv.Delete(key)
 	return evs, nil
+}
+
+// unpending is the part of j's escrow no pending receipt waits for:
+// escrow − units_pending × price (pending escrow is paid or released by
+// the verdict).
+func unpending(j *types.Job) uint256.Int {
+	var held, free uint256.Int
+	held.Mul(uint256.NewInt(j.UnitsPending), &j.PricePerUnit) // ≤ escrow
+	free.Sub(&j.Escrow, &held)
+	return free
 }
 
 // NetworkSeed is the seed of network job i of epoch e:

@@ -3,6 +3,7 @@ package keeper_test
 import (
 	"testing"
 
+	"github.com/pingo-chain/pingo/testutil"
 	"github.com/pingo-chain/pingo/x/compute/keeper"
 	"github.com/pingo-chain/pingo/x/compute/types"
 	"github.com/stretchr/testify/require"
@@ -43,10 +44,14 @@ func TestAttestationPaysAndRecords(t *testing.T) {
 
 func TestJobLifecycle(t *testing.T) {
 	e := ready(t)
+	w2, w3 := e.work(1, 0, 16, 32, nil, 20, 21, 22), e.work(1, 2, 32, 64, nil, 21)
 	e.block(func(int64) {
-		e.ok(0, attestation(1, 0, 16, 32, 100, 20, 21, 22))
-		e.ok(2, attestation(1, 2, 32, 64, 100, 21))
+		e.ok(0, w2.Attest)
+		e.ok(2, w3.Attest)
 	})
+	require.Equal(t, types.JobAssigned, e.job(1).State, "pending until revealed")
+	require.Equal(t, uint64(48), e.job(1).UnitsPending)
+	e.pass(w2, w3)
 	j := e.job(1)
 	require.Equal(t, types.JobDone, j.State)
 	require.True(t, j.Escrow.IsZero())
@@ -65,17 +70,20 @@ func TestJobLifecycle(t *testing.T) {
 	// A user job by NFT holder 20: escrow, accept, partial work, expiry,
 	// refund of the rest by CancelJob.
 	var jobID uint64
+	var w4 *testutil.Work
 	e.block(func(h int64) {
 		before := e.balance(addr(20))
-		e.ok(20, &types.SubmitJob{UnitKind: 2, Units: 10, PricePerUnit: *u(11), MaxNodes: 1, Expiry: uint64(h) + 2})
+		e.ok(20, &types.SubmitJob{UnitKind: 1, SpecHash: specHash, Units: 10, PricePerUnit: *u(11), MaxNodes: 1, Expiry: uint64(h) + 4})
 		require.Equal(t, before-110, e.balance(addr(20)))
 		jobID = 2
 		e.fail(20, &types.CancelJob{JobID: jobID + 5}, types.ErrJobNotFound)
 		e.fail(21, &types.CancelJob{JobID: jobID}, types.ErrNotJobOwner)
 		e.ok(1, &types.AcceptJob{JobID: jobID})
 		e.fail(20, &types.CancelJob{JobID: jobID}, types.ErrCannotCancel)
-		e.ok(1, attestation(jobID, 1, 0, 7, 100, 22, 23, 24))
+		w4 = e.work(jobID, 1, 0, 7, nil, 22, 23, 24)
+		e.ok(1, w4.Attest)
 	})
+	e.pass(w4)
 	j2 := e.job(jobID)
 	require.Equal(t, uint64(33), j2.Escrow.Uint64())
 	// 77 upingo: the node's 20% rounds down to 15; 62 over units 3/2/2

@@ -84,4 +84,36 @@ var (
 	ErrTooManyNodes = codes.Register(Codespace, 31, "too many nodes")
 	// ErrTooManyJobs: max_live_jobs live jobs reached.
 	ErrTooManyJobs = codes.Register(Codespace, 32, "too many live jobs")
+	// ErrOutputRoot: an attestation whose output root is not the tree over
+	// its shares' sub-roots (kernel.TopRoot): forged or malformed.
+	ErrOutputRoot = codes.Register(Codespace, 33, "output root does not match the shares")
+	// ErrUnknownSpec: a job (or network params) naming a unit kind and spec
+	// hash the chain cannot re-execute (x/compute/kernel).
+	ErrUnknownSpec = codes.Register(Codespace, 34, "unknown unit kind or spec hash")
+	// ErrReceiptNotFound: a Reveal naming an attestation id that has no
+	// receipt.
+	ErrReceiptNotFound = codes.Register(Codespace, 35, "no receipt for attestation")
+	// ErrNotPending: a Reveal of a receipt that already has its verdict (a
+	// replayed reveal lands here).
+	ErrNotPending = codes.Register(Codespace, 36, "receipt not pending")
+	// ErrNoBeacon: a Reveal before the randomness beacon that fixes the
+	// sample exists (no beacon at a height in (inclusion, min(now−1,
+	// inclusion + beacon_window)]).
+	ErrNoBeacon = codes.Register(Codespace, 37, "sampling beacon not available yet")
+	// ErrRevealOrder: a Reveal whose first position is not the receipt's
+	// next unrevealed one (re-ordered or replayed chunk), or that goes
+	// past k.
+	ErrRevealOrder = codes.Register(Codespace, 38, "reveal out of order")
+	// ErrRevealMalformed: no openings, too many, a path badly encoded or of
+	// the wrong length for its position.
+	ErrRevealMalformed = codes.Register(Codespace, 39, "malformed reveal")
+	// ErrRevealPath: an opening whose digest and path do not fold to the
+	// contributor's sub-root: not what the node committed (forged).
+	ErrRevealPath = codes.Register(Codespace, 40, "reveal does not match the committed root")
+	// ErrRevealLate: a Reveal after the receipt's deadline (the deadline
+	// hook gives the verdict).
+	ErrRevealLate = codes.Register(Codespace, 41, "reveal deadline passed")
+	// ErrRevealBudget: the block's verification budget (reveal_budget units
+	// re-executed) cannot take this reveal; it waits for a later block.
+	ErrRevealBudget = codes.Register(Codespace, 42, "block verification budget exhausted")
 )

@@ -16,6 +16,7 @@ var decoders = map[uint64]auth.MsgDecoder{
 	types.ActionUnbondNode: types.DecodeUnbondNode, types.ActionUnjailNode: types.DecodeUnjailNode,
 	types.ActionSubmitJob: types.DecodeSubmitJob, types.ActionAcceptJob: types.DecodeAcceptJob,
 	types.ActionCancelJob: types.DecodeCancelJob, types.ActionAttest: types.DecodeAttest,
+	types.ActionReveal: types.DecodeReveal,
 }
 
 // seedMsgs are valid bodies of every action (the committed corpus in
@@ -29,6 +30,8 @@ func seedMsgs() []auth.Msg {
 		&types.SubmitJob{UnitKind: 1, Units: 4096, PricePerUnit: *uint256.NewInt(5), MaxNodes: 4, Expiry: 100},
 		&types.AcceptJob{JobID: 1}, &types.CancelJob{JobID: ^uint64(0)},
 		testutil.Attestation(testutil.ChainID, 3, testutil.Addr(k), 0, 16, 50, testutil.KeysFrom(20, 16)),
+		testutil.DoWork(testutil.ChainID, 3, types.Hash{7}, testutil.Addr(k), 0, 5, 50, testutil.KeysFrom(20, 2), nil).
+			Reveal([]uint64{0, 2, 4}, 0, 3),
 	}
 }
 
@@ -45,9 +48,9 @@ func FuzzDecodeComputeMsg(f *testing.F) {
 		f.Add(m.Action(), b)
 	}
 	f.Fuzz(func(t *testing.T, action uint64, body []byte) {
-		dec, ok := decoders[30+action%8]
+		dec, ok := decoders[30+action%9]
 		if !ok {
-			t.Fatalf("no decoder for %d", 30+action%8)
+			t.Fatalf("no decoder for %d", 30+action%9)
 		}
 		m, err := dec(body)
 		if err != nil {

@@ -62,6 +62,20 @@ var (
 	// ListPageSize ids, 8 bytes BE each, in append order. Append-only
 	// lists, paged so an append rewrites at most one small page.
 	ListPrefix = []byte{ModulePrefix, 0x0f}
+	// DeadlinePrefix: 0x05 0x10 ‖ height(8, BE) → ids of receipts whose
+	// reveal deadline is that height (8 bytes BE each, insertion order).
+	// EndBlock of that height gives still-pending ones their verdict.
+	DeadlinePrefix = []byte{ModulePrefix, 0x10}
+	// RevealBudgetKey: 0x05 0x11 → height(8, BE) ‖ units re-executed in
+	// that block (8, BE). A different height reads as 0 used.
+	RevealBudgetKey = []byte{ModulePrefix, 0x11}
+	// PendingCountKey: 0x05 0x12 → number of receipts pending their
+	// verdict, uint64 BE (lets the app skip beacon work when none wait).
+	PendingCountKey = []byte{ModulePrefix, 0x12}
+	// PlaceholderBeaconPrefix: 0x05 0x1f ‖ height(8, BE) → 32-byte beacon
+	// written by the app's PLACEHOLDER beacon source (app/beacon.go) until
+	// x/bridge's validator beacon is wired in; unused afterwards.
+	PlaceholderBeaconPrefix = []byte{ModulePrefix, 0x1f}
 )
 
 // Paged list kinds (the byte after ListPrefix) and their subjects.
@@ -101,6 +115,12 @@ func ReceiptKey(id uint64) []byte { return join(ReceiptPrefix, be64(id)) }
 
 // AttestationKey marks an attestation id spent.
 func AttestationKey(id [32]byte) []byte { return join(AttestationPrefix, id[:]) }
+
+// DeadlineKey holds the receipts whose reveal deadline is height.
+func DeadlineKey(height uint64) []byte { return join(DeadlinePrefix, be64(height)) }
+
+// PlaceholderBeaconKey is the placeholder beacon of height.
+func PlaceholderBeaconKey(height uint64) []byte { return join(PlaceholderBeaconPrefix, be64(height)) }
 
 // JobSetKey lists the live jobs in state s.
 func JobSetKey(s JobState) []byte { return join(JobSetPrefix, []byte{byte(s)}) }

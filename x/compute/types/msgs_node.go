@@ -11,7 +11,7 @@ import (
 )
 
 // Action numbers (wire) of this module: 30–49 are compute's. Never reuse
-// one. 38 is reserved for the proof layer's Reveal.
+// one. 38 is the proof layer's Reveal (msgs_reveal.go).
 const (
 	ActionRegisterNode uint64 = 30
 	ActionUpdateNode   uint64 = 31
@@ -305,4 +305,5 @@ func Register(c *auth.Codec) {
 	c.Register(ActionAcceptJob, DecodeAcceptJob)
 	c.Register(ActionCancelJob, DecodeCancelJob)
 	c.Register(ActionAttest, DecodeAttest)
+	c.Register(ActionReveal, DecodeReveal)
 }

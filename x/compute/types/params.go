@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/holiman/uint256"
+	"github.com/pingo-chain/pingo/x/compute/kernel"
 )
 
 // BpsDenom is the denominator of basis-point fractions; PpbDenom of
@@ -63,11 +64,33 @@ type Params struct {
 	// EmissionHalvingEpochs epochs (0 = never) and is capped by the pool.
 	EpochEmission         *uint256.Int `json:"epoch_emission"`
 	EmissionHalvingEpochs uint64       `json:"emission_halving_epochs"`
+
+	// Proof layer (README §Proof). SampleK units of each attestation are
+	// re-executed (all when fewer). The sample is fixed by the first
+	// beacon at a height in (inclusion, inclusion + BeaconWindow]; reveals
+	// are taken until the deadline inclusion + BeaconWindow + RevealBlocks.
+	SampleK      uint32 `json:"sample_k"`
+	BeaconWindow uint64 `json:"beacon_window"`
+	RevealBlocks uint64 `json:"reveal_blocks"`
+	// RevealBudget is the units a block may re-execute (deterministic,
+	// never time-based); reveals beyond it wait for the next block.
+	RevealBudget uint32 `json:"reveal_budget"`
+	// FailSlashPpb of the node's bond is slashed on a FAIL or a missed
+	// reveal; the node is jailed once its slash count reaches
+	// JailAfterFails (0 = never).
+	FailSlashPpb   uint64 `json:"fail_slash_ppb"`
+	JailAfterFails uint64 `json:"jail_after_fails"`
+	// NetworkNodeShareBps is the CDN node's share of the emission paid for
+	// PASS-verified units of network contribution jobs (node_share_bps
+	// applies to user jobs); the rest goes to the contributors by units.
+	NetworkNodeShareBps uint32 `json:"network_node_share_bps"`
 }
 
 // DefaultParams: 1,000 PINGO node bond, one-week unbonding at ~6 s
 // blocks, hour-long epochs, 20% to the node, 4 network jobs of 4,096
-// units per epoch sharing 10,000 PINGO, halving yearly.
+// units per epoch sharing 10,000 PINGO, halving yearly; 64 units sampled
+// per attestation, reveals within ~10 minutes, 10% slashed per FAIL, jail
+// at the third.
 func DefaultParams() Params {
 	return Params{
 		MinNodeBond:           new(uint256.Int).Mul(uint256.NewInt(1_000), uint256.NewInt(1_000_000_000)),
@@ -87,6 +110,14 @@ func DefaultParams() Params {
 		NetworkUnitKind:       1,
 		EpochEmission:         new(uint256.Int).Mul(uint256.NewInt(10_000), uint256.NewInt(1_000_000_000)),
 		EmissionHalvingEpochs: 8_760,
+		NetworkSpecHash:       kernel.SpecMatmulI8,
+		SampleK:               64,
+		BeaconWindow:          20,
+		RevealBlocks:          100,
+		RevealBudget:          512,
+		FailSlashPpb:          100_000_000,
+		JailAfterFails:        3,
+		NetworkNodeShareBps:   2_000,
 	}
 }
 
@@ -123,6 +154,20 @@ func (p Params) Validate() error {
 		return fmt.Errorf("compute params: network_unit_kind must be positive")
 	case p.EpochEmission == nil:
 		return fmt.Errorf("compute params: epoch_emission missing")
+	case p.NetworkJobsPerEpoch > 0 && !kernel.Known(p.NetworkUnitKind, p.NetworkSpecHash):
+		return fmt.Errorf("compute params: network unit kind %d with spec hash %s is not a known kernel", p.NetworkUnitKind, p.NetworkSpecHash.Hex())
+	case p.SampleK == 0 || p.SampleK > MaxWireOpenings:
+		return fmt.Errorf("compute params: sample_k out of [1, %d]", MaxWireOpenings)
+	case p.BeaconWindow < 1 || p.BeaconWindow > 10_000:
+		return fmt.Errorf("compute params: beacon_window out of [1, 10000]")
+	case p.RevealBlocks < 1 || p.RevealBlocks > 100_000:
+		return fmt.Errorf("compute params: reveal_blocks out of [1, 100000]")
+	case p.RevealBudget == 0:
+		return fmt.Errorf("compute params: reveal_budget must be ≥ 1")
+	case p.NetworkNodeShareBps > BpsDenom:
+		return fmt.Errorf("compute params: network_node_share_bps %d > 10000", p.NetworkNodeShareBps)
+	case p.FailSlashPpb > PpbDenom:
+		return fmt.Errorf("compute params: fail_slash_ppb > 1e9")
 	}
 	return nil
 }

@@ -119,6 +119,11 @@ type Job struct {
 	UnitsDone   uint64       `json:"units_done"`
 	Receipts    uint64       `json:"receipts"`
 	Assignments []Assignment `json:"assignments"`
+	// UnitsPending are attested and awaiting their verdict (their escrow
+	// stays on the job); UnitsFailed failed or missed theirs (escrow
+	// released). Trailing optional fields: records from #4 still decode.
+	UnitsPending uint64 `json:"units_pending" rlp:"optional"`
+	UnitsFailed  uint64 `json:"units_failed" rlp:"optional"`
 }
 
 // ShareSize is the units one AcceptJob assigns: ceil(Units / MaxNodes).
@@ -144,15 +149,15 @@ func (j *Job) AssignmentOf(node auth.Address) int {
 	return -1
 }
 
-// ReceiptStatus is the verdict state of a receipt. In this version every
-// accepted attestation is final at once; the proof layer adds a pending
-// state that becomes final (paid) on PASS or failed on FAIL.
+// ReceiptStatus is the verdict state of a receipt: an accepted attestation
+// is pending until its sampled reveal; PASS makes it final (paid), FAIL or a
+// missed deadline failed.
 type ReceiptStatus uint8
 
 const (
 	ReceiptFinal   ReceiptStatus = 1 // verified (or accepted), paid, NFTs credited
-	ReceiptPending ReceiptStatus = 2 // reserved: awaiting the sampled reveal
-	ReceiptFailed  ReceiptStatus = 3 // reserved: reveal failed or missed
+	ReceiptPending ReceiptStatus = 2 // awaiting the sampled reveal
+	ReceiptFailed  ReceiptStatus = 3 // reveal failed, missed, or no beacon (void)
 )
 
 // ReceiptShare is one contributor's part of a receipt.
@@ -177,6 +182,61 @@ type Receipt struct {
 	Height        uint64         `json:"height"`
 	Epoch         uint64         `json:"epoch"`
 	Status        ReceiptStatus  `json:"status"`
+
+	// Proof record (trailing optional fields; #4 receipts still decode).
+	// K is the sample size, BeaconHeight/Beacon the beacon that fixed it,
+	// SampleHash = SHA-256 of the sampled indices (8 bytes BE each,
+	// ascending), Revealed the openings verified so far, Deadline the last
+	// height a reveal is taken, Verdict the outcome. Anyone can recompute
+	// the sample and the confidence 1-(1-f)^K from these.
+	K            uint64  `json:"k" rlp:"optional"`
+	BeaconHeight uint64  `json:"beacon_height" rlp:"optional"`
+	Beacon       Hash    `json:"beacon" rlp:"optional"`
+	SampleHash   Hash    `json:"sample_hash" rlp:"optional"`
+	Revealed     uint64  `json:"revealed" rlp:"optional"`
+	Deadline     uint64  `json:"deadline" rlp:"optional"`
+	Verdict      Verdict `json:"verdict" rlp:"optional"`
+}
+
+// Verdict is a receipt's proof outcome.
+type Verdict uint8
+
+const (
+	VerdictNone   Verdict = 0 // pending
+	VerdictPass   Verdict = 1 // every sampled unit re-executed and matched: paid
+	VerdictFail   Verdict = 2 // a sampled unit's committed output was wrong: slashed
+	VerdictMissed Verdict = 3 // no complete reveal by the deadline: slashed
+	VerdictVoid   Verdict = 4 // no beacon in the window: escrow released, no slash
+)
+
+// String names the verdict as events and queries spell it.
+func (v Verdict) String() string {
+	switch v {
+	case VerdictNone:
+		return "pending"
+	case VerdictPass:
+		return "pass"
+	case VerdictFail:
+		return "fail"
+	case VerdictMissed:
+		return "missed"
+	case VerdictVoid:
+		return "void"
+	}
+	return fmt.Sprintf("verdict(%d)", uint8(v))
+}
+
+// Share returns the index of the share covering unit index, and that
+// share's first unit: shares cover consecutive runs from Start in order.
+func (r *Receipt) Share(index uint64) (i int, first uint64) {
+	first = r.Start
+	for i = range r.Shares {
+		if index < first+r.Shares[i].Units {
+			return i, first
+		}
+		first += r.Shares[i].Units
+	}
+	return -1, 0
 }
 
 func marshal(v any) []byte {
