@@ -21,6 +21,7 @@ import (
 	"github.com/pingo-chain/pingo/testutil"
 	auth "github.com/pingo-chain/pingo/x/auth/types"
 	bank "github.com/pingo-chain/pingo/x/bank/types"
+	"github.com/pingo-chain/pingo/x/compute/kernel"
 	compute "github.com/pingo-chain/pingo/x/compute/types"
 	nft "github.com/pingo-chain/pingo/x/nft/types"
 	staking "github.com/pingo-chain/pingo/x/staking/types"
@@ -284,9 +285,9 @@ func vectorCases() []struct {
 		{"register-node-1", "RegisterNode by key 6: endpoint https://cdn-eu1.example.org, region eu-west, unit kind 1, bond 10000 PINGO, fee 10000, nonce 0, chain id 7447",
 			6, mkTx(k(6), testutil.ChainID, 0, uint256.NewInt(10_000), &compute.RegisterNode{Endpoint: "https://cdn-eu1.example.org",
 				Region: "eu-west", UnitKinds: []uint32{1}, Bond: *uint256.NewInt(10_000 * pingo)})},
-		{"submit-job-1", "SubmitJob by key 7 (an NFT holder): unit kind 1, 4096 units at 1000 upingo, at most 4 nodes, expiry height 100000, fee 10000, nonce 2, chain id 7447",
+		{"submit-job-1", "SubmitJob by key 7 (an NFT holder): unit kind 1 (matmul-i8-64, its spec hash), 4096 units at 1000 upingo, at most 4 nodes, expiry height 100000, fee 10000, nonce 2, chain id 7447",
 			7, mkTx(k(7), testutil.ChainID, 2, uint256.NewInt(10_000), &compute.SubmitJob{UnitKind: 1,
-				SpecHash: compute.Hash(crypto.Keccak256([]byte("vector spec"))), Seed: compute.Hash(crypto.Keccak256([]byte("vector seed"))),
+				SpecHash: compute.Hash(kernel.SpecMatmulI8), Seed: compute.Hash(crypto.Keccak256([]byte("vector seed"))),
 				Units: 4096, PricePerUnit: *uint256.NewInt(1000), MaxNodes: 4, Expiry: 100_000})},
 		{"accept-job-1", "AcceptJob 12 by the node operated by key 6, fee 10000, nonce 1, chain id 7447",
 			6, mkTx(k(6), testutil.ChainID, 1, uint256.NewInt(10_000), &compute.AcceptJob{JobID: 12})},
