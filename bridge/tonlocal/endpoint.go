@@ -36,6 +36,11 @@ import (
 // address.
 var WalletVersion = wallet.ConfigV5R1Final{NetworkGlobalID: globalID, Workchain: 0}
 
+// walletSubwallet is the subwallet number tonutils-go's wallet.FromPrivateKey
+// uses for V5R1 (0, not wallet.DefaultSubwallet); the funded wallet must sit
+// at the address that gives.
+const walletSubwallet = 0
+
 // Options configures an endpoint. Genesis fields (ChainID, Validators,
 // LastEpoch, Wallets, balances) apply only when Dir holds no state yet; a
 // restart restores what was persisted instead.
@@ -153,7 +158,7 @@ func (e *Endpoint) genesis(ctx context.Context) error {
 		return fmt.Errorf("tonlocal: deploy anchor: %w", err)
 	}
 	for _, pub := range e.opts.Wallets {
-		si, err := wallet.GetStateInit(pub, WalletVersion, wallet.DefaultSubwallet)
+		si, err := wallet.GetStateInit(pub, WalletVersion, walletSubwallet)
 		if err != nil {
 			return err
 		}
@@ -161,7 +166,7 @@ func (e *Endpoint) genesis(ctx context.Context) error {
 		if err != nil {
 			return fmt.Errorf("tonlocal: deploy wallet: %w", err)
 		}
-		want, err := wallet.AddressFromPubKey(pub, WalletVersion, wallet.DefaultSubwallet)
+		want, err := wallet.AddressFromPubKey(pub, WalletVersion, walletSubwallet)
 		if err != nil {
 			return err
 		}

@@ -49,6 +49,7 @@ func (e *Endpoint) sendMessage(ctx context.Context, body []byte) (tl.Serializabl
 	var r sendReply
 	err = e.sc.call(ctx, "send", map[string]string{"boc": base64.StdEncoding.EncodeToString(msg.ToBOCWithFlags(false))}, &r)
 	if errors.Is(err, errSidecar) {
+		e.logf("external message refused: %v", err)
 		return nil, ton.LSError{Code: lsErrRefused, Text: err.Error()}
 	}
 	if err != nil {

@@ -24,9 +24,9 @@ func accountProof(addr []byte, shardAccount *cell.Cell, balance *big.Int, seqno 
 	dict := cell.NewDict(256)
 	if shardAccount != nil {
 		v := cell.BeginCell().
-			MustStoreUInt(0, 5).              // split_depth
-			MustStoreBigCoins(balance).       // balance.grams
-			MustStoreDict(nil).               // balance.other
+			MustStoreUInt(0, 5).        // split_depth
+			MustStoreBigCoins(balance). // balance.grams
+			MustStoreDict(nil).         // balance.other
 			MustStoreBuilder(shardAccount.ToBuilder()).
 			EndCell()
 		if err := dict.Set(cell.BeginCell().MustStoreSlice(addr, 256).EndCell(), v); err != nil {

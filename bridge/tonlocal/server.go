@@ -136,6 +136,7 @@ func rawAddr(a ton.AccountID) string {
 
 type accountReply struct {
 	ShardAccount string `json:"shard_account"`
+	ClientView   string `json:"client_view"`
 	Active       bool   `json:"active"`
 	Exists       bool   `json:"exists"`
 	Balance      string `json:"balance"`
@@ -146,7 +147,7 @@ func (e *Endpoint) account(ctx context.Context, addr string) (*accountReply, *ce
 	if err := e.sc.call(ctx, "account", map[string]string{"address": addr}, &r); err != nil {
 		return nil, nil, err
 	}
-	b, err := base64.StdEncoding.DecodeString(r.ShardAccount)
+	b, err := base64.StdEncoding.DecodeString(r.ClientView)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -57,11 +57,22 @@ const ops = {
     return { address: raw(address) };
   },
 
+  // account returns the real ShardAccount (persisted, restored verbatim)
+  // and the view served to clients: the same with storage_extra_none.
+  // Since TON's 2025 storage-stat change, a large account's StorageInfo
+  // carries storage_extra_info$001 dict_hash:uint256, which tonutils-go
+  // v1.12.0 cannot parse (it reads the pre-2025 layout, where the three
+  // zero bits of storage_extra_none happen to parse).
   async account(r) {
     const sa = await shardAccountOf(Address.parse(r.address));
     const acc = sa.account;
+    let view = sa;
+    if (acc && acc.storageStats.storageExtra) {
+      view = { ...sa, account: { ...acc, storageStats: { ...acc.storageStats, storageExtra: null } } };
+    }
     return {
       shard_account: boc(beginCell().store(storeShardAccount(sa)).endCell()),
+      client_view: boc(beginCell().store(storeShardAccount(view)).endCell()),
       active: !!acc && acc.storage.state.type === 'active',
       exists: !!acc,
       balance: acc ? acc.storage.balance.coins.toString() : '0',
