@@ -120,10 +120,10 @@ func Start(ctx context.Context, opts Options) (*Endpoint, error) {
 		err = e.genesis(ctx)
 	}
 	if err == nil {
-		err = e.save(ctx)
+		err = e.listen(st)
 	}
 	if err == nil {
-		err = e.listen(st)
+		err = e.save(ctx) // with the address, which a restart binds again
 	}
 	if err == nil {
 		err = e.writeConfig()

@@ -12,6 +12,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"sync"
+	"syscall"
 	"time"
 )
 
@@ -51,6 +52,9 @@ func startSidecar(ctx context.Context, node, contractsDir, workDir string, stder
 	}
 	cmd := exec.Command(node, script, abs)
 	cmd.Stderr = stderr
+	// Its own process group: a Ctrl-C or a group-wide SIGTERM reaches only
+	// the Go process, which saves the sandbox's state before ending it.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	stdin, err := cmd.StdinPipe()
 	if err != nil {
 		return nil, err

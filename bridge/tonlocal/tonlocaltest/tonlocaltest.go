@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -38,16 +39,7 @@ func ContractsDir(t testing.TB) string {
 	if _, err := exec.LookPath("node"); err != nil {
 		t.Skip("node not installed")
 	}
-	npmOnce.Do(func() {
-		if _, err := os.Stat(filepath.Join(dir, "node_modules", "@ton", "sandbox")); err == nil {
-			return
-		}
-		cmd := exec.Command("npm", "ci", "--no-audit", "--no-fund")
-		cmd.Dir = dir
-		if out, err := cmd.CombinedOutput(); err != nil {
-			npmErr = fmt.Errorf("npm ci: %v\n%s", err, out)
-		}
-	})
+	npmOnce.Do(func() { npmErr = installContracts(dir) })
 	if npmErr != nil {
 		t.Fatal(npmErr)
 	}
@@ -99,4 +91,29 @@ func Start(t testing.TB, dir string) *tonlocal.Endpoint {
 		t.Fatal(err)
 	}
 	return e
+}
+
+// installContracts runs npm ci in dir unless its node_modules are there.
+// go test runs packages as parallel processes, so the check and the
+// install happen under an exclusive file lock: two npm ci in one directory
+// would corrupt each other.
+func installContracts(dir string) error {
+	lock, err := os.OpenFile(filepath.Join(os.TempDir(), "pingo-contracts-npm.lock"), os.O_CREATE|os.O_RDWR, 0o666)
+	if err != nil {
+		return err
+	}
+	defer lock.Close()
+	if err := syscall.Flock(int(lock.Fd()), syscall.LOCK_EX); err != nil {
+		return err
+	}
+	defer syscall.Flock(int(lock.Fd()), syscall.LOCK_UN) //nolint:errcheck
+	if _, err := os.Stat(filepath.Join(dir, "node_modules", "@ton", "sandbox")); err == nil {
+		return nil
+	}
+	cmd := exec.Command("npm", "ci", "--no-audit", "--no-fund")
+	cmd.Dir = dir
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return fmt.Errorf("npm ci in %s: %v\n%s", dir, err, out)
+	}
+	return nil
 }
