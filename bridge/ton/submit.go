@@ -182,15 +182,10 @@ func (c *Client) SubmitCheckpoint(ctx context.Context, body *cell.Cell, amount t
 // Calling Submit again with the same Pending (after a restart) is safe and
 // finds an earlier landing instead of paying again.
 func (c *Client) Submit(ctx context.Context, p *Pending) (*Result, error) {
-	mc, err := cell.FromBOC(p.Message)
+	ext, err := parsePending(p.Message)
 	if err != nil {
-		return nil, fmt.Errorf("bridge/ton: pending message: %w", err)
+		return nil, err
 	}
-	var m tlb.Message
-	if err := tlb.LoadFromCell(&m, mc.BeginParse()); err != nil || m.MsgType != tlb.MsgTypeExternalIn {
-		return nil, fmt.Errorf("bridge/ton: pending message is not an external message: %v", err)
-	}
-	ext := m.AsExternalIn()
 	extHash := ext.Body.Hash()
 	poll := c.Poll
 	if poll == 0 {
@@ -236,12 +231,36 @@ func (c *Client) Submit(ctx context.Context, p *Pending) (*Result, error) {
 	}
 }
 
+// parsePending reads a journaled external message back (a journal is a
+// file on disk: decoded with checkpoint.DecodeBOC's guards).
+func parsePending(b []byte) (ext *tlb.ExternalMessage, err error) {
+	mc, err := checkpoint.DecodeBOC(b)
+	if err != nil {
+		return nil, fmt.Errorf("bridge/ton: pending message: %w", err)
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			ext, err = nil, fmt.Errorf("bridge/ton: pending message: %v", r)
+		}
+	}()
+	var m tlb.Message
+	if err := tlb.LoadFromCell(&m, mc.BeginParse()); err != nil || m.MsgType != tlb.MsgTypeExternalIn {
+		return nil, fmt.Errorf("bridge/ton: pending message is not an external message: %v", err)
+	}
+	return m.AsExternalIn(), nil
+}
+
 func classify(wtx, atx *tlb.Transaction) (*Result, error) {
 	r := &Result{Exit: exitCode(atx), WalletTx: wtx, AnchorTx: atx}
-	if r.Landed() {
-		return r, nil
+	return r, exitError(r.Exit)
+}
+
+// exitError: nil for a landed checkpoint, else a *RefusedError.
+func exitError(exit int) error {
+	if checkpoint.Landed(exit) {
+		return nil
 	}
-	return r, &RefusedError{Exit: r.Exit}
+	return &RefusedError{Exit: exit}
 }
 
 // exitCode is the compute phase's exit code, -1 if it was skipped.

@@ -8,9 +8,13 @@ import (
 	"fmt"
 	"strconv"
 
+	"github.com/xssnick/tonutils-go/address"
 	"github.com/xssnick/tonutils-go/tl"
+	"github.com/xssnick/tonutils-go/tlb"
 	"github.com/xssnick/tonutils-go/ton"
 	"github.com/xssnick/tonutils-go/tvm/cell"
+
+	"github.com/pingo-chain/pingo/bridge/checkpoint"
 )
 
 type sendReply struct {
@@ -26,6 +30,41 @@ type sendReply struct {
 // external messages is 64 KiB.
 const maxMessageBytes = 64 << 10
 
+// parseExternalMessage checks what a client sent to liteServer.sendMessage
+// before it reaches the sandbox: a bounded single-root BOC whose root is an
+// external inbound message (ext_in_msg_info$10) with a destination and a
+// body, as tlb.Message reads it. The bytes come from any client.
+//
+// tonutils-go's BOC decoder panics on some malformed input and allocates by
+// the header's counts (the fuzz corpus in testdata/ has both), so the BOC
+// goes through checkpoint.DecodeBOC's guards, and a panic in reading the
+// message is turned into a refusal.
+func parseExternalMessage(body []byte) (_ *cell.Cell, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("bad message BOC: %v", r)
+		}
+	}()
+	if len(body) > maxMessageBytes {
+		return nil, errors.New("message too large")
+	}
+	msg, err := checkpoint.DecodeBOC(body)
+	if err != nil {
+		return nil, err
+	}
+	var m tlb.Message
+	if err := tlb.LoadFromCell(&m, msg.BeginParse()); err != nil {
+		return nil, fmt.Errorf("bad message: %w", err)
+	}
+	if m.MsgType != tlb.MsgTypeExternalIn {
+		return nil, errors.New("not an external inbound message")
+	}
+	if ext := m.AsExternalIn(); ext.DstAddr == nil || ext.DstAddr.Type() != address.StdAddress {
+		return nil, errors.New("external message without a standard destination")
+	}
+	return msg, nil
+}
+
 // sendMessage executes an external message at once, with everything it
 // causes (the wallet's transaction and the internal messages that follow),
 // and files the transactions for the next block. A message the contract
@@ -33,16 +72,9 @@ const maxMessageBytes = 64 << 10
 // error and leaves no transaction, as on TON, where it would never make it
 // into a block and costs nothing.
 func (e *Endpoint) sendMessage(ctx context.Context, body []byte) (tl.Serializable, error) {
-	if len(body) > maxMessageBytes {
-		return nil, ton.LSError{Code: lsErrRefused, Text: "message too large"}
-	}
-	msg, err := cell.FromBOC(body)
+	msg, err := parseExternalMessage(body)
 	if err != nil {
-		return nil, ton.LSError{Code: lsErrRefused, Text: "bad message BOC: " + err.Error()}
-	}
-	// ext_in_msg_info$10: an external inbound message only.
-	if tag, err := msg.BeginParse().LoadUInt(2); err != nil || tag != 2 {
-		return nil, ton.LSError{Code: lsErrRefused, Text: "not an external inbound message"}
+		return nil, ton.LSError{Code: lsErrRefused, Text: err.Error()}
 	}
 	e.sendMu.Lock()
 	defer e.sendMu.Unlock()

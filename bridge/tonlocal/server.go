@@ -54,10 +54,18 @@ func (e *Endpoint) handle(ctx context.Context, c *liteclient.ServerClient, msg t
 			return fmt.Errorf("tonlocal: unexpected adnl query %T", m.Data)
 		}
 		go func() {
-			resp := e.query(ctx, q.Data)
-			if err := c.Send(adnl.MessageAnswer{ID: m.ID, Data: resp}); err != nil {
-				e.logf("answer: %v", err)
-			}
+			var resp tl.Serializable = ton.LSError{Code: lsErrInternal, Text: "internal error"}
+			defer func() {
+				// A query that panics (tonutils-go's parsers can, on
+				// malformed cells) fails alone; the endpoint keeps serving.
+				if r := recover(); r != nil {
+					e.logf("query %T panicked: %v", q.Data, r)
+				}
+				if err := c.Send(adnl.MessageAnswer{ID: m.ID, Data: resp}); err != nil {
+					e.logf("answer: %v", err)
+				}
+			}()
+			resp = e.query(ctx, q.Data)
 		}()
 		return nil
 	default:
