@@ -142,3 +142,31 @@ func TestSubmitOverLocalEndpoint(t *testing.T) {
 		t.Fatalf("LastEpoch after forged = %d, %v; want 1", ep, err)
 	}
 }
+
+// TestSubmitExpired: a journaled message whose valid_until has passed and
+// that never landed is reported as ErrExpired (not re-sent), the signal
+// that a new message may be prepared without risking a double payment.
+func TestSubmitExpired(t *testing.T) {
+	e := tonlocaltest.Start(t, t.TempDir())
+	defer e.Close()
+	c := dial(t, e)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	cp := checkpointAt(t, 1)
+	b, err := checkpoint.SubmitBody(1, cp, submitBody(t, cp, []int{0, 1, 2}, -1), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := c.Prepare(ctx, b, fee)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.ValidUntil = time.Now().Add(-time.Hour).Unix() // as if journaled an hour ago and never sent
+	if _, err := c.Submit(ctx, p); !errors.Is(err, bton.ErrExpired) {
+		t.Fatalf("Submit of an expired message: %v, want ErrExpired", err)
+	}
+	if ep, err := c.LastEpoch(ctx); err != nil || ep != 0 {
+		t.Fatalf("LastEpoch = %d, %v; the expired message must not have been sent", ep, err)
+	}
+}
+

@@ -6,7 +6,10 @@ import (
 	"time"
 
 	"github.com/xssnick/tonutils-go/liteclient"
+	"github.com/xssnick/tonutils-go/tlb"
 	"github.com/xssnick/tonutils-go/ton"
+	"github.com/xssnick/tonutils-go/ton/wallet"
+	"github.com/xssnick/tonutils-go/tvm/cell"
 
 	"github.com/pingo-chain/pingo/bridge/tonlocal"
 	"github.com/pingo-chain/pingo/bridge/tonlocal/tonlocaltest"
@@ -73,5 +76,48 @@ func TestMasterchainAndGetters(t *testing.T) {
 	}
 	if !acc.IsActive || acc.State.Balance.Nano().Sign() <= 0 {
 		t.Fatalf("wallet not active/funded: %+v", acc)
+	}
+}
+
+// TestWalletSendWaitTransaction: tonutils-go's own send-and-wait path
+// (wallet.SendWaitTransaction: send, wait for blocks, find the transaction
+// by its inbound message) works unchanged against the endpoint, and the
+// value arrives.
+func TestWalletSendWaitTransaction(t *testing.T) {
+	e := tonlocaltest.Start(t, t.TempDir())
+	defer e.Close()
+	_, api := connect(t, e)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	w, err := wallet.FromPrivateKey(api, tonlocaltest.RelayerKey(), tonlocal.WalletVersion)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !w.WalletAddress().Equals(e.Wallets()[0]) {
+		t.Fatalf("client wallet %s, funded wallet %s", w.WalletAddress(), e.Wallets()[0])
+	}
+	// A top-up of the anchor (an empty body is accepted as one).
+	tx, _, err := w.SendWaitTransaction(ctx, wallet.SimpleMessage(e.Anchor(), tlb.MustFromTON("0.5"), cell.BeginCell().EndCell()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tx.OutMsgCount != 1 {
+		t.Fatalf("wallet transaction sent %d messages, want 1", tx.OutMsgCount)
+	}
+	b, err := api.CurrentMasterchainInfo(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	acc, err := api.WaitForBlock(b.SeqNo).GetAccount(ctx, b, e.Anchor())
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Genesis balance 1 TON + 0.5 TON minus the anchor's fees.
+	if bal := acc.State.Balance.Nano(); bal.Cmp(tlb.MustFromTON("1.4").Nano()) < 0 || bal.Cmp(tlb.MustFromTON("1.5").Nano()) > 0 {
+		t.Fatalf("anchor balance %s after a 0.5 TON top-up of 1 TON", acc.State.Balance)
+	}
+	txs, err := api.ListTransactions(ctx, e.Anchor(), 5, acc.LastTxLT, acc.LastTxHash)
+	if err != nil || len(txs) != 1 || txs[0].IO.In == nil || txs[0].IO.In.MsgType != tlb.MsgTypeInternal {
+		t.Fatalf("anchor transactions: %v, %v", txs, err)
 	}
 }
