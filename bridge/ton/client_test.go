@@ -169,4 +169,3 @@ func TestSubmitExpired(t *testing.T) {
 		t.Fatalf("LastEpoch = %d, %v; the expired message must not have been sent", ep, err)
 	}
 }
-

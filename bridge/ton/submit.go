@@ -191,19 +191,29 @@ func (c *Client) Submit(ctx context.Context, p *Pending) (*Result, error) {
 	if poll == 0 {
 		poll = time.Second
 	}
+	// The wallet message was signed at most messageTTL before ValidUntil;
+	// with the clock-skew grace, no transaction older than this can be it.
+	signedAt := p.ValidUntil - int64((messageTTL+expiryGrace)/time.Second)
 	for {
-		wtx, err := c.findTx(ctx, c.WalletAddress(), 0, func(tx *tlb.Transaction) bool {
+		// The time is taken before looking: "not found" then holds for
+		// every moment up to now, so past valid_until the message is dead.
+		now := time.Now().Unix()
+		wtx, err := c.findTx(ctx, c.WalletAddress(), 0, signedAt, func(tx *tlb.Transaction) bool {
 			return tx.IO.In != nil && tx.IO.In.MsgType == tlb.MsgTypeExternalIn &&
 				bytes.Equal(tx.IO.In.AsExternalIn().Body.Hash(), extHash)
 		})
-		if err != nil && ctx.Err() != nil {
+		switch {
+		case err != nil && ctx.Err() != nil:
 			return nil, err
-		}
-		if wtx != nil {
+		case err != nil:
+			// TON unreachable: nothing is known, so nothing is concluded
+			// (in particular not "expired", which would allow a new
+			// message while this one may have landed).
+		case wtx != nil:
 			if wtx.OutMsgCount == 0 {
 				return &Result{Exit: -1, WalletTx: wtx}, ErrWalletNoOutput
 			}
-			atx, err := c.findTx(ctx, c.anchor, wtx.LT, func(tx *tlb.Transaction) bool {
+			atx, err := c.findTx(ctx, c.anchor, wtx.LT, int64(wtx.Now)-int64(expiryGrace/time.Second), func(tx *tlb.Transaction) bool {
 				if tx.IO.In == nil || tx.IO.In.MsgType != tlb.MsgTypeInternal {
 					return false
 				}
@@ -216,9 +226,9 @@ func (c *Client) Submit(ctx context.Context, p *Pending) (*Result, error) {
 			if atx != nil {
 				return classify(wtx, atx)
 			}
-		} else if time.Now().Unix() > p.ValidUntil+int64(expiryGrace/time.Second) {
+		case now > p.ValidUntil+int64(expiryGrace/time.Second):
 			return nil, ErrExpired
-		} else {
+		default:
 			// Refusals are expected here: a copy that already landed
 			// (seqno used) or a liteserver that saw it already.
 			_ = c.api.SendExternalMessage(ctx, ext)
@@ -276,12 +286,18 @@ func exitCode(tx *tlb.Transaction) int {
 	return int(vm.Details.ExitCode)
 }
 
-// scanDepth bounds how many recent transactions of an account findTx reads.
-const scanDepth = 64
+// scanLimit bounds one findTx walk; reaching it is an error, never "not found".
+const scanLimit = 1024
 
-// findTx scans the account's transactions from the newest back (at most
-// scanDepth, none at or before afterLT) for one matching match.
-func (c *Client) findTx(ctx context.Context, a *address.Address, afterLT uint64, match func(*tlb.Transaction) bool) (*tlb.Transaction, error) {
+// errScanLimit: the account has too many recent transactions to tell.
+var errScanLimit = errors.New("bridge/ton: too many transactions to scan")
+
+// findTx walks the account's transactions from the newest back and
+// returns the first that matches, or nil once it reaches one at or before
+// afterLT or older than notBefore (unix seconds): a message cannot have
+// been executed before it was signed, so "nil" means "not executed". An
+// error means nothing is known.
+func (c *Client) findTx(ctx context.Context, a *address.Address, afterLT uint64, notBefore int64, match func(*tlb.Transaction) bool) (*tlb.Transaction, error) {
 	b, err := c.api.CurrentMasterchainInfo(ctx)
 	if err != nil {
 		return nil, err
@@ -292,7 +308,10 @@ func (c *Client) findTx(ctx context.Context, a *address.Address, afterLT uint64,
 		return nil, err
 	}
 	lt, hash := acc.LastTxLT, acc.LastTxHash
-	for seen := 0; lt > afterLT && seen < scanDepth; {
+	for seen := 0; lt > afterLT; {
+		if seen >= scanLimit {
+			return nil, errScanLimit
+		}
 		list, err := api.ListTransactions(ctx, a, 16, lt, hash)
 		if errors.Is(err, lite.ErrNoTransactionsWereFound) {
 			return nil, nil
@@ -302,7 +321,7 @@ func (c *Client) findTx(ctx context.Context, a *address.Address, afterLT uint64,
 		}
 		for i := len(list) - 1; i >= 0; i-- {
 			tx := list[i]
-			if tx.LT <= afterLT {
+			if tx.LT <= afterLT || int64(tx.Now) < notBefore {
 				return nil, nil
 			}
 			if match(tx) {
