@@ -30,6 +30,9 @@ const (
 // maxWait bounds what one waitMasterchainSeqno may hold a query.
 const maxWait = 30 * time.Second
 
+// sidecarTimeout bounds one query's work in the sandbox.
+const sidecarTimeout = time.Minute
+
 // handle is liteclient.Server's message handler. The TCP-level messages are
 // answered inline; queries run in their own goroutine, because a query
 // waiting for a block must not hold up the connection's other queries.
@@ -92,7 +95,13 @@ func (e *Endpoint) query(ctx context.Context, data any) tl.Serializable {
 		}
 		data = list[len(list)-1]
 	}
-	resp, err := e.answer(ctx, data)
+	// The sidecar call must not inherit the client's cancellation: a
+	// client hanging up mid-query would otherwise abort the call, and an
+	// aborted call ends the sidecar (its reply stream is then out of step).
+	// Only a sandbox that is truly stuck hits sidecarTimeout.
+	actx, cancel := context.WithTimeout(context.WithoutCancel(ctx), sidecarTimeout)
+	defer cancel()
+	resp, err := e.answer(actx, data)
 	if err != nil {
 		var ls ton.LSError
 		if errors.As(err, &ls) {
