@@ -1,11 +1,14 @@
 package tonlocal_test
 
 import (
+	"bytes"
 	"context"
 	"testing"
 	"time"
 
+	"github.com/xssnick/tonutils-go/address"
 	"github.com/xssnick/tonutils-go/liteclient"
+	"github.com/xssnick/tonutils-go/tl"
 	"github.com/xssnick/tonutils-go/tlb"
 	"github.com/xssnick/tonutils-go/ton"
 	"github.com/xssnick/tonutils-go/ton/wallet"
@@ -119,5 +122,37 @@ func TestWalletSendWaitTransaction(t *testing.T) {
 	txs, err := api.ListTransactions(ctx, e.Anchor(), 5, acc.LastTxLT, acc.LastTxHash)
 	if err != nil || len(txs) != 1 || txs[0].IO.In == nil || txs[0].IO.In.MsgType != tlb.MsgTypeInternal {
 		t.Fatalf("anchor transactions: %v, %v", txs, err)
+	}
+}
+
+// TestBadInputKeepsServing: a malformed sendMessage body and an unknown
+// account get liteserver answers (an error; an inactive account), and the
+// endpoint keeps serving the same connection.
+func TestBadInputKeepsServing(t *testing.T) {
+	e := tonlocaltest.Start(t, t.TempDir())
+	defer e.Close()
+	_, api := connect(t, e)
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	for _, body := range [][]byte{[]byte("\xb5\xee\x9cr200000"), {0xb5, 0xee, 0x9c, 0x72, 0x0e, 0, 0, 0x0e}, nil} {
+		var resp tl.Serializable
+		if err := api.Client().QueryLiteserver(ctx, ton.SendMessage{Body: body}, &resp); err != nil {
+			t.Fatalf("sendMessage %x: transport error %v", body, err)
+		}
+		if _, ok := resp.(ton.LSError); !ok {
+			t.Fatalf("sendMessage %x: %T, want liteServer.error", body, resp)
+		}
+	}
+	b, err := api.GetMasterchainInfo(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	nobody := address.NewAddress(0, 0, bytes.Repeat([]byte{0x42}, 32))
+	acc, err := api.GetAccount(ctx, b, nobody)
+	if err != nil || acc.IsActive {
+		t.Fatalf("unknown account: %+v, %v; want inactive", acc, err)
+	}
+	if _, err := api.RunGetMethod(ctx, b, nobody, "seqno"); err == nil {
+		t.Fatal("get-method on an unknown account succeeded")
 	}
 }

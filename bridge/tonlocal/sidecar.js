@@ -74,7 +74,9 @@ const ops = {
       shard_account: boc(beginCell().store(storeShardAccount(sa)).endCell()),
       client_view: boc(beginCell().store(storeShardAccount(view)).endCell()),
       active: !!acc && acc.storage.state.type === 'active',
-      exists: !!acc,
+      // An uninit account without coins is account_none on TON: the
+      // sandbox materializes one for any address it is asked about.
+      exists: !!acc && !(acc.storage.state.type === 'uninit' && acc.storage.balance.coins === 0n),
       balance: acc ? acc.storage.balance.coins.toString() : '0',
     };
   },
