@@ -165,6 +165,12 @@ func checkBOCHeader(b []byte) error {
 	return nil
 }
 
+// DecodeBOC decodes a single-root BOC from untrusted bytes with the guards
+// ParseBOC uses (size and cell-count bounds checked on the header before
+// tonutils-go allocates, its panics turned into ErrMalformed), for callers
+// that read other cells than checkpoints (bridge/tonlocal's sendMessage).
+func DecodeBOC(boc []byte) (*cell.Cell, error) { return fromBOC(boc) }
+
 // fromBOC decodes a single-root BOC. tonutils-go's decoder assumes
 // well-formed input in places (it panics on some truncations), so a panic
 // is turned into ErrMalformed here rather than trusted not to happen.
