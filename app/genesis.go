@@ -6,6 +6,7 @@ import (
 
 	auth "github.com/pingo-chain/pingo/x/auth/types"
 	bank "github.com/pingo-chain/pingo/x/bank/types"
+	bridge "github.com/pingo-chain/pingo/x/bridge/types"
 	staking "github.com/pingo-chain/pingo/x/staking/types"
 )
 
@@ -14,6 +15,8 @@ type GenesisState struct {
 	Auth    AuthGenesis     `json:"auth"`
 	Bank    bank.Genesis    `json:"bank"`
 	Staking staking.Genesis `json:"staking"`
+	// Bridge may be absent (genesis files older than x/bridge): defaults.
+	Bridge bridge.Genesis `json:"bridge"`
 }
 
 // AuthGenesis is auth's part of app_state.
@@ -23,13 +26,13 @@ type AuthGenesis struct {
 
 // DefaultGenesis is a valid, empty chain.
 func DefaultGenesis() GenesisState {
-	return GenesisState{Auth: AuthGenesis{Params: auth.DefaultParams()}, Bank: bank.DefaultGenesis(), Staking: staking.DefaultGenesis()}
+	return GenesisState{Auth: AuthGenesis{Params: auth.DefaultParams()}, Bank: bank.DefaultGenesis(), Staking: staking.DefaultGenesis(), Bridge: bridge.DefaultGenesis()}
 }
 
 // ParseGenesis decodes and validates app_state; unknown fields are errors so
 // a typo in a parameter name cannot silently take the default.
 func ParseGenesis(raw []byte) (*GenesisState, error) {
-	var g GenesisState
+	g := GenesisState{Bridge: bridge.DefaultGenesis()}
 	dec := json.NewDecoder(bytesReader(raw))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&g); err != nil {
@@ -49,5 +52,8 @@ func (g *GenesisState) Validate() error {
 	if err := g.Bank.Validate(); err != nil {
 		return err
 	}
-	return g.Staking.Validate()
+	if err := g.Staking.Validate(); err != nil {
+		return err
+	}
+	return g.Bridge.Validate()
 }
