@@ -178,7 +178,9 @@ func GetCheckpoint(kv KV, epoch uint64) (types.CheckpointRecord, bool, error) {
 	return r, true, nil
 }
 
-func setCheckpoint(kv KV, r *types.CheckpointRecord) { kv.Set(types.CheckpointKey(r.Epoch), r.Marshal()) }
+func setCheckpoint(kv KV, r *types.CheckpointRecord) {
+	kv.Set(types.CheckpointKey(r.Epoch), r.Marshal())
+}
 
 // GetBeacon is the beacon of height h, if one was produced.
 func GetBeacon(kv KV, h uint64) (types.Beacon, bool, error) {
