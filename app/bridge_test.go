@@ -417,3 +417,36 @@ func TestBridgeExtendVote(t *testing.T) {
 		t.Fatal("override not applied")
 	}
 }
+
+func TestBridgeQueryPaths(t *testing.T) {
+	v := newVNet(t, 4, 5)
+	for v.h < 9 {
+		v.block()
+	}
+	q := func(path string) *abci.ResponseQuery {
+		res, err := v.a.Query(context.Background(), &abci.RequestQuery{Path: path, Prove: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res
+	}
+	for _, path := range []string{"/bridge/params", "/bridge/checkpoint/1", "/bridge/latest_sealed", "/bridge/beacon/3",
+		"/bridge/beacon/latest", "/bridge/open_epochs", "/bridge/anchored_set", "/bridge/key/" + v.ops[0].Hex()} {
+		res := q(path)
+		if res.Code != 0 || len(res.Value) == 0 || res.ProofOps == nil {
+			t.Fatalf("%s: code %d %q, %d bytes", path, res.Code, res.Log, len(res.Value))
+		}
+	}
+	r, err := bridge.UnmarshalCheckpoint(q("/bridge/checkpoint/1").Value)
+	if err != nil || r.Status != bridge.StatusSealed {
+		t.Fatalf("checkpoint 1: %v %s", err, r.Status)
+	}
+	if b, _ := bridge.UnmarshalBeacon(q("/bridge/beacon/3").Value); b.SignedPower == 0 {
+		t.Fatal("empty beacon")
+	}
+	for _, bad := range []string{"/bridge/checkpoint/x", "/bridge/checkpoint/01", "/bridge/beacon/-1", "/bridge/nope", "/bridge/key/0x12"} {
+		if res := q(bad); res.Code == 0 {
+			t.Fatalf("%s accepted", bad)
+		}
+	}
+}
