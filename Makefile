@@ -65,7 +65,9 @@ FUZZ_TARGETS = \
 	./app:FuzzCheckTx \
 	./app/store:FuzzSnapshotRecord \
 	./bridge/checkpoint:FuzzParseBOC \
-	./bridge/checkpoint:FuzzParseSubmitBOC
+	./bridge/checkpoint:FuzzParseSubmitBOC \
+	./x/bridge/types:FuzzDecodeVoteExt \
+	./x/bridge/types:FuzzDecodeVoteTx
 fuzz:
 	@set -e; for t in $(FUZZ_TARGETS); do \
 		pkg=$${t%%:*}; fn=$${t##*:}; \

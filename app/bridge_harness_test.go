@@ -88,6 +88,10 @@ func newVNet(t testing.TB, n int, epochBlocks uint64, keyOf ...func(i int) ed255
 		v.bridge = append(v.bridge, bk)
 		v.ops = append(v.ops, op)
 	}
+	// A funded account that operates no validator.
+	if sk, err := crypto.ToECDSA(testOperatorKey(1000)); err == nil {
+		g.Bank.Balances = append(g.Bank.Balances, bank.Balance{Address: auth.PubkeyToAddress(&sk.PublicKey), Amount: uint256.NewInt(1_000_000_000)})
+	}
 	a, err := New(t.TempDir(), Config{Tree: store.Options{CacheNodes: 10_000}}, log.NewNopLogger())
 	if err != nil {
 		t.Fatal(err)
@@ -246,3 +250,11 @@ func (v *vnet) checkpoint(e uint64) bridge.CheckpointRecord {
 }
 
 func u64be(x uint64) []byte { return binary.BigEndian.AppendUint64(nil, x) }
+
+func mustJSON(x any) []byte {
+	b, err := json.Marshal(x)
+	if err != nil {
+		panic(err)
+	}
+	return b
+}
