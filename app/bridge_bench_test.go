@@ -1,0 +1,90 @@
+package app
+
+import (
+	"testing"
+
+	"github.com/pingo-chain/pingo/app/store"
+	bridgekeeper "github.com/pingo-chain/pingo/x/bridge/keeper"
+)
+
+// BenchmarkVoteExtensions measures what vote extensions add to one block at
+// 4 validators, in the worst case (every extension carries a beacon and a
+// checkpoint signature): ExtendVote on every validator, the proposer's
+// verification and encoding (build), and every validator's verification in
+// ProcessProposal/FinalizeBlock (apply). A validator pays extend + apply per
+// block, the proposer extend + build + apply.
+//
+//	go test -run '^$' -bench VoteExtensions -benchtime 200x ./app/
+func BenchmarkVoteExtensions(b *testing.B) {
+	v := newVNet(b, 4, 5)
+	for v.h < 6 { // block 6 takes epoch 1's checkpoint; nobody signed yet
+		v.block()
+	}
+	kv := kvReader{v.a.tree}
+	exts := v.extendAll(7)
+	votes := make([]bridgekeeper.Vote, 4)
+	for i := range votes {
+		votes[i] = bridgekeeper.Vote{ConsAddr: v.cons[i], Power: v.power[i], Committed: true, Ext: exts[i]}
+	}
+	raw, err := bridgekeeper.BuildVoteTx(kv, testChainID, 7, votes)
+	if err != nil || raw == nil {
+		b.Fatal(err)
+	}
+	b.Run("extend", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			if _, err := bridgekeeper.Extend(kv, testChainID, 7, v.bridge[0]); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("build", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			if _, err := bridgekeeper.BuildVoteTx(store.NewCache(v.a.tree), testChainID, 7, votes); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("apply", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			if _, err := bridgekeeper.ApplyVoteTx(store.NewCache(v.a.tree), testChainID, 8, raw, votes); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("proposer-total", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			if _, err := bridgekeeper.Extend(kv, testChainID, 7, v.bridge[0]); err != nil {
+				b.Fatal(err)
+			}
+			c := store.NewCache(v.a.tree)
+			tx, err := bridgekeeper.BuildVoteTx(c, testChainID, 7, votes)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if _, err := bridgekeeper.ApplyVoteTx(c, testChainID, 8, tx, votes); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
+// BenchmarkBlockWithVoteExtensions runs whole empty blocks (prepare,
+// process, finalize, commit) with and without extensions, 4 validators.
+func BenchmarkBlockWithVoteExtensions(b *testing.B) {
+	for _, on := range []bool{false, true} {
+		name := "without"
+		if on {
+			name = "with"
+		}
+		b.Run(name, func(b *testing.B) {
+			v := newVNet(b, 4, 5)
+			if !on {
+				v.override = func(int, int64, []byte) []byte { return nil }
+			}
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				v.block()
+			}
+		})
+	}
+}
