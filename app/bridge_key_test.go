@@ -121,3 +121,35 @@ func TestBridgeGenesisValidation(t *testing.T) {
 		t.Fatalf("no bridge section: %v", err)
 	}
 }
+
+// Validator 3 has no key at genesis, so the first sets leave it out; once
+// it registers one, the next checkpoint rotates the anchor to a set with
+// it (next_valset_hash differs), and the checkpoint after is signed by the
+// new set, validator 3 included.
+func TestBridgeSetRotatesWhenKeyRegistered(t *testing.T) {
+	v := newVNet(t, 4, 5, func(i int) ed25519.PrivateKey {
+		if i == 3 {
+			return nil
+		}
+		return testBridgeKey(i)
+	})
+	for v.h < 7 {
+		v.block()
+	}
+	r1 := v.checkpoint(1)
+	if len(r1.Valset) != 3 || r1.Rotates() {
+		t.Fatalf("epoch 1: %d members, rotates %v", len(r1.Valset), r1.Rotates())
+	}
+	v.block(setKeyTx(t, 3, 0, testBridgeKey(3), testBridgeKey(3), nil))
+	v.bridge[3] = testBridgeKey(3)
+	for v.h < 18 {
+		v.block()
+	}
+	r2, r3 := v.checkpoint(2), v.checkpoint(3)
+	if len(r2.Valset) != 3 || len(r2.NextValset) != 4 || !r2.Rotates() || r2.Status != bridge.StatusSealed {
+		t.Fatalf("epoch 2: %d → %d members, rotates %v, %s", len(r2.Valset), len(r2.NextValset), r2.Rotates(), r2.Status)
+	}
+	if r3.ValsetHash != r2.NextValsetHash || len(r3.Valset) != 4 || len(r3.Signatures) != 4 || r3.Rotates() {
+		t.Fatalf("epoch 3: set %x (want %x), %d members, %d signatures", r3.ValsetHash, r2.NextValsetHash, len(r3.Valset), len(r3.Signatures))
+	}
+}

@@ -194,3 +194,7 @@ func UnmarshalBeacon(raw []byte) (Beacon, error) {
 	b.TotalPower = binary.BigEndian.Uint64(raw[40:])
 	return b, nil
 }
+
+// Rotates reports whether the checkpoint hands the anchor to another set
+// (the submit message must then carry NextValset).
+func (r *CheckpointRecord) Rotates() bool { return r.NextValsetHash != r.ValsetHash }
