@@ -63,10 +63,15 @@ func testConsKey(i int) staking.ConsPubKey {
 // newVNet starts a chain of n validators (powers 10, 20, ...: bonds of
 // (i+1)×10 PINGO) whose bridge keys are registered in genesis.
 func newVNet(t testing.TB, n int, epochBlocks uint64, keyOf ...func(i int) ed25519.PrivateKey) *vnet {
+	return newVNetWith(t, n, func(g *GenesisState) { g.Bridge.Params.EpochBlocks = epochBlocks }, keyOf...)
+}
+
+// newVNetWith is newVNet with any genesis edit.
+func newVNetWith(t testing.TB, n int, edit func(*GenesisState), keyOf ...func(i int) ed25519.PrivateKey) *vnet {
 	t.Helper()
 	g := DefaultGenesis()
 	g.Auth.Params.ChainID = testChainID
-	g.Bridge.Params.EpochBlocks = epochBlocks
+	edit(&g)
 	v := &vnet{t: t, chainID: testChainID}
 	for i := 0; i < n; i++ {
 		pk, err := crypto.ToECDSA(testOperatorKey(i))

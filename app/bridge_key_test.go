@@ -7,6 +7,7 @@ import (
 
 	abci "github.com/cometbft/cometbft/abci/types"
 	"github.com/ethereum/go-ethereum/crypto"
+	"github.com/pingo-chain/pingo/bridge/checkpoint"
 	auth "github.com/pingo-chain/pingo/x/auth/types"
 	bridgekeeper "github.com/pingo-chain/pingo/x/bridge/keeper"
 	bridge "github.com/pingo-chain/pingo/x/bridge/types"
@@ -151,5 +152,26 @@ func TestBridgeSetRotatesWhenKeyRegistered(t *testing.T) {
 	}
 	if r3.ValsetHash != r2.NextValsetHash || len(r3.Valset) != 4 || len(r3.Signatures) != 4 || r3.Rotates() {
 		t.Fatalf("epoch 3: set %x (want %x), %d members, %d signatures", r3.ValsetHash, r2.NextValsetHash, len(r3.Valset), len(r3.Signatures))
+	}
+	// What a relayer submits to TON parses back (strictly, as the contract
+	// reads it) to the same checkpoint, signatures and new set, and every
+	// signature verifies against the set the anchor holds.
+	for _, r := range []bridge.CheckpointRecord{r2, r3} {
+		body, err := r.SubmitBody(uint64(r.Epoch))
+		if err != nil {
+			t.Fatal(err)
+		}
+		sub, err := checkpoint.ParseSubmitBody(body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if sub.Checkpoint != r.Checkpoint() || len(sub.Signatures) != len(r.Signatures) || (sub.NewSet != nil) != r.Rotates() {
+			t.Fatalf("epoch %d: submission differs from the record", r.Epoch)
+		}
+		for _, s := range sub.Signatures {
+			if !checkpoint.Verify(r.Valset[s.Index].PubKey[:], sub.Checkpoint, s.Sig) {
+				t.Fatalf("epoch %d: signature %d does not verify", r.Epoch, s.Index)
+			}
+		}
 	}
 }

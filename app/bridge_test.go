@@ -508,3 +508,17 @@ func TestBridgeBeaconSubsetProperty(t *testing.T) {
 		t.Fatalf("property not exercised: %d with, %d without", seenWith, seenWithout)
 	}
 }
+
+func TestBridgeBeaconRetention(t *testing.T) {
+	v := newVNetWith(t, 4, func(g *GenesisState) { g.Bridge.Params.BeaconRetentionBlocks = 100 })
+	for v.h < 105 {
+		v.block()
+	}
+	// Block 105's BeginBlock dropped beacon(104-100); newer ones remain.
+	for h := int64(1); h < 105; h++ {
+		_, ok := v.beacon(h)
+		if want := h > 4; ok != want {
+			t.Fatalf("height %d: beacon kept %v, want %v", h, ok, want)
+		}
+	}
+}

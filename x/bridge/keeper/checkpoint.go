@@ -19,6 +19,11 @@ func BeginBlock(kv KV, chainID uint64, height int64, prevAppHash []byte) ([]Even
 		return nil, err
 	}
 	end := height - 1
+	// Beacon retention: every block drops the one beacon that just left
+	// the window (heights without a beacon cost a no-op delete).
+	if end > 0 && uint64(end) > p.BeaconRetentionBlocks {
+		kv.Delete(types.BeaconKey(uint64(end) - p.BeaconRetentionBlocks))
+	}
 	if end < 1 || uint64(end)%p.EpochBlocks != 0 {
 		return nil, nil
 	}

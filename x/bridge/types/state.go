@@ -10,6 +10,7 @@ import (
 
 	"github.com/pingo-chain/pingo/bridge/checkpoint"
 	auth "github.com/pingo-chain/pingo/x/auth/types"
+	"github.com/xssnick/tonutils-go/tvm/cell"
 )
 
 // Hash32 is 32 bytes rendered as 0x hex in JSON.
@@ -198,3 +199,20 @@ func UnmarshalBeacon(raw []byte) (Beacon, error) {
 // Rotates reports whether the checkpoint hands the anchor to another set
 // (the submit message must then carry NextValset).
 func (r *CheckpointRecord) Rotates() bool { return r.NextValsetHash != r.ValsetHash }
+
+// SubmitBody builds the TON submit_checkpoint message body a relayer sends
+// for this record: every recorded signature (ascending index, as stored)
+// and, when the checkpoint rotates the set, the next set. It fails for a
+// record without signatures; whether they reach 2/3 is the contract's (and
+// Status's) business.
+func (r *CheckpointRecord) SubmitBody(queryID uint64) (*cell.Cell, error) {
+	sigs := make([]checkpoint.Signature, len(r.Signatures))
+	for i, s := range r.Signatures {
+		sigs[i] = checkpoint.Signature{Index: s.Index, Sig: s.Sig}
+	}
+	var next []checkpoint.Validator
+	if r.Rotates() {
+		next = TONSet(r.NextValset)
+	}
+	return checkpoint.SubmitBody(queryID, r.Checkpoint(), sigs, next)
+}
