@@ -34,7 +34,9 @@ func (a *App) extend(h int64) []byte {
 	if err != nil {
 		return nil
 	}
-	ext, err := bridgekeeper.Extend(kvReader{a.tree}, p.auth.ChainID, h, a.cfg.BridgeKey)
+	// a.tree holds no staged writes here (FinalizeBlock of h has not run),
+	// so it reads as the committed state h-1 and Hash() is AppHash(h-1).
+	ext, err := bridgekeeper.Extend(kvReader{a.tree}, p.auth.ChainID, h, a.tree.Hash(), a.cfg.BridgeKey)
 	if err != nil {
 		a.log.Error("vote extension", "height", h, "err", err)
 		return nil

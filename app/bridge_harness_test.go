@@ -191,7 +191,7 @@ func (v *vnet) extendAll(h int64) [][]byte {
 		if k == nil {
 			continue
 		}
-		ext, err := bridgekeeper.Extend(kvReader{c(v.a)}, v.chainID, h, k)
+		ext, err := bridgekeeper.Extend(kvReader{c(v.a)}, v.chainID, h, v.a.tree.Hash(), k)
 		if err != nil {
 			v.t.Fatal(err)
 		}

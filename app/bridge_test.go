@@ -26,9 +26,9 @@ func TestBridgeCheckpointsSealAndBeacons(t *testing.T) {
 		if r.Status != bridge.StatusSealed || len(r.Signatures) != 4 || r.SignedPower != r.TotalPower {
 			t.Fatalf("epoch %d: status %s, %d signatures, %d/%d power", e, r.Status, len(r.Signatures), r.SignedPower, r.TotalPower)
 		}
-		// Taken in block 5e+1, signed in the extensions of 5e+2 (the
-		// first ExtendVote whose committed state holds it), included 5e+3.
-		if r.SealedHeight != int64(5*e+3) || r.Height != 5*e {
+		// Taken in block 5e+1, signed in the extensions of 5e+1 (ExtendVote
+		// derives it from the committed state of 5e), included in 5e+2.
+		if r.SealedHeight != int64(5*e+2) || r.Height != 5*e {
 			t.Fatalf("epoch %d: height %d sealed at %d", e, r.Height, r.SealedHeight)
 		}
 		cp := r.Checkpoint()
@@ -277,10 +277,10 @@ func TestBridgeBadExtensionsDropped(t *testing.T) {
 // rejected; a block without the tx is fine.
 func TestBridgeForgedInjectionRejected(t *testing.T) {
 	v := newVNet(t, 4, 5)
-	for v.h < 7 {
+	for v.h < 6 {
 		v.block()
 	}
-	honest := v.prepare() // block 8 carries the signatures of epoch 1
+	honest := v.prepare() // block 7 carries the signatures of epoch 1
 	vt, err := bridge.DecodeVoteTx(honest[0])
 	if err != nil || len(vt.Entries) != 4 || len(vt.Entries[0].Ext.Checkpoints) != 1 {
 		t.Fatalf("honest tx: %v %+v", err, vt)
@@ -350,7 +350,7 @@ func TestBridgeForgedInjectionRejected(t *testing.T) {
 	if st := v.process(honest); st != abci.ResponseProcessProposal_ACCEPT {
 		t.Fatal("honest block rejected")
 	}
-	// The duplicate: epoch 1 was signed by all in block 8; signing it again
+	// The duplicate: epoch 1 was signed by all in block 7; signing it again
 	// later is refused.
 	for v.h < 9 {
 		v.block()
