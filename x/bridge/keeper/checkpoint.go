@@ -1,6 +1,7 @@
 package keeper
 
 import (
+	"math/bits"
 	"strconv"
 
 	"github.com/pingo-chain/pingo/bridge/checkpoint"
@@ -123,7 +124,7 @@ func superMajority(signed, total uint64) bool {
 
 // mulGT reports a*x > b*y for 64-bit values using 128-bit arithmetic.
 func mulGT(a, x, b, y uint64) bool {
-	ah, al := mul64(a, x)
-	bh, bl := mul64(b, y)
+	ah, al := bits.Mul64(a, x)
+	bh, bl := bits.Mul64(b, y)
 	return ah > bh || (ah == bh && al > bl)
 }
