@@ -86,7 +86,9 @@ FUZZ_TARGETS = \
 	./x/compute/types:FuzzDecodeComputeMsg \
 	./x/compute/kernel:FuzzDecodePath \
 	./x/nft/types:FuzzDecodeTransferNFT \
-	./bridge/tonlocal:FuzzParseExternalMessage
+	./bridge/tonlocal:FuzzParseExternalMessage \
+	./x/bridge/types:FuzzDecodeVoteExt \
+	./x/bridge/types:FuzzDecodeVoteTx
 fuzz:
 	@set -e; for t in $(FUZZ_TARGETS); do \
 		pkg=$${t%%:*}; fn=$${t##*:}; \

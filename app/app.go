@@ -8,6 +8,7 @@ package app
 import (
 	"bytes"
 	"context"
+	"crypto/ed25519"
 	"fmt"
 	"path/filepath"
 	"sync"
@@ -20,6 +21,8 @@ import (
 	auth "github.com/pingo-chain/pingo/x/auth/types"
 	bankkeeper "github.com/pingo-chain/pingo/x/bank/keeper"
 	bank "github.com/pingo-chain/pingo/x/bank/types"
+	bridgekeeper "github.com/pingo-chain/pingo/x/bridge/keeper"
+	bridge "github.com/pingo-chain/pingo/x/bridge/types"
 	computekeeper "github.com/pingo-chain/pingo/x/compute/keeper"
 	compute "github.com/pingo-chain/pingo/x/compute/types"
 	nftkeeper "github.com/pingo-chain/pingo/x/nft/keeper"
@@ -45,6 +48,9 @@ type Config struct {
 	Tree store.Options
 	// Snapshots configures state-sync snapshots.
 	Snapshots SnapshotOptions
+	// BridgeKey is this validator's app-level ed25519 key (config/
+	// bridge_key.json), used by ExtendVote; nil on non-validators.
+	BridgeKey ed25519.PrivateKey
 }
 
 // App is the PinGo state machine.
@@ -62,6 +68,8 @@ type App struct {
 	snaps *snapshots
 	// metrics are process-wide Prometheus series (safe for concurrent use).
 	metrics *metrics
+	// extOverride rewrites this node's vote extensions (tests only).
+	extOverride extOverride
 
 	// Consensus connection only (InitChain, Prepare/ProcessProposal,
 	// FinalizeBlock, Commit).
@@ -104,6 +112,7 @@ func New(dir string, cfg Config, logger log.Logger) (*App, error) {
 	staking.Register(codec)
 	nft.Register(codec)
 	compute.Register(codec)
+	bridge.Register(codec)
 	a := &App{
 		log: logger, cfg: cfg, tree: tree, codec: codec,
 		senders:    newSenderCache(200_000),
@@ -167,6 +176,11 @@ func (a *App) InitChain(_ context.Context, req *abci.RequestInitChain) (*abci.Re
 	}
 	// After bank: the incentive pool is added to the supply record.
 	if err := computekeeper.InitGenesis(c, &g.Compute); err != nil {
+		return nil, err
+	}
+	// After staking: bridge keys belong to validators, and the genesis
+	// bridge set is taken from staking's active set.
+	if err := bridgekeeper.InitGenesis(c, &g.Bridge); err != nil {
 		return nil, err
 	}
 	a.mu.Lock()

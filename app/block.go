@@ -34,7 +34,8 @@ func (a *App) PrepareProposal(_ context.Context, req *abci.RequestPrepareProposa
 		return nil, err
 	}
 	in := &blockInput{info: staking.BlockInfo{Height: req.Height, Time: req.Time,
-		Votes: extendedVotes(req.LocalLastCommit.Votes), Evidence: misbehavior(req.Misbehavior)}, proposer: req.ProposerAddress}
+		Votes: extendedVotes(req.LocalLastCommit.Votes), Evidence: misbehavior(req.Misbehavior)}, proposer: req.ProposerAddress,
+		extVotes: bridgeVotes(req.LocalLastCommit.Votes)}
 	res, err := a.executeBlock(req.Txs, p, in, true, req.MaxTxBytes)
 	if err != nil {
 		return nil, err

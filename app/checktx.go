@@ -8,6 +8,7 @@ import (
 	abci "github.com/cometbft/cometbft/abci/types"
 	"github.com/pingo-chain/pingo/app/store"
 	auth "github.com/pingo-chain/pingo/x/auth/types"
+	bridge "github.com/pingo-chain/pingo/x/bridge/types"
 	"github.com/pingo-chain/pingo/x/codes"
 )
 
@@ -53,6 +54,11 @@ func (c *senderCache) drop(h [32]byte) {
 func (a *App) decodeVerified(raw []byte, hash [32]byte, p *params) (*auth.Tx, error) {
 	if uint64(len(raw)) > p.auth.MaxTxBytes {
 		return nil, codes.Wrapf(auth.ErrTxTooLarge, "%d bytes > max_tx_bytes %d", len(raw), p.auth.MaxTxBytes)
+	}
+	if bridge.IsVoteTx(raw) {
+		// Only a proposer may place one, first in its block, and it is
+		// executed by executeBlock, never through here.
+		return nil, codes.Wrap(bridge.ErrReservedTx, "vote-extension transactions cannot be submitted")
 	}
 	if tx := a.senders.get(hash); tx != nil {
 		return tx, nil

@@ -11,6 +11,8 @@ import (
 	authkeeper "github.com/pingo-chain/pingo/x/auth/keeper"
 	auth "github.com/pingo-chain/pingo/x/auth/types"
 	bankkeeper "github.com/pingo-chain/pingo/x/bank/keeper"
+	bridgekeeper "github.com/pingo-chain/pingo/x/bridge/keeper"
+	bridge "github.com/pingo-chain/pingo/x/bridge/types"
 	"github.com/pingo-chain/pingo/x/codes"
 	computekeeper "github.com/pingo-chain/pingo/x/compute/keeper"
 	nftkeeper "github.com/pingo-chain/pingo/x/nft/keeper"
@@ -27,7 +29,7 @@ func execTx(kv store.KV, tx *auth.Tx, p *params, b computekeeper.Beacons, minFee
 	var evs []bankkeeper.Event
 	var err error
 	// Action number ranges (docs/protocol.md §Actions): 1–9 bank, 10–19
-	// staking, 20–29 nft, 30–49 compute, 60–79 reserved for the bridge.
+	// staking, 20–29 nft, 30–49 compute, 60–79 bridge.
 	switch a := tx.Msg.Action(); {
 	case a < 10:
 		evs, err = bankkeeper.Execute(txc, &p.bank, &tx.Header, tx.Msg)
@@ -37,6 +39,8 @@ func execTx(kv store.KV, tx *auth.Tx, p *params, b computekeeper.Beacons, minFee
 		evs, err = nftkeeper.Execute(txc, &p.nft, &tx.Header, tx.Msg)
 	case a < 50:
 		evs, err = computekeeper.Execute(txc, &p.compute, &p.nft, b, &tx.Header, tx.Msg, height)
+	case a >= 60 && a < 80:
+		evs, err = bridgekeeper.Execute(txc, p.auth.ChainID, &tx.Header, tx.Msg)
 	default:
 		err = codes.Wrapf(auth.ErrUnknownAction, "action %d has no module", a)
 	}
@@ -92,6 +96,13 @@ func (a *App) executeBlock(txs [][]byte, p *params, in *blockInput, prepare bool
 		return nil, err
 	}
 	res.events = toABCIEvents(evs)
+	// Bridge: take the checkpoint of an epoch that ended at height-1
+	// (its AppHash is the last committed one).
+	evs, err = bridgekeeper.BeginBlock(res.cache, p.auth.ChainID, in.info.Height, a.tree.Hash())
+	if err != nil {
+		return nil, err
+	}
+	res.events = append(res.events, toABCIEvents(evs)...)
 	// PLACEHOLDER beacon (app/beacon.go): removed when x/bridge's is wired.
 	// Only when the previous block is the last committed one (not in the
 	// first block after InitChain, whose "previous" app hash is no block's).
@@ -108,7 +119,36 @@ func (a *App) executeBlock(txs [][]byte, p *params, in *blockInput, prepare bool
 	}
 	res.events = append(res.events, toABCIEvents(evs)...)
 	var used int64
-	for _, raw := range txs {
+	if prepare {
+		// The proposer injects the previous height's verified vote
+		// extensions as the first tx, built on the state after the bridge's
+		// BeginBlock so it is exactly what execution will accept.
+		vtx, err := bridgekeeper.BuildVoteTx(res.cache, p.auth.ChainID, in.info.Height-1, in.extVotes)
+		if err != nil {
+			return nil, err
+		}
+		kept := make([][]byte, 0, len(txs)+1)
+		if vtx != nil && protoTxSize(len(vtx)) <= maxBytes {
+			kept = append(kept, vtx)
+		}
+		for _, raw := range txs {
+			if !bridge.IsVoteTx(raw) {
+				kept = append(kept, raw)
+			}
+		}
+		txs = kept
+	}
+	for i, raw := range txs {
+		if i == 0 && bridge.IsVoteTx(raw) {
+			if err := res.applyVoteTx(raw, p.auth.ChainID, in, prepare); err != nil && prepare {
+				// Cannot happen (it was built on this very state); if it
+				// does, the block goes without it rather than be invalid.
+				a.log.Error("dropping own vote-extension tx", "height", in.info.Height, "err", err)
+			} else if prepare {
+				used += protoTxSize(len(raw))
+			}
+			continue
+		}
 		if prepare {
 			sz := protoTxSize(len(raw))
 			if used+sz > maxBytes {
@@ -157,6 +197,32 @@ func (a *App) executeBlock(txs [][]byte, p *params, in *blockInput, prepare bool
 	res.events = append(res.events, toABCIEvents(evs)...)
 	res.valUpdates = toABCIUpdates(ups)
 	return res, nil
+}
+
+// applyVoteTx executes the proposer's vote-extension tx atomically. A
+// failure is an invalid tx like any other: ProcessProposal rejects the
+// block. With prepare set a failing tx is left out of the block instead.
+func (res *blockResult) applyVoteTx(raw []byte, chainID uint64, in *blockInput, prepare bool) error {
+	votes := make([]bridgekeeper.Vote, len(in.info.Votes))
+	for i, v := range in.info.Votes {
+		votes[i] = bridgekeeper.Vote{ConsAddr: v.ConsAddr, Power: v.Power, Committed: v.Signed}
+	}
+	txc := store.NewCache(res.cache)
+	evs, err := bridgekeeper.ApplyVoteTx(txc, chainID, in.info.Height, raw, votes)
+	if err != nil && prepare {
+		return err
+	}
+	if err != nil {
+		space, code, log := codes.ABCIInfo(err)
+		res.results = append(res.results, &abci.ExecTxResult{Codespace: space, Code: code, Log: log})
+		res.invalid++
+	} else {
+		txc.Write()
+		res.results = append(res.results, &abci.ExecTxResult{Code: abci.CodeTypeOK, Events: toABCIEvents(evs)})
+	}
+	res.txs = append(res.txs, raw)
+	res.hashes = append(res.hashes, sha256.Sum256(raw))
+	return err
 }
 
 // protoTxSize is the bytes a tx of n bytes takes in the block's protobuf

@@ -2,6 +2,7 @@ package app
 
 import (
 	bankkeeper "github.com/pingo-chain/pingo/x/bank/keeper"
+	bridgekeeper "github.com/pingo-chain/pingo/x/bridge/keeper"
 	computekeeper "github.com/pingo-chain/pingo/x/compute/keeper"
 	nftkeeper "github.com/pingo-chain/pingo/x/nft/keeper"
 	stakingkeeper "github.com/pingo-chain/pingo/x/staking/keeper"
@@ -38,7 +39,11 @@ func (a *App) ExportGenesis(h int64) (*GenesisState, int64, error) {
 	if err != nil {
 		return nil, 0, err
 	}
-	return &GenesisState{Auth: AuthGenesis{Params: p.auth}, Bank: *bg, Staking: *sg, NFT: *ng, Compute: *cg}, h, nil
+	brg, err := bridgekeeper.ExportGenesis(kvReader{snap})
+	if err != nil {
+		return nil, 0, err
+	}
+	return &GenesisState{Auth: AuthGenesis{Params: p.auth}, Bank: *bg, Staking: *sg, NFT: *ng, Compute: *cg, Bridge: *brg}, h, nil
 }
 
 // RollbackTo discards committed versions above h so the node can re-execute

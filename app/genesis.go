@@ -6,6 +6,7 @@ import (
 
 	auth "github.com/pingo-chain/pingo/x/auth/types"
 	bank "github.com/pingo-chain/pingo/x/bank/types"
+	bridge "github.com/pingo-chain/pingo/x/bridge/types"
 	compute "github.com/pingo-chain/pingo/x/compute/types"
 	nft "github.com/pingo-chain/pingo/x/nft/types"
 	staking "github.com/pingo-chain/pingo/x/staking/types"
@@ -18,6 +19,8 @@ type GenesisState struct {
 	Staking staking.Genesis `json:"staking"`
 	NFT     nft.Genesis     `json:"nft"`
 	Compute compute.Genesis `json:"compute"`
+	// Bridge may be absent (genesis files older than x/bridge): defaults.
+	Bridge bridge.Genesis `json:"bridge"`
 }
 
 // AuthGenesis is auth's part of app_state.
@@ -28,15 +31,15 @@ type AuthGenesis struct {
 // DefaultGenesis is a valid, empty chain.
 func DefaultGenesis() GenesisState {
 	return GenesisState{Auth: AuthGenesis{Params: auth.DefaultParams()}, Bank: bank.DefaultGenesis(), Staking: staking.DefaultGenesis(),
-		NFT: nft.DefaultGenesis(), Compute: compute.DefaultGenesis()}
+		NFT: nft.DefaultGenesis(), Compute: compute.DefaultGenesis(), Bridge: bridge.DefaultGenesis()}
 }
 
 // ParseGenesis decodes and validates app_state; unknown fields are errors so
 // a typo in a parameter name cannot silently take the default.
 func ParseGenesis(raw []byte) (*GenesisState, error) {
-	// The nft and compute sections came later than the others: a genesis
-	// that omits them (or some of their parameters) gets the defaults.
-	g := GenesisState{NFT: nft.DefaultGenesis(), Compute: compute.DefaultGenesis()}
+	// The nft, compute and bridge sections came later than the others: a
+	// genesis that omits them (or some of their parameters) gets the defaults.
+	g := GenesisState{NFT: nft.DefaultGenesis(), Compute: compute.DefaultGenesis(), Bridge: bridge.DefaultGenesis()}
 	dec := json.NewDecoder(bytesReader(raw))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&g); err != nil {
@@ -62,5 +65,8 @@ func (g *GenesisState) Validate() error {
 	if err := g.NFT.Validate(); err != nil {
 		return err
 	}
-	return g.Compute.Validate()
+	if err := g.Compute.Validate(); err != nil {
+		return err
+	}
+	return g.Bridge.Validate()
 }

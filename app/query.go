@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"errors"
+	"strconv"
 	"strings"
 
 	abci "github.com/cometbft/cometbft/abci/types"
@@ -10,6 +11,7 @@ import (
 	"github.com/pingo-chain/pingo/app/store"
 	auth "github.com/pingo-chain/pingo/x/auth/types"
 	bank "github.com/pingo-chain/pingo/x/bank/types"
+	bridge "github.com/pingo-chain/pingo/x/bridge/types"
 	"github.com/pingo-chain/pingo/x/codes"
 	staking "github.com/pingo-chain/pingo/x/staking/types"
 )
@@ -51,6 +53,7 @@ type queryRoute struct {
 //	/staking/validator/{op}      validator record, JSON
 //	/staking/delegation/{d}/{op} shares ‖ reward snapshot, 64 bytes
 //	/nft/…, /compute/…           see parseComputePath (query_compute.go)
+//	/bridge/...                  see parseBridgePath
 func parseQueryPath(path string) (queryRoute, error) {
 	if len(path) > maxQueryPath {
 		return queryRoute{}, codes.Wrapf(ErrUnknownPath, "path longer than %d bytes", maxQueryPath)
@@ -87,6 +90,10 @@ func parseQueryPath(path string) (queryRoute, error) {
 			return queryRoute{}, err
 		}
 		return queryRoute{name: "staking/validator", key: staking.ValidatorKey(op)}, nil
+	case len(parts) >= 2 && parts[0] == "bridge":
+		if r, ok, err := parseBridgePath(parts[1:]); ok || err != nil {
+			return r, err
+		}
 	case len(parts) == 4 && parts[0] == "staking" && parts[1] == "delegation":
 		d, err := auth.ParseAddress(parts[2])
 		if err != nil {
@@ -163,4 +170,55 @@ func (a *App) Query(_ context.Context, req *abci.RequestQuery) (*abci.ResponseQu
 func queryErr(err error, h int64) *abci.ResponseQuery {
 	space, code, log := codes.ABCIInfo(err)
 	return &abci.ResponseQuery{Codespace: space, Code: code, Log: log, Height: h}
+}
+
+// parseBridgePath maps the x/bridge paths (after "/bridge/"):
+//
+//	params               Params, JSON
+//	key/{op}             op's bridge key, 32 bytes
+//	checkpoint/{epoch}   CheckpointRecord, JSON (sets, signatures, status)
+//	latest_sealed        newest sealed epoch, 8 bytes BE
+//	beacon/{height}      Beacon of that height, 48 bytes
+//	beacon/latest        height(8) ‖ Beacon(48)
+//	open_epochs          epochs accepting signatures, 8 bytes BE each
+//	anchored_set         the set that signs the next checkpoint, 60-byte entries
+func parseBridgePath(p []string) (queryRoute, bool, error) {
+	num := func(s string) (uint64, error) {
+		n, err := strconv.ParseUint(s, 10, 64)
+		if err != nil || (len(s) > 1 && s[0] == '0') {
+			return 0, codes.Wrapf(ErrUnknownPath, "%q is not a decimal number", clipPath(s))
+		}
+		return n, nil
+	}
+	switch {
+	case len(p) == 1 && p[0] == "params":
+		return queryRoute{name: "bridge/params", key: bridge.ParamsKey}, true, nil
+	case len(p) == 1 && p[0] == "latest_sealed":
+		return queryRoute{name: "bridge/latest_sealed", key: bridge.LatestSealedKey}, true, nil
+	case len(p) == 1 && p[0] == "open_epochs":
+		return queryRoute{name: "bridge/open_epochs", key: bridge.OpenEpochsKey}, true, nil
+	case len(p) == 1 && p[0] == "anchored_set":
+		return queryRoute{name: "bridge/anchored_set", key: bridge.AnchoredSetKey}, true, nil
+	case len(p) == 2 && p[0] == "key":
+		op, err := auth.ParseAddress(p[1])
+		if err != nil {
+			return queryRoute{}, false, err
+		}
+		return queryRoute{name: "bridge/key", key: bridge.BridgeKeyKey(op)}, true, nil
+	case len(p) == 2 && p[0] == "checkpoint":
+		e, err := num(p[1])
+		if err != nil {
+			return queryRoute{}, false, err
+		}
+		return queryRoute{name: "bridge/checkpoint", key: bridge.CheckpointKey(e)}, true, nil
+	case len(p) == 2 && p[0] == "beacon" && p[1] == "latest":
+		return queryRoute{name: "bridge/beacon/latest", key: bridge.LatestBeaconKey}, true, nil
+	case len(p) == 2 && p[0] == "beacon":
+		h, err := num(p[1])
+		if err != nil {
+			return queryRoute{}, false, err
+		}
+		return queryRoute{name: "bridge/beacon", key: bridge.BeaconKey(h)}, true, nil
+	}
+	return queryRoute{}, false, nil
 }

@@ -7,6 +7,7 @@ import (
 	abci "github.com/cometbft/cometbft/abci/types"
 	cmtcrypto "github.com/cometbft/cometbft/proto/tendermint/crypto"
 	cmtproto "github.com/cometbft/cometbft/proto/tendermint/types"
+	bridgekeeper "github.com/pingo-chain/pingo/x/bridge/keeper"
 	stakingkeeper "github.com/pingo-chain/pingo/x/staking/keeper"
 	staking "github.com/pingo-chain/pingo/x/staking/types"
 )
@@ -16,6 +17,10 @@ import (
 type blockInput struct {
 	info     staking.BlockInfo
 	proposer []byte
+	// extVotes are the previous height's precommits with their vote
+	// extensions (PrepareProposal only; they do not enter the cache key
+	// because the vote-extension tx built from them is one of the txs).
+	extVotes []bridgekeeper.Vote
 }
 
 func commitVotes(votes []abci.VoteInfo) []staking.Vote {

@@ -41,10 +41,13 @@ func DevValidatorOperator(i int) *ecdsa.PrivateKey { return DevKey(uint32(DevAcc
 
 // SetDevValidators replaces the validator set of g with one staking
 // validator per consensus key, each operated by a funded dev key, and funds
-// the reward reserve and the compute incentive pool.
-func SetDevValidators(g *Genesis, consKeys [][]byte, monikers []string) error {
+// the reward reserve and the compute incentive pool. bridgeKeys[i]
+// (ed25519 public keys; the slice may be nil) registers validator i's
+// bridge key.
+func SetDevValidators(g *Genesis, consKeys, bridgeKeys [][]byte, monikers []string) error {
 	g.Doc.Validators = nil
 	g.State.Staking.GenesisValidators = nil
+	g.State.Bridge.Keys = nil
 	for i, ck := range consKeys {
 		op := DevValidatorOperator(i)
 		addr := auth.PubkeyToAddress(&op.PublicKey)
@@ -53,6 +56,11 @@ func SetDevValidators(g *Genesis, consKeys [][]byte, monikers []string) error {
 		}
 		if err := g.AddValidator(addr, ck, monikers[i], 1000, DevSelfBond); err != nil {
 			return err
+		}
+		if i < len(bridgeKeys) {
+			if err := g.AddBridgeKey(addr, bridgeKeys[i]); err != nil {
+				return err
+			}
 		}
 	}
 	g.State.Staking.RewardReserve = new(uint256.Int).Set(DevRewardReserve)

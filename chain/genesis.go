@@ -13,6 +13,7 @@ import (
 	"github.com/pingo-chain/pingo/app"
 	auth "github.com/pingo-chain/pingo/x/auth/types"
 	bank "github.com/pingo-chain/pingo/x/bank/types"
+	bridge "github.com/pingo-chain/pingo/x/bridge/types"
 	staking "github.com/pingo-chain/pingo/x/staking/types"
 )
 
@@ -43,6 +44,12 @@ func NewGenesis(chainID string, l2ChainID uint64) *Genesis {
 	// Block headers carry the app protocol version; it must match what Info
 	// reports, or a rollback rebuilds a state that rejects its own blocks.
 	cp.Version.App = app.AppVersion
+	// Vote extensions (x/bridge: beacon and checkpoint signatures) from
+	// the first block: CometBFT calls ExtendVote at every height >= this
+	// one and hands height h's extensions to the proposer of h+1. Any
+	// height >= 1 is accepted in a genesis; raising it later needs a
+	// consensus-params update at least one height ahead.
+	cp.ABCI.VoteExtensionsEnableHeight = 1
 	return &Genesis{
 		Doc:   &cmttypes.GenesisDoc{ChainID: chainID, GenesisTime: time.Unix(0, 0).UTC(), InitialHeight: 1, ConsensusParams: cp},
 		State: &st,
@@ -115,5 +122,16 @@ func (g *Genesis) AddValidator(operator auth.Address, consPub []byte, moniker st
 	power := new(uint256.Int).Div(selfBond, g.State.Staking.Params.PowerReduction)
 	pk := ed25519.PubKey(append([]byte{}, consPub...))
 	g.Doc.Validators = append(g.Doc.Validators, cmttypes.GenesisValidator{Address: pk.Address(), PubKey: pk, Power: int64(power.Uint64()), Name: moniker})
+	return nil
+}
+
+// AddBridgeKey registers a genesis validator's bridge key (ed25519 public).
+func (g *Genesis) AddBridgeKey(operator auth.Address, pub []byte) error {
+	var k bridge.Hash32
+	if len(pub) != len(k) {
+		return fmt.Errorf("bridge key: want %d bytes of ed25519, got %d", len(k), len(pub))
+	}
+	copy(k[:], pub)
+	g.State.Bridge.Keys = append(g.State.Bridge.Keys, bridge.GenesisKey{Operator: operator, PubKey: k})
 	return nil
 }

@@ -39,6 +39,7 @@ func DefaultCmtConfig(moniker string) *cmtcfg.Config {
 }
 
 // InitHome creates home/config and home/data with node key, validator key,
+// bridge key (config/bridge_key.json),
 // config.toml, app.toml and (if absent or Overwrite) a genesis holding this
 // node as the only validator. It returns the node's validator.
 func InitHome(home string, o InitOptions) (cmttypes.GenesisValidator, error) {
@@ -60,6 +61,9 @@ func InitHome(home string, o InitOptions) (cmttypes.GenesisValidator, error) {
 	pv := privval.LoadOrGenFilePV(c.PrivValidatorKeyFile(), c.PrivValidatorStateFile())
 	if _, err := p2p.LoadOrGenNodeKey(c.NodeKeyFile()); err != nil {
 		return cmttypes.GenesisValidator{}, err
+	}
+	if _, err := LoadOrGenBridgeKey(BridgeKeyFile(home)); err != nil {
+		return cmttypes.GenesisValidator{}, fmt.Errorf("bridge key: %w", err)
 	}
 	pub, err := pv.GetPubKey()
 	if err != nil {

@@ -1,6 +1,7 @@
 package chain
 
 import (
+	"crypto/ed25519"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -71,11 +72,17 @@ func GenerateLocalnet(dir string, o LocalnetOptions) ([]LocalnetNode, error) {
 		return nil, err
 	}
 	consKeys := make([][]byte, len(vals))
+	bridgeKeys := make([][]byte, len(vals))
 	monikers := make([]string, len(vals))
 	for i, v := range vals {
 		consKeys[i], monikers[i] = v.PubKey.Bytes(), v.Name
+		bk, err := LoadBridgeKey(BridgeKeyFile(nodes[i].Home))
+		if err != nil {
+			return nil, err
+		}
+		bridgeKeys[i] = bk.Public().(ed25519.PublicKey)
 	}
-	if err := SetDevValidators(g, consKeys, monikers); err != nil {
+	if err := SetDevValidators(g, consKeys, bridgeKeys, monikers); err != nil {
 		return nil, err
 	}
 	for i, n := range nodes {

@@ -138,6 +138,9 @@ func NewNode(c *Config, logger log.Logger) (*Node, error) {
 	if err := os.MkdirAll(DataDir(c.Home), 0o700); err != nil {
 		return nil, err
 	}
+	if opts.BridgeKey, err = LoadBridgeKey(BridgeKeyFile(c.Home)); err != nil {
+		return nil, fmt.Errorf("bridge key: %w", err)
+	}
 	a, err := app.New(DataDir(c.Home), opts, logger.With("module", "pingo"))
 	if err != nil {
 		return nil, err

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -23,6 +24,7 @@ import (
 	"github.com/pingo-chain/pingo/chain"
 	"github.com/pingo-chain/pingo/chain/keys"
 	auth "github.com/pingo-chain/pingo/x/auth/types"
+	bridge "github.com/pingo-chain/pingo/x/bridge/types"
 	"github.com/spf13/pflag"
 	"github.com/stretchr/testify/require"
 )
@@ -701,7 +703,12 @@ func TestCLIDevNodeLive(t *testing.T) {
 	hdr := blk["header"].(map[string]any)
 	require.EqualValues(t, height, hdr["height"])
 	require.Equal(t, "pingo-dev", hdr["chain_id"])
-	require.Len(t, blk["data"].(map[string]any)["txs"], 1, "the transfer's block holds it")
+	// The transfer, after the proposer's vote-extension tx (x/bridge).
+	txs := blk["data"].(map[string]any)["txs"].([]any)
+	require.Len(t, txs, 2, "the transfer's block holds it and the vote-extension tx")
+	vtx, err := base64.StdEncoding.DecodeString(txs[0].(string))
+	require.NoError(t, err)
+	require.True(t, bridge.IsVoteTx(vtx), "first tx is not the vote-extension tx")
 	r = pingod(t, nil, "query", "block", "--node", node)
 	mustOK(t, r, "query block")
 	hdr = decodeJSON(t, r.stdout)["block"].(map[string]any)["header"].(map[string]any)

@@ -2,6 +2,7 @@ package main
 
 import (
 	"crypto/ecdsa"
+	"crypto/ed25519"
 	"fmt"
 	"os"
 	"time"
@@ -28,7 +29,11 @@ func initDevHome(home string) error {
 		return err
 	}
 	v := g.Doc.Validators[0]
-	if err := chain.SetDevValidators(g, [][]byte{v.PubKey.Bytes()}, []string{"dev"}); err != nil {
+	bk, err := chain.LoadBridgeKey(chain.BridgeKeyFile(home))
+	if err != nil {
+		return err
+	}
+	if err := chain.SetDevValidators(g, [][]byte{v.PubKey.Bytes()}, [][]byte{bk.Public().(ed25519.PublicKey)}, []string{"dev"}); err != nil {
 		return err
 	}
 	if err := g.Write(chain.GenesisFile(home)); err != nil {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"crypto/ed25519"
 	"fmt"
 	"strconv"
 
@@ -8,6 +9,7 @@ import (
 	"github.com/pingo-chain/pingo/chain"
 	auth "github.com/pingo-chain/pingo/x/auth/types"
 	bank "github.com/pingo-chain/pingo/x/bank/types"
+	bridge "github.com/pingo-chain/pingo/x/bridge/types"
 	staking "github.com/pingo-chain/pingo/x/staking/types"
 	"github.com/spf13/cobra"
 )
@@ -85,7 +87,36 @@ max_validators.`,
 			return signAndSend(cmd, &staking.WithdrawRewards{Validator: v})
 		},
 	}
-	return []*cobra.Command{create, delegate, undelegate, unjail, withdraw}
+	setKey := &cobra.Command{
+		Use:   "set-bridge-key",
+		Short: "Register (or rotate) your validator's bridge key from <home>/config/bridge_key.json",
+		Long: `Signs SetBridgeKey from --from (a validator operator) with the ed25519
+bridge key in <home>/config/bridge_key.json (or --bridge-key-file), which
+also signs the proof of possession. The node must run with the same file for
+its vote extensions (beacon, TON checkpoints) to count.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			path, _ := cmd.Flags().GetString("bridge-key-file")
+			if path == "" {
+				path = chain.BridgeKeyFile(homeFlag(cmd))
+			}
+			bk, err := chain.LoadBridgeKey(path)
+			if err != nil {
+				return err
+			}
+			if bk == nil {
+				return fmt.Errorf("%s does not exist (pingod init creates it)", path)
+			}
+			return signAndSendBuilt(cmd, func(from auth.Address, chainID uint64) (auth.Msg, error) {
+				m := &bridge.SetBridgeKey{}
+				copy(m.BridgeKey[:], bk.Public().(ed25519.PublicKey))
+				copy(m.Proof[:], ed25519.Sign(bk, bridge.KeyProofMessage(chainID, from)))
+				return m, nil
+			})
+		},
+	}
+	setKey.Flags().String("bridge-key-file", "", "bridge key file (default: <home>/config/bridge_key.json)")
+	return []*cobra.Command{create, delegate, undelegate, unjail, withdraw, setKey}
 }
 
 // stakingQueryCmds are the staking reads under `pingod query`.

@@ -103,6 +103,12 @@ func addTxFlags(c *cobra.Command) {
 }
 
 func signAndSend(cmd *cobra.Command, msg auth.Msg) error {
+	return signAndSendBuilt(cmd, func(auth.Address, uint64) (auth.Msg, error) { return msg, nil })
+}
+
+// signAndSendBuilt is signAndSend for a message that depends on the sender
+// and the chain id (SetBridgeKey's proof of possession signs both).
+func signAndSendBuilt(cmd *cobra.Command, build func(from auth.Address, chainID uint64) (auth.Msg, error)) error {
 	kr, err := openKeyring(cmd)
 	if err != nil {
 		return err
@@ -132,6 +138,14 @@ func signAndSend(cmd *cobra.Command, msg auth.Msg) error {
 	if n, _ := cmd.Flags().GetInt64("nonce"); n >= 0 {
 		u := uint64(n)
 		noncePtr = &u
+	}
+	chainID, err := c.ChainID(ctx)
+	if err != nil {
+		return err
+	}
+	msg, err := build(auth.PubkeyToAddress(&key.PublicKey), chainID)
+	if err != nil {
+		return err
 	}
 	tx, err := c.Sign(ctx, key, msg, fee, noncePtr)
 	if err != nil {

@@ -1,0 +1,56 @@
+package keeper
+
+import (
+	"github.com/pingo-chain/pingo/x/bridge/types"
+	"github.com/pingo-chain/pingo/x/codes"
+	stakingkeeper "github.com/pingo-chain/pingo/x/staking/keeper"
+)
+
+// InitGenesis writes params and genesis keys, then takes the genesis bridge
+// set as the anchored set (the set the TON anchor is deployed with). It runs
+// after staking's InitGenesis, whose active set it reads.
+func InitGenesis(kv KV, g *types.Genesis) error {
+	if err := g.Validate(); err != nil {
+		return err
+	}
+	kv.Set(types.ParamsKey, g.Params.Marshal())
+	for _, k := range g.Keys {
+		if _, found, err := stakingkeeper.GetValidator(kv, k.Operator); err != nil {
+			return err
+		} else if !found {
+			return codes.Wrapf(types.ErrInvalidGenesis, "bridge key for %s, which is not a validator", k.Operator)
+		}
+		setKey(kv, k.Operator, k.PubKey)
+	}
+	set, err := CurrentSet(kv)
+	if err != nil {
+		return err
+	}
+	kv.Set(types.AnchoredSetKey, types.MarshalSet(set))
+	return nil
+}
+
+// ExportGenesis reads params and every validator's current key (by point
+// reads over staking's validator list). Checkpoints and beacons are history
+// and are not exported; the anchored set is re-derived at InitGenesis.
+func ExportGenesis(kv KV) (*types.Genesis, error) {
+	p, err := GetParams(kv)
+	if err != nil {
+		return nil, err
+	}
+	g := &types.Genesis{Params: p}
+	ops, err := stakingkeeper.ValidatorList(kv)
+	if err != nil {
+		return nil, err
+	}
+	for _, op := range ops {
+		k, ok, err := BridgeKey(kv, op)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			g.Keys = append(g.Keys, types.GenesisKey{Operator: op, PubKey: k})
+		}
+	}
+	return g, nil
+}

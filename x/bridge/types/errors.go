@@ -1,0 +1,34 @@
+package types
+
+import "github.com/pingo-chain/pingo/x/codes"
+
+// Codespace of every error this module returns.
+const Codespace = "bridge"
+
+// Stable codes; x/bridge/README.md and docs/protocol.md list them. Never
+// renumber or reuse.
+var (
+	// ErrInvalidBridgeKey: not a valid ed25519 public key (off the curve,
+	// non-canonical, or of small order).
+	ErrInvalidBridgeKey = codes.Register(Codespace, 2, "invalid bridge key")
+	// ErrBridgeKeyInUse: this key is, or once was, registered by a validator
+	// (keys are never reused, so an old signature can never be credited to
+	// another operator).
+	ErrBridgeKeyInUse = codes.Register(Codespace, 3, "bridge key already in use")
+	// ErrBadProofOfPossession: SetBridgeKey's proof is not the key's
+	// signature over (chain id, operator).
+	ErrBadProofOfPossession = codes.Register(Codespace, 4, "bad bridge key proof of possession")
+	// ErrNotValidator: the sender operates no validator.
+	ErrNotValidator = codes.Register(Codespace, 5, "sender is not a validator operator")
+	// ErrReservedTx: a transaction with the vote-extension prefix was
+	// submitted to the mempool, or placed anywhere but first in a block.
+	ErrReservedTx = codes.Register(Codespace, 6, "reserved vote-extension transaction")
+	// ErrBadVoteTx: the proposer's injected vote-extension transaction is
+	// malformed or carries a signature that does not verify; the block is
+	// rejected.
+	ErrBadVoteTx = codes.Register(Codespace, 7, "invalid vote-extension transaction")
+	// ErrInvalidParams: bridge parameters out of range.
+	ErrInvalidParams = codes.Register(Codespace, 8, "invalid bridge params")
+	// ErrInvalidGenesis: bridge genesis is inconsistent.
+	ErrInvalidGenesis = codes.Register(Codespace, 9, "invalid bridge genesis")
+)

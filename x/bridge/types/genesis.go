@@ -1,0 +1,45 @@
+package types
+
+import (
+	auth "github.com/pingo-chain/pingo/x/auth/types"
+	"github.com/pingo-chain/pingo/x/codes"
+)
+
+// GenesisKey registers a genesis validator's bridge key (no proof of
+// possession: genesis is agreed on by its validators).
+type GenesisKey struct {
+	Operator auth.Address `json:"operator"`
+	PubKey   Hash32       `json:"pubkey"`
+}
+
+// Genesis is bridge's part of app_state.
+type Genesis struct {
+	Params Params       `json:"params"`
+	Keys   []GenesisKey `json:"keys,omitempty"`
+}
+
+// DefaultGenesis has default params and no keys.
+func DefaultGenesis() Genesis { return Genesis{Params: DefaultParams()} }
+
+// Validate checks params and that keys are valid and unique per operator
+// and per key. That each operator is a validator is checked by InitGenesis.
+func (g *Genesis) Validate() error {
+	if err := g.Params.Validate(); err != nil {
+		return err
+	}
+	ops := map[auth.Address]bool{}
+	keys := map[Hash32]bool{}
+	for _, k := range g.Keys {
+		if err := ValidateKey(k.PubKey); err != nil {
+			return err
+		}
+		if ops[k.Operator] {
+			return codes.Wrapf(ErrInvalidGenesis, "operator %s has two bridge keys", k.Operator)
+		}
+		if keys[k.PubKey] {
+			return codes.Wrapf(ErrBridgeKeyInUse, "genesis key %x listed twice", k.PubKey[:])
+		}
+		ops[k.Operator], keys[k.PubKey] = true, true
+	}
+	return nil
+}

@@ -1,0 +1,61 @@
+package types
+
+import (
+	"encoding/json"
+
+	"github.com/pingo-chain/pingo/x/codes"
+)
+
+// Params are bridge's consensus parameters.
+type Params struct {
+	// EpochBlocks: a checkpoint is taken at every height that is a multiple
+	// of it (the epoch's last height).
+	EpochBlocks uint64 `json:"epoch_blocks"`
+	// LateEpochs: a checkpoint keeps accepting signatures (late ones, after
+	// sealing, for credit) until this many newer checkpoints exist.
+	LateEpochs uint64 `json:"late_epochs"`
+	// BeaconRetentionBlocks: beacons older than this many blocks are
+	// deleted (one point delete per block), so state does not grow without
+	// bound; consumers must use a beacon within this window.
+	BeaconRetentionBlocks uint64 `json:"beacon_retention_blocks"`
+}
+
+// MaxLateEpochs bounds LateEpochs so a vote extension carries at most
+// MaxLateEpochs+1 checkpoint signatures.
+const MaxLateEpochs = 3
+
+// DefaultParams: an epoch of 100 blocks, 3 epochs of late signatures,
+// beacons kept for 100,000 blocks.
+func DefaultParams() Params {
+	return Params{EpochBlocks: 100, LateEpochs: 3, BeaconRetentionBlocks: 100_000}
+}
+
+// Validate checks the ranges.
+func (p Params) Validate() error {
+	if p.EpochBlocks < 2 || p.EpochBlocks > 1_000_000 {
+		return codes.Wrapf(ErrInvalidParams, "epoch_blocks %d out of [2, 1000000]", p.EpochBlocks)
+	}
+	if p.BeaconRetentionBlocks < 100 {
+		return codes.Wrapf(ErrInvalidParams, "beacon_retention_blocks %d < 100", p.BeaconRetentionBlocks)
+	}
+	if p.LateEpochs > MaxLateEpochs {
+		return codes.Wrapf(ErrInvalidParams, "late_epochs %d > %d", p.LateEpochs, MaxLateEpochs)
+	}
+	return nil
+}
+
+// Marshal is the stored JSON (fixed field order).
+func (p Params) Marshal() []byte {
+	b, err := json.Marshal(p)
+	if err != nil {
+		panic(err)
+	}
+	return b
+}
+
+// UnmarshalParams reads the stored form.
+func UnmarshalParams(b []byte) (Params, error) {
+	var p Params
+	err := json.Unmarshal(b, &p)
+	return p, err
+}
