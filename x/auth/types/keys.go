@@ -5,7 +5,7 @@ package types
 // docs/architecture.md and never renumbered:
 //
 //	0x01 auth   0x02 bank   0x03 staking   0x04 nft   0x05 compute
-//	0x06 bridge (reserved)
+//	0x06 bridge
 const ModulePrefix byte = 0x01
 
 // AccountPrefix: 0x01 0x01 | address(20) → Account (40 bytes, see account.go).
