@@ -1,11 +1,14 @@
 package app_test
 
 // Attestation throughput at app level: blocks of attestations with 16
-// contributors each (every one paid, its NFT updated, its receipt list
-// appended) against blocks of as many transfers, on the same chain.
-// Signatures (the node's and the 16 contributors') are verified before the
-// timer, as CheckTx does on a validator before the block arrives, so the
-// figure is the state path: FinalizeBlock + Commit per tx.
+// contributors each against blocks of as many transfers, on the same chain.
+// Since the proof layer (#5) an accepted attestation writes a pending
+// receipt (range, roots, shares, sample deadline); payment, NFT credit and
+// the contributors' receipt lists happen when its sampled reveal passes,
+// and are measured with the re-execution in x/compute/keeper
+// BenchmarkReveal. Signatures (the node's and the 16 contributors') are
+// verified before the timer, as CheckTx does on a validator before the
+// block arrives, so the figure is the state path: FinalizeBlock + Commit.
 //
 //	go test -run '^$' -bench BenchmarkAttestations -benchtime 5x ./app/
 //
@@ -22,6 +25,7 @@ import (
 	"github.com/holiman/uint256"
 	"github.com/pingo-chain/pingo/testutil"
 	bank "github.com/pingo-chain/pingo/x/bank/types"
+	"github.com/pingo-chain/pingo/x/compute/kernel"
 	compute "github.com/pingo-chain/pingo/x/compute/types"
 	nft "github.com/pingo-chain/pingo/x/nft/types"
 )
@@ -64,7 +68,7 @@ func newAttestBench(b *testing.B, perBlock int) *attestBench {
 		c.next[i] = uint64(i) * share
 	}
 	setup = append(setup, testutil.SignedTx(owner, testutil.ChainID, 0, biMinFee, &compute.SubmitJob{
-		UnitKind: 1, Units: abNodes * share, PricePerUnit: *uint256.NewInt(1_000), MaxNodes: abNodes, Expiry: 50_000}))
+		UnitKind: 1, SpecHash: compute.Hash(kernel.SpecMatmulI8), Units: abNodes * share, PricePerUnit: *uint256.NewInt(1_000), MaxNodes: abNodes, Expiry: 50_000}))
 	c.mustBlock(b, setup)
 	var accepts [][]byte
 	for i, k := range c.nodes {
