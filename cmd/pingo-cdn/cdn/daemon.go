@@ -43,6 +43,7 @@ type Config struct {
 
 	BatchUnits         uint64        // units per attestation (default 64)
 	MaxGathering       int           // batches handed out at once (default 2)
+	MinContributors    int           // accept jobs and plan batches only with this many active (default 1)
 	AssignTTL          time.Duration // a contributor's time to deliver a part (default 2 min)
 	ContributorTimeout time.Duration // silence after which a contributor is not counted (default 60 s)
 	RevealChunk        int           // openings per Reveal tx (default 8)
@@ -80,6 +81,9 @@ func (c *Config) defaults() {
 	}
 	if c.MaxGathering <= 0 {
 		c.MaxGathering = 2
+	}
+	if c.MinContributors <= 0 {
+		c.MinContributors = 1
 	}
 	if c.AssignTTL <= 0 {
 		c.AssignTTL = 2 * time.Minute

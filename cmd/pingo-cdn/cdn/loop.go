@@ -94,7 +94,7 @@ func (d *Daemon) Step(ctx context.Context) error {
 			d.fail("batch", err)
 		}
 	}
-	if d.Active() > 0 {
+	if d.Active() >= d.cfg.MinContributors {
 		if err := d.pickJob(ctx, height); err != nil {
 			d.fail("accept", err)
 		}

@@ -43,7 +43,7 @@ func AttestationID(node auth.Address, job, start, end uint64) compute.Hash {
 // contributors (at most max_shares). It returns how many it opened.
 func (d *Daemon) Plan(height uint64) (int, error) {
 	active := d.Active()
-	if active == 0 {
+	if active == 0 || active < d.cfg.MinContributors {
 		return 0, nil
 	}
 	maxShares := int(d.params.MaxShares)
