@@ -20,7 +20,6 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-
 // value reads a counter or gauge.
 func value(m prometheus.Metric) float64 {
 	var out dto.Metric
