@@ -126,7 +126,11 @@ type Daemon struct {
 	stopping chan struct{}
 	wg       sync.WaitGroup
 	srv      *http.Server
-	ln       net.Listener
+	balance  *uint256.Int
+	receipts uint64
+	// lastReport is only touched by the chain loop.
+	lastReport time.Time
+	ln         net.Listener
 }
 
 // New opens the journal and, online, reads the chain id and compute params.

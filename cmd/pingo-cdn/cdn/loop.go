@@ -28,6 +28,7 @@ func (d *Daemon) loop(ctx context.Context) {
 			if err := d.Step(ctx); err != nil && ctx.Err() == nil {
 				d.fail("step", err)
 			}
+			d.report(ctx)
 		}
 		select {
 		case <-ctx.Done():

@@ -21,6 +21,7 @@ func (d *Daemon) Handler() http.Handler {
 	mux.HandleFunc(agentproto.PathRegister, post(d.handleRegister))
 	mux.HandleFunc(agentproto.PathAssignment, post(d.handleAssignment))
 	mux.HandleFunc(agentproto.PathResult, post(d.handleResult))
+	mux.HandleFunc("/status", d.handleStatus)
 	mux.Handle("/metrics", promhttp.HandlerFor(d.metrics.Registry, promhttp.HandlerOpts{}))
 	return mux
 }
