@@ -2,6 +2,7 @@ package cdn
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -109,11 +110,19 @@ func OpenJournal(home string) (*Journal, error) {
 	return j, nil
 }
 
-// Update runs f under the journal lock and persists the result.
+// errUnchanged, returned by an Update function, skips the write.
+var errUnchanged = errors.New("journal unchanged")
+
+// Update runs f under the journal lock and persists the result (unless f
+// returns errUnchanged; any other error is returned and nothing written —
+// callers must not have mutated the journal then).
 func (j *Journal) Update(f func(j *Journal) error) error {
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	if err := f(j); err != nil {
+		if errors.Is(err, errUnchanged) {
+			return nil
+		}
 		return err
 	}
 	j.prune()

@@ -87,6 +87,9 @@ func (d *Daemon) Plan(height uint64) (int, error) {
 				opened++
 			}
 		}
+		if opened == 0 {
+			return errUnchanged
+		}
 		return nil
 	})
 	if opened > 0 {

@@ -165,7 +165,7 @@ func (d *Daemon) assign(contributor auth.Address) (*agentproto.Assignment, error
 				return nil
 			}
 		}
-		return nil
+		return errUnchanged
 	})
 	return out, err
 }
