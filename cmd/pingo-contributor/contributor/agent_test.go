@@ -69,15 +69,25 @@ func TestAgentsFillBatch(t *testing.T) {
 		require.True(t, time.Now().Before(deadline), "batch not filled: %+v", s)
 		time.Sleep(20 * time.Millisecond)
 	}
+	// The node stored both results; the agents count theirs when the
+	// answer arrives.
+	accepted := func() (n uint64) {
+		for _, a := range agents {
+			n += a.Status().UnitsAccepted
+		}
+		return n
+	}
+	for accepted() < 10 {
+		require.True(t, time.Now().Before(deadline), "agents counted %d of 10 units", accepted())
+		time.Sleep(10 * time.Millisecond)
+	}
 	cancel()
 	<-done
 	<-done
-	var total uint64
 	for _, a := range agents {
-		total += a.Status().UnitsAccepted
 		require.Equal(t, a.Status().UnitsComputed, a.Status().UnitsAccepted)
 	}
-	require.Equal(t, uint64(10), total)
+	require.Equal(t, uint64(10), accepted())
 }
 
 func assignment(node [20]byte) *agentproto.Assignment {
