@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -185,11 +187,20 @@ func TestEndToEnd(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, compute.ReceiptPending, r.Status)
 
-	// Restart: resumes the reveal, never attests again.
+	// Restart: resumes the reveal, never attests again. The journal is
+	// set back to "attesting", as a crash between the Attest tx and its
+	// journal write leaves it: the daemon must find the receipt on chain
+	// instead of sending the attestation again.
+	jpath := filepath.Join(home, cdn.JournalFile)
+	raw, err := os.ReadFile(jpath)
+	require.NoError(t, err)
+	require.Equal(t, 1, strings.Count(string(raw), `"state":"attested"`))
+	require.NoError(t, os.WriteFile(jpath, []byte(strings.Replace(string(raw), `"state":"attested"`, `"state":"attesting"`, 1)), 0o600))
 	d = start(daemonCfg)
 	defer d.Stop()
 	waitFor(t, 40*time.Second, "job 2 revealed", func() bool { return batchesIn(d, job, cdn.StateDone) == 1 })
 	require.Equal(t, 0.0, value(d.Metrics().Attestations), "restarted daemon re-attested")
+	require.Equal(t, 0.0, value(d.Metrics().AttestSends), "restarted daemon resent the attestation")
 	require.GreaterOrEqual(t, value(d.Metrics().Reveals), 1.0)
 	receipts, err = c.ReceiptsByJob(ctx, job)
 	require.NoError(t, err)

@@ -148,6 +148,7 @@ func (d *Daemon) attest(ctx context.Context, b *Batch, height uint64) error {
 	if height > b.AttestExpiry {
 		return d.setState(b.ID, func(x *Batch) { x.State, x.Note = StateAbandoned, "attestation expired before inclusion" })
 	}
+	d.metrics.AttestSends.Inc()
 	_, _, err := d.chain.Send(ctx, d.cfg.Key, buildAttest(b, b.AttestExpiry), d.cfg.Fee)
 	switch code := txCode(err); {
 	case err == nil:
