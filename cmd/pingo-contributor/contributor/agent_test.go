@@ -144,17 +144,16 @@ func TestAgentRefusesBadAssignments(t *testing.T) {
 func TestAgentRestartReuploads(t *testing.T) {
 	d, srv := node(t, 4)
 	home := t.TempDir()
-	a := agent(t, srv.URL, home, 20)
-	b := agent(t, srv.URL, t.TempDir(), 21)
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
-	// Register both through one Run round each (bounded by ctx).
-	rctx, rcancel := context.WithTimeout(ctx, 500*time.Millisecond)
-	go func() { _ = b.Run(rctx) }()
-	_ = a.Run(rctx)
-	rcancel()
-	_, err := d.Plan(0)
+	for _, k := range []uint64{20, 21} {
+		var resp agentproto.RegisterResponse
+		require.NoError(t, postJSON(srv.URL+agentproto.PathRegister, agentproto.RegisterRequest{Version: 1,
+			ChainID: testutil.ChainID, Contributor: testutil.Addr(testutil.Key(k))}, &resp))
+	}
+	n, err := d.Plan(0)
 	require.NoError(t, err)
+	require.Equal(t, 1, n)
 
 	// The node hands 20 a part; 20 computes and journals it, but the
 	// upload "fails" (we stop the agent's server access by using a dead URL).
@@ -166,9 +165,16 @@ func TestAgentRestartReuploads(t *testing.T) {
 
 	// Restart against the live node: re-upload, nothing recomputed.
 	again := agent(t, srv.URL, home, 20)
-	rctx, rcancel = context.WithTimeout(ctx, 700*time.Millisecond)
-	_ = again.Run(rctx)
+	rctx, rcancel := context.WithCancel(ctx)
+	stopped := make(chan struct{})
+	go func() { _ = again.Run(rctx); close(stopped) }()
+	deadline := time.Now().Add(15 * time.Second)
+	for again.Status().UnitsAccepted < as.End-as.Start {
+		require.True(t, time.Now().Before(deadline), "not re-uploaded")
+		time.Sleep(10 * time.Millisecond)
+	}
 	rcancel()
+	<-stopped
 	require.Zero(t, again.Status().UnitsComputed)
 	require.Equal(t, as.End-as.Start, again.Status().UnitsAccepted)
 	require.Empty(t, again.Journal().Pending())
