@@ -12,6 +12,8 @@ build:
 	$(GO) build -o $(BUILD)/pingod ./cmd/pingod
 	$(GO) build -o $(BUILD)/pingo-load ./cmd/pingo-load
 	$(GO) build -o $(BUILD)/pingo-tonlocal ./cmd/pingo-tonlocal
+	$(GO) build -o $(BUILD)/pingo-cdn ./cmd/pingo-cdn
+	$(GO) build -o $(BUILD)/pingo-contributor ./cmd/pingo-contributor
 
 install:
 	$(GO) install ./cmd/pingod
