@@ -12,6 +12,7 @@ build:
 	$(GO) build -o $(BUILD)/pingod ./cmd/pingod
 	$(GO) build -o $(BUILD)/pingo-load ./cmd/pingo-load
 	$(GO) build -o $(BUILD)/pingo-tonlocal ./cmd/pingo-tonlocal
+	$(GO) build -o $(BUILD)/pingo-relayer ./cmd/pingo-relayer
 
 install:
 	$(GO) install ./cmd/pingod
