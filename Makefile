@@ -13,6 +13,7 @@ build:
 	$(GO) build -o $(BUILD)/pingo-load ./cmd/pingo-load
 	$(GO) build -o $(BUILD)/pingo-tonlocal ./cmd/pingo-tonlocal
 	$(GO) build -o $(BUILD)/pingo-relayer ./cmd/pingo-relayer
+	$(GO) build -o $(BUILD)/pingo-relayer ./cmd/pingo-relayer
 
 install:
 	$(GO) install ./cmd/pingod
