@@ -14,6 +14,7 @@ build:
 	$(GO) build -o $(BUILD)/pingo-tonlocal ./cmd/pingo-tonlocal
 	$(GO) build -o $(BUILD)/pingo-cdn ./cmd/pingo-cdn
 	$(GO) build -o $(BUILD)/pingo-contributor ./cmd/pingo-contributor
+	$(GO) build -o $(BUILD)/pingo-relayer ./cmd/pingo-relayer
 
 install:
 	$(GO) install ./cmd/pingod

@@ -1,0 +1,143 @@
+package main
+
+import (
+	"crypto/ed25519"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/spf13/pflag"
+	"github.com/spf13/viper"
+	"github.com/xssnick/tonutils-go/address"
+	"github.com/xssnick/tonutils-go/tlb"
+)
+
+// envPrefix: every setting can come from PINGO_RELAYER_<NAME> (dashes as
+// underscores), e.g. PINGO_RELAYER_WALLET_KEY.
+const envPrefix = "PINGO_RELAYER"
+
+// settings is the resolved configuration. Precedence (viper's): flag >
+// environment > config file > default.
+type settings struct {
+	ChainRPC      string
+	ChainVerify   bool
+	TONConfig     string
+	TONUnsafe     bool
+	Anchor        *address.Address
+	WalletKey     ed25519.PrivateKey
+	WalletNetwork int32
+	JournalDir    string
+	Poll          time.Duration
+	SubmitTimeout time.Duration
+	Amount        tlb.Coins
+	MetricsAddr   string
+	LogLevel      string
+}
+
+func flags() *pflag.FlagSet {
+	fs := pflag.NewFlagSet("pingo-relayer", pflag.ContinueOnError)
+	fs.String("config", "", "config file (yaml, toml or json; keys as the flag names)")
+	fs.String("chain-rpc", "http://127.0.0.1:26657", "CometBFT RPC of a PinGo node")
+	fs.Bool("chain-verify", true, "verify every chain query's proof against a header signed by >2/3 of the validators")
+	fs.String("ton-config", "", "TON global config file (liteservers); bridge/tonlocal writes DIR/global.config.json")
+	fs.Bool("ton-unsafe", false, "skip liteserver proof checks: ONLY for the local TON endpoint (bridge/tonlocal)")
+	fs.String("anchor", "", "the anchor contract's address")
+	fs.String("wallet-key-file", "", "file holding the wallet's ed25519 key as hex (32-byte seed or 64-byte key)")
+	fs.String("wallet-key", "", "the wallet key as hex; prefer the file or "+envPrefix+"_WALLET_KEY over a flag")
+	fs.Int32("wallet-network-id", -239, "V5R1 wallet network global id: -239 mainnet, -3 testnet and bridge/tonlocal")
+	fs.String("journal-dir", "pingo-relayer-journal", "persistent journal directory (one relayer per directory)")
+	fs.Duration("poll", 2*time.Second, "pause between rounds")
+	fs.Duration("submit-timeout", 4*time.Minute, "bound of one submission attempt (the message stays journaled past it)")
+	fs.String("amount", "0.05", "TON attached to each submission (unused gas stays with the anchor; a refusal bounces it)")
+	fs.String("metrics-addr", "127.0.0.1:9464", "Prometheus listen address (empty: off)")
+	fs.String("log-level", "info", "debug, info, warn or error")
+	return fs
+}
+
+// loadSettings resolves args, the environment and the config file.
+func loadSettings(args []string) (*settings, error) {
+	fs := flags()
+	if err := fs.Parse(args); err != nil {
+		return nil, err
+	}
+	v := viper.New()
+	v.SetEnvPrefix(envPrefix)
+	v.SetEnvKeyReplacer(strings.NewReplacer("-", "_"))
+	v.AutomaticEnv()
+	if err := v.BindPFlags(fs); err != nil {
+		return nil, err
+	}
+	if f := v.GetString("config"); f != "" {
+		v.SetConfigFile(f)
+		if err := v.ReadInConfig(); err != nil {
+			return nil, fmt.Errorf("config %s: %w", f, err)
+		}
+	}
+	s := &settings{
+		ChainRPC:      v.GetString("chain-rpc"),
+		ChainVerify:   v.GetBool("chain-verify"),
+		TONConfig:     v.GetString("ton-config"),
+		TONUnsafe:     v.GetBool("ton-unsafe"),
+		WalletNetwork: v.GetInt32("wallet-network-id"),
+		JournalDir:    v.GetString("journal-dir"),
+		Poll:          v.GetDuration("poll"),
+		SubmitTimeout: v.GetDuration("submit-timeout"),
+		MetricsAddr:   v.GetString("metrics-addr"),
+		LogLevel:      v.GetString("log-level"),
+	}
+	if s.TONConfig == "" {
+		return nil, errors.New("--ton-config is required")
+	}
+	a := v.GetString("anchor")
+	if a == "" {
+		return nil, errors.New("--anchor is required")
+	}
+	var err error
+	if s.Anchor, err = address.ParseAddr(a); err != nil {
+		if s.Anchor, err = address.ParseRawAddr(a); err != nil {
+			return nil, fmt.Errorf("--anchor %q: %w", a, err)
+		}
+	}
+	if s.Amount, err = tlb.FromTON(v.GetString("amount")); err != nil {
+		return nil, fmt.Errorf("--amount: %w", err)
+	}
+	keyHex := v.GetString("wallet-key")
+	if f := v.GetString("wallet-key-file"); keyHex == "" && f != "" {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			return nil, fmt.Errorf("--wallet-key-file: %w", err)
+		}
+		keyHex = string(b)
+	}
+	if s.WalletKey, err = parseKey(keyHex); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// parseKey reads an ed25519 key as hex: a 32-byte seed or a 64-byte key
+// (seed ‖ public key, checked).
+func parseKey(h string) (ed25519.PrivateKey, error) {
+	h = strings.TrimPrefix(strings.TrimSpace(h), "0x")
+	if h == "" {
+		return nil, errors.New("no wallet key: --wallet-key-file, or " + envPrefix + "_WALLET_KEY")
+	}
+	b, err := hex.DecodeString(h)
+	if err != nil {
+		return nil, fmt.Errorf("wallet key: %w", err)
+	}
+	switch len(b) {
+	case ed25519.SeedSize:
+		return ed25519.NewKeyFromSeed(b), nil
+	case ed25519.PrivateKeySize:
+		k := ed25519.NewKeyFromSeed(b[:32])
+		if !k.Equal(ed25519.PrivateKey(b)) {
+			return nil, errors.New("wallet key: public half does not match the seed")
+		}
+		return k, nil
+	}
+	return nil, fmt.Errorf("wallet key: %d bytes, want 32 or 64", len(b))
+}
