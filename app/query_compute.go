@@ -4,8 +4,8 @@ import (
 	"strconv"
 
 	auth "github.com/pingo-chain/pingo/x/auth/types"
-	"github.com/pingo-chain/pingo/x/codes"
 	bridge "github.com/pingo-chain/pingo/x/bridge/types"
+	"github.com/pingo-chain/pingo/x/codes"
 	compute "github.com/pingo-chain/pingo/x/compute/types"
 	nft "github.com/pingo-chain/pingo/x/nft/types"
 )
