@@ -85,7 +85,9 @@ func SetValidator(g *app.GenesisState, consPub, bridgePub ed25519.PublicKey) {
 			return
 		}
 	}
-	g.Bank.Balances = append(g.Bank.Balances, bank.Balance{Address: op, Amount: new(uint256.Int).Set(ValidatorSelfBond)})
+	// A fresh slice: g may share its backing array with the caller's copy.
+	bals := make([]bank.Balance, 0, len(g.Bank.Balances)+1)
+	g.Bank.Balances = append(append(bals, g.Bank.Balances...), bank.Balance{Address: op, Amount: new(uint256.Int).Set(ValidatorSelfBond)})
 }
 
 // AddValidator adds the test validator with its own deterministic keys.
