@@ -100,3 +100,15 @@ func TestComputeBeaconSkipsMissingHeights(t *testing.T) {
 	require.Equal(t, r.Height+3, got.BeaconHeight)
 	require.Equal(t, b, [32]byte(got.Beacon))
 }
+
+// Genesis keeps compute's reveal window inside x/bridge's beacon
+// retention: otherwise a pending receipt's first beacon could be pruned
+// and its sample silently move to a later one.
+func TestGenesisBeaconRetentionCoversRevealWindow(t *testing.T) {
+	g := testutil.ComputeGenesis(1, cFunded, cPool)
+	g.Bridge.Params.BeaconRetentionBlocks = 100
+	g.Compute.Params.BeaconWindow, g.Compute.Params.RevealBlocks = 20, 80
+	require.NoError(t, g.Validate())
+	g.Compute.Params.RevealBlocks = 81
+	require.ErrorContains(t, g.Validate(), "beacon_retention_blocks")
+}
