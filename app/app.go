@@ -93,8 +93,8 @@ type App struct {
 	lastHash   []byte
 	genesis    store.Reader // genesis state until the first commit, for CheckTx
 
-	// beacons is the randomness source of compute's sampling
-	// (PLACEHOLDER until x/bridge's beacon is wired; app/beacon.go).
+	// beacons is the randomness source of compute's sampling: x/bridge's
+	// validator beacon (app/beacons.go).
 	beacons computekeeper.Beacons
 }
 
@@ -122,7 +122,7 @@ func New(dir string, cfg Config, logger log.Logger) (*App, error) {
 		proposals:  map[[32]byte]*blockResult{},
 		lastHeight: tree.Version(),
 		lastHash:   tree.Hash(),
-		beacons:    placeholderBeacons{},
+		beacons:    bridgeBeacons{},
 	}
 	a.resetCheckState()
 	return a, nil

@@ -68,7 +68,11 @@ func TestBridgeBeaconSubsetProperty(t *testing.T) {
 }
 
 func TestBridgeBeaconRetention(t *testing.T) {
-	v := newVNetWith(t, 4, func(g *GenesisState) { g.Bridge.Params.BeaconRetentionBlocks = 100 })
+	v := newVNetWith(t, 4, func(g *GenesisState) {
+		g.Bridge.Params.BeaconRetentionBlocks = 100
+		// Compute's reveal window must fit in the retention (genesis check).
+		g.Compute.Params.RevealBlocks = 80
+	})
 	for v.h < 105 {
 		v.block()
 	}

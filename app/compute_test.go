@@ -10,9 +10,9 @@ import (
 
 	abci "github.com/cometbft/cometbft/abci/types"
 	"github.com/holiman/uint256"
-	"github.com/pingo-chain/pingo/app"
 	"github.com/pingo-chain/pingo/testutil"
 	auth "github.com/pingo-chain/pingo/x/auth/types"
+	bridge "github.com/pingo-chain/pingo/x/bridge/types"
 	"github.com/pingo-chain/pingo/x/codes"
 	computekeeper "github.com/pingo-chain/pingo/x/compute/keeper"
 	"github.com/pingo-chain/pingo/x/compute/kernel"
@@ -66,10 +66,12 @@ func cPrefix(t *testing.T, a *testutil.App) {
 	cPass(t, a, node, 3, w)
 }
 
-// cPass runs an empty block after w's attestation (so the placeholder
-// beacon of that height exists at the next one), then reveals w's whole
-// sample from key k with nonce, and requires the PASS verdict. It returns
-// the AppHash of the reveal's block.
+// cPass runs two empty blocks after w's attestation at height x: block x+2
+// injects the vote extensions of x+1, whose x/bridge beacon fixes w's
+// sample, so the revealer reads it once x+2 is committed (as a real one
+// would: nobody outside the proposer knows it earlier). It then reveals w's
+// whole sample from key k with nonce and requires the PASS verdict. It
+// returns the AppHash of the reveal's block.
 func cPass(t *testing.T, a *testutil.App, k *ecdsa.PrivateKey, nonce uint64, w *testutil.Work) []byte {
 	t.Helper()
 	rid := binary.BigEndian.Uint64(biQuery(t, a, "/compute/attestation/"+w.Attest.AttestationID.Hex(), 0, false).Value)
@@ -77,29 +79,46 @@ func cPass(t *testing.T, a *testutil.App, k *ecdsa.PrivateKey, nonce uint64, w *
 	require.NoError(t, err)
 	require.Equal(t, compute.ReceiptPending, r.Status)
 	cOK(t, a)
-	beacon := biQuery(t, a, "/compute/beacon/"+itoa(r.Height+1), 0, false).Value
-	require.Len(t, beacon, 0, "written at the start of the next block")
+	require.Len(t, biQuery(t, a, "/compute/beacon/"+itoa(r.Height+1), 0, false).Value, 0, "written by the next block")
+	cOK(t, a)
+	require.Len(t, biQuery(t, a, "/compute/beacon/"+itoa(r.Height+1), 0, false).Value, bridge.BeaconLen, "written by block x+2")
 	root := cOK(t, a, cTx(k, nonce, revealOf(t, a, w, r)))
 	r, err = compute.UnmarshalReceipt(biQuery(t, a, "/compute/receipt/"+itoa(rid), 0, false).Value)
 	require.NoError(t, err)
 	require.Equal(t, compute.VerdictPass, r.Verdict)
 	require.Equal(t, compute.ReceiptFinal, r.Status)
 	require.Equal(t, r.Height+1, r.BeaconHeight)
+	require.Equal(t, stateBeacon(t, a, r.Height+1), [32]byte(r.Beacon), "the receipt records the x/bridge beacon")
 	return root
 }
 
-// revealOf is the reveal of w's whole sample, with the beacon of the height
-// after its inclusion as the revealer learns it (the placeholder's record
-// is written by the block that reveals, so it is computed here the way the
-// placeholder defines it, from the committed app hash).
+// stateBeacon is the x/bridge beacon of height h read from committed state
+// through /compute/beacon/{h} (an alias of /bridge/beacon/{h}); the test
+// fails if that height has none.
+func stateBeacon(t *testing.T, a *testutil.App, h uint64) [32]byte {
+	t.Helper()
+	raw := biQuery(t, a, "/compute/beacon/"+itoa(h), 0, false).Value
+	require.Equal(t, biQuery(t, a, "/bridge/beacon/"+itoa(h), 0, false).Value, raw, "alias of the bridge record")
+	b, err := bridge.UnmarshalBeacon(raw)
+	require.NoError(t, err, "beacon of height %d", h)
+	require.Greater(t, 3*b.SignedPower, 2*b.TotalPower, "> 2/3 of the power signed")
+	return b.Value
+}
+
+// revealOf is the reveal of w's whole sample under the beacon a revealer
+// reads from state: the first beacon at a height after the attestation's
+// inclusion, which must exist by now (the caller ran the blocks).
 func revealOf(t *testing.T, a *testutil.App, w *testutil.Work, r compute.Receipt) *compute.Reveal {
 	t.Helper()
-	info, err := a.Info(context.Background(), &abci.RequestInfo{})
-	require.NoError(t, err)
-	require.Equal(t, int64(r.Height+1), info.LastBlockHeight)
-	beacon := app.PlaceholderBeacon(r.Height+1, info.LastBlockAppHash)
-	s := computekeeper.SampleIndices(&r, beacon)
-	return w.Reveal(s, 0, len(s))
+	for h := r.Height + 1; h < uint64(a.Height); h++ {
+		if len(biQuery(t, a, "/compute/beacon/"+itoa(h), 0, false).Value) == 0 {
+			continue
+		}
+		s := computekeeper.SampleIndices(&r, stateBeacon(t, a, h))
+		return w.Reveal(s, 0, len(s))
+	}
+	t.Fatalf("no beacon after height %d at height %d", r.Height, a.Height)
+	return nil
 }
 
 // The cycle at app level, through ProcessProposal, FinalizeBlock
@@ -152,8 +171,13 @@ func TestComputeCycleApp(t *testing.T) {
 	require.Equal(t, uint64(2), n21.Receipts)
 	jobsOf := cProved(t, a, "/compute/jobs/owner/"+testutil.Addr(newcomer).Hex()+"/0", root)
 	require.Equal(t, []byte{0, 0, 0, 0, 0, 0, 0, 2}, jobsOf)
+	// The pool paid epoch 0's job (64 units × 1e6); that job expired at
+	// height 10 with 48 units unclaimed (returned), and block 11 — the
+	// reveal's, two blocks after the attestation since the beacon of
+	// height x+1 is injected by block x+2 — opened epoch 1's job.
+	require.Equal(t, int64(11), a.Height)
 	pool := cProved(t, a, "/compute/incentive_pool", root)
-	require.Equal(t, uint64(cPool-64_000_000), new(uint256.Int).SetBytes(pool).Uint64())
+	require.Equal(t, uint64(cPool-64_000_000+48_000_000-64_000_000), new(uint256.Int).SetBytes(pool).Uint64())
 	// Absent records are proven absent.
 	require.Nil(t, cProved(t, a, "/compute/receipt/99", root))
 }
@@ -204,7 +228,7 @@ func TestComputeBadInputApp(t *testing.T) {
 	res := a.Block(txs...)
 	empty := twin.Block()
 	for i, c := range cases {
-		r := res.TxResults[i]
+		r := res.TxResults[a.Injected+i]
 		require.Equal(t, c.code.Codespace(), r.Codespace, "%s: %s", c.name, r.Log)
 		require.Equal(t, c.code.Code(), r.Code, "%s: %s", c.name, r.Log)
 	}
@@ -238,17 +262,20 @@ func TestComputeExportRestart(t *testing.T) {
 		"/nft/nft/1", "/compute/jobs/state/open", "/compute/escrow_total", "/compute/incentive_pool", "/bank/supply"} {
 		require.Equal(t, biQuery(t, a, p, 0, false).Value, biQuery(t, b, p, 0, false).Value, p)
 	}
+	// A replayed attestation id from before the export is still spent
+	// (checked while job 1, the epoch-0 network job, is still open; the
+	// failed tx leaves the node's nonce unused).
+	old := testutil.Attestation(testutil.ChainID, 1, testutil.Addr(node), 16, 24, uint64(b.Height)+10, cKeys(21))
+	old.AttestationID = testutil.Attestation(testutil.ChainID, 1, testutil.Addr(node), 0, 16, 100, cKeys(20, 21)).AttestationID
+	res := b.Block(cTx(node, 5, old))
+	require.Equal(t, 1, b.Injected, "the imported chain carries on producing beacons")
+	require.Equal(t, compute.ErrAttestationReplay.Code(), res.TxResults[b.Injected].Code)
 	w := testutil.DoWork(testutil.ChainID, 2, compute.Hash{}, testutil.Addr(node), 0, 10, uint64(b.Height)+10, cKeys(21, 22), nil)
 	cOK(t, b, cTx(node, 5, w.Attest))
 	cPass(t, b, node, 6, w)
 	j, err := compute.UnmarshalJob(biQuery(t, b, "/compute/job/2", 0, false).Value)
 	require.NoError(t, err)
 	require.Equal(t, compute.JobDone, j.State)
-	// A replayed attestation id from before the export is still spent.
-	old := testutil.Attestation(testutil.ChainID, 1, testutil.Addr(node), 16, 24, uint64(b.Height)+10, cKeys(21))
-	old.AttestationID = testutil.Attestation(testutil.ChainID, 1, testutil.Addr(node), 0, 16, 100, cKeys(20, 21)).AttestationID
-	res := b.Block(cTx(node, 7, old))
-	require.Equal(t, compute.ErrAttestationReplay.Code(), res.TxResults[0].Code)
 }
 
 // ProcessProposal and the verdicts: a block carrying a forged reveal (an
@@ -274,6 +301,7 @@ func TestComputeProcessProposalVerdicts(t *testing.T) {
 	r, err := compute.UnmarshalReceipt(biQuery(t, a, "/compute/receipt/"+itoa(rid), 0, false).Value)
 	require.NoError(t, err)
 	cOK(t, a)
+	cOK(t, a) // injects the beacon of the height after the attestation
 	bond := func() uint64 {
 		n, err := compute.UnmarshalNode(biQuery(t, a, "/compute/node/"+testutil.Addr(node).Hex(), 0, false).Value)
 		require.NoError(t, err)
@@ -315,8 +343,8 @@ func TestComputeRevealBudgetCheckTx(t *testing.T) {
 	}
 	r1, r2 := receipt(w1), receipt(w2)
 	cOK(t, a)
-	rev1, rev2 := revealOf(t, a, w1, r1), revealOf(t, a, w2, r2) // 8 units each
 	cOK(t, a)                                                    // the beacon record exists from here on
+	rev1, rev2 := revealOf(t, a, w1, r1), revealOf(t, a, w2, r2) // 8 units each
 	tx1, tx2 := cTx(node, 3, rev1), cTx(other, 3, rev2)
 	require.Equal(t, uint32(0), a.Check(tx1).Code)
 	res := a.Check(tx2)

@@ -103,14 +103,6 @@ func (a *App) executeBlock(txs [][]byte, p *params, in *blockInput, prepare bool
 		return nil, err
 	}
 	res.events = append(res.events, toABCIEvents(evs)...)
-	// PLACEHOLDER beacon (app/beacon.go): removed when x/bridge's is wired.
-	// Only when the previous block is the last committed one (not in the
-	// first block after InitChain, whose "previous" app hash is no block's).
-	if a.lastHeight == in.info.Height-1 {
-		if err := writePlaceholderBeacon(res.cache, in.info.Height, a.lastHash); err != nil {
-			return nil, err
-		}
-	}
 	// Then the epoch's network contribution jobs open (first block of an
 	// epoch), so nodes can accept them in this block's txs.
 	evs, err = computekeeper.BeginBlock(res.cache, in.info.Height)

@@ -68,5 +68,18 @@ func (g *GenesisState) Validate() error {
 	if err := g.Compute.Validate(); err != nil {
 		return err
 	}
-	return g.Bridge.Validate()
+	if err := g.Bridge.Validate(); err != nil {
+		return err
+	}
+	// Compute samples with x/bridge's beacon (app/beacons.go) and reads
+	// beacons of heights (x, x+beacon_window] up to the receipt's deadline
+	// x+beacon_window+reveal_blocks; x/bridge deletes the beacon of h at
+	// block h+1+beacon_retention_blocks. Inside this bound no pending
+	// receipt can see a beacon vanish and its sample change.
+	cp, bp := &g.Compute.Params, &g.Bridge.Params
+	if cp.BeaconWindow+cp.RevealBlocks > bp.BeaconRetentionBlocks {
+		return fmt.Errorf("genesis: compute beacon_window + reveal_blocks (%d) exceeds bridge beacon_retention_blocks (%d)",
+			cp.BeaconWindow+cp.RevealBlocks, bp.BeaconRetentionBlocks)
+	}
+	return nil
 }

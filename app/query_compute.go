@@ -4,6 +4,7 @@ import (
 	"strconv"
 
 	auth "github.com/pingo-chain/pingo/x/auth/types"
+	bridge "github.com/pingo-chain/pingo/x/bridge/types"
 	"github.com/pingo-chain/pingo/x/codes"
 	compute "github.com/pingo-chain/pingo/x/compute/types"
 	nft "github.com/pingo-chain/pingo/x/nft/types"
@@ -34,6 +35,10 @@ import (
 //	/compute/receipts/contributor/{addr}/{page}  receipts naming a contributor
 //	                                     (length: the receipts of its NFT)
 //	/compute/attestation/{0x id}         receipt id of a spent attestation id
+//	/compute/deadline/{h}                receipt ids whose deadline is h
+//	/compute/beacon/{h}                  alias of /bridge/beacon/{h}: the
+//	                                     sampling beacon, 48 bytes (value ‖
+//	                                     signed power ‖ total power)
 func parseComputePath(parts []string) (queryRoute, bool, error) {
 	if len(parts) < 2 {
 		return queryRoute{}, false, nil
@@ -92,8 +97,9 @@ func parseComputePath(parts []string) (queryRoute, bool, error) {
 				return r(compute.NodeKey(a))
 			}
 		case "deadline", "beacon":
-			// beacon: the PLACEHOLDER beacon (app/beacon.go) until x/bridge's
-			// is wired; the lead re-routes it then.
+			// beacon: an alias of /bridge/beacon/{h} (the record compute
+			// samples with: value(32) ‖ signed power(8) ‖ total power(8)),
+			// kept so clients of the compute API need not know the module.
 			if len(parts) == 3 {
 				h, err := parseID(parts[2])
 				if err != nil {
@@ -102,7 +108,7 @@ func parseComputePath(parts []string) (queryRoute, bool, error) {
 				if parts[1] == "deadline" {
 					return r(compute.DeadlineKey(h))
 				}
-				return r(compute.PlaceholderBeaconKey(h))
+				return r(bridge.BeaconKey(h))
 			}
 		case "job", "receipt":
 			if len(parts) == 3 {

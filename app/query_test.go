@@ -15,6 +15,7 @@ import (
 	"github.com/pingo-chain/pingo/testutil"
 	auth "github.com/pingo-chain/pingo/x/auth/types"
 	bank "github.com/pingo-chain/pingo/x/bank/types"
+	bridge "github.com/pingo-chain/pingo/x/bridge/types"
 	"github.com/stretchr/testify/require"
 )
 
@@ -73,8 +74,10 @@ func TestQueryPaths(t *testing.T) {
 		2: {a0: {2, biFunded - 4000 - 2*biMinFee}, a1: {1, biFunded + 1000 - 2000 - biMinFee}, a2: {0, biFunded + 5000}},
 	}
 	want[3] = want[2]
-	pool := map[int64]uint64{1: biMinFee, 2: 3 * biMinFee, 3: 3 * biMinFee}
-	supply := uint64(3 * biFunded)
+	// The fee pool holds the block's own fees: the test validator signs
+	// every block, and each BeginBlock pays it the previous block's.
+	pool := map[int64]uint64{1: biMinFee, 2: 2 * biMinFee, 3: 0}
+	supply := 3*biFunded + testutil.ValidatorSelfBond.Uint64()
 
 	authParams, bankParams := auth.DefaultParams(), bank.DefaultParams()
 	authParams.ChainID = testutil.ChainID
@@ -163,9 +166,13 @@ func TestQueryPaths(t *testing.T) {
 	t.Run("committed root equals FinalizeBlock AppHash and Info", func(t *testing.T) {
 		info := biInfo(t, c.App)
 		require.Equal(t, c.hashes[c.Height], info.LastBlockAppHash)
-		// Block 3 is empty, so its root equals block 2's.
-		require.Equal(t, c.hashes[2], c.hashes[3])
+		// Block 3 has no user tx, yet its root moves: its injected
+		// vote-extension tx writes the beacon of height 2, and its
+		// BeginBlock pays block 2's fees to the validator.
+		require.NotEqual(t, c.hashes[2], c.hashes[3])
 		require.NotEqual(t, c.hashes[1], c.hashes[2])
+		require.Len(t, biQuery(t, c.App, "/bridge/beacon/2", 3, false).Value, bridge.BeaconLen)
+		require.Len(t, biQuery(t, c.App, "/bridge/beacon/3", 3, false).Value, 0, "written by block 4")
 	})
 }
 

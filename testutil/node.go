@@ -2,6 +2,7 @@ package testutil
 
 import (
 	"context"
+	"crypto/ed25519"
 	"fmt"
 	"net"
 	"os"
@@ -34,7 +35,9 @@ type Node struct {
 }
 
 // StartNode initialises a home in a temp dir with genesis app state g,
-// starts the node with fast blocks, and stops it when the test ends.
+// starts the node with fast blocks, and stops it when the test ends. The
+// node's validator is g's test validator (SetValidator) with the home's
+// consensus and bridge keys, so the chain has beacons.
 func StartNode(t testing.TB, g app.GenesisState, tune ...func(*cmtcfg.Config)) *Node {
 	t.Helper()
 	// Not t.TempDir: CometBFT's address book may still be flushing when the
@@ -51,6 +54,14 @@ func StartNode(t testing.TB, g app.GenesisState, tune ...func(*cmtcfg.Config)) *
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The node's own key validates: the test validator (added if g lacks
+	// it) takes the node's consensus key and its home's bridge key, so the
+	// node's vote extensions produce x/bridge beacons as on a real chain.
+	bk, err := chain.LoadBridgeKey(chain.BridgeKeyFile(home))
+	if err != nil {
+		t.Fatal(err)
+	}
+	SetValidator(&g, gen.Doc.Validators[0].PubKey.Bytes(), bk.Public().(ed25519.PublicKey))
 	gen.State = &g
 	if err := gen.Write(chain.GenesisFile(home)); err != nil {
 		t.Fatal(err)

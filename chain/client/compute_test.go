@@ -4,12 +4,14 @@ import (
 	"context"
 	"crypto/ecdsa"
 	"errors"
+	"strconv"
 	"testing"
 	"time"
 
 	"github.com/holiman/uint256"
 	"github.com/pingo-chain/pingo/chain/client"
 	"github.com/pingo-chain/pingo/testutil"
+	bridge "github.com/pingo-chain/pingo/x/bridge/types"
 	computekeeper "github.com/pingo-chain/pingo/x/compute/keeper"
 	"github.com/pingo-chain/pingo/x/compute/kernel"
 	compute "github.com/pingo-chain/pingo/x/compute/types"
@@ -128,4 +130,16 @@ func reveal(t *testing.T, ctx context.Context, c *client.Client, k *ecdsa.Privat
 	r, _, err = c.ReceiptOfAttestation(ctx, w.Attest.AttestationID)
 	require.NoError(t, err)
 	require.Equal(t, compute.VerdictPass, r.Verdict)
+	// The receipt records the node's x/bridge beacon: what Beacon returns,
+	// the value of the proven /bridge/beacon/{h} record, signed by > 2/3.
+	b, ok, err := c.Beacon(ctx, r.BeaconHeight)
+	require.NoError(t, err)
+	require.True(t, ok)
+	require.Equal(t, [32]byte(r.Beacon), b)
+	q, err := c.Query(ctx, "/bridge/beacon/"+strconv.FormatUint(r.BeaconHeight, 10), 0)
+	require.NoError(t, err)
+	rec, err := bridge.UnmarshalBeacon(q.Value)
+	require.NoError(t, err)
+	require.Equal(t, b, [32]byte(rec.Value))
+	require.Greater(t, 3*rec.SignedPower, 2*rec.TotalPower)
 }

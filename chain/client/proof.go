@@ -7,22 +7,35 @@ import (
 	"strconv"
 	"time"
 
+	bridge "github.com/pingo-chain/pingo/x/bridge/types"
 	computekeeper "github.com/pingo-chain/pingo/x/compute/keeper"
 	compute "github.com/pingo-chain/pingo/x/compute/types"
 )
 
-// Beacon reads the sampling beacon of height h (found false if that height
-// has none yet). It reads the app's PLACEHOLDER beacon record until
-// x/bridge's validator beacon is wired; the path stays.
+// Beacon reads the sampling beacon of height h: the value of x/bridge's
+// validator beacon (found false if that height has none, yet or ever).
 func (c *Client) Beacon(ctx context.Context, h uint64) ([32]byte, bool, error) {
+	b, ok, _, err := c.beaconRecord(ctx, h)
+	return b.Value, ok, err
+}
+
+// beaconRecord reads the beacon record of height h through the compute
+// alias of /bridge/beacon/{h}, plus the height of the state that answered:
+// x/bridge writes the beacon of h in block h+1 or never, so an answer from
+// a state at height > h without one is final.
+func (c *Client) beaconRecord(ctx context.Context, h uint64) (bridge.Beacon, bool, int64, error) {
 	r, err := c.Query(ctx, "/compute/beacon/"+strconv.FormatUint(h, 10), 0)
-	if err != nil || r.Value == nil {
-		return [32]byte{}, false, err
+	if err != nil {
+		return bridge.Beacon{}, false, 0, err
 	}
-	if len(r.Value) != 32 {
-		return [32]byte{}, false, fmt.Errorf("beacon %d: %d bytes", h, len(r.Value))
+	if r.Value == nil {
+		return bridge.Beacon{}, false, r.Height, nil
 	}
-	return [32]byte(r.Value), true, nil
+	b, err := bridge.UnmarshalBeacon(r.Value)
+	if err != nil {
+		return b, false, r.Height, fmt.Errorf("beacon %d: %w", h, err)
+	}
+	return b, true, r.Height, nil
 }
 
 // ReceiptOfAttestation reads the receipt an attestation id created.
@@ -51,17 +64,16 @@ func (c *Client) WaitSample(ctx context.Context, id compute.Hash, window uint64,
 		return r, nil, fmt.Errorf("no receipt for attestation %s", id.Hex())
 	}
 	for h := r.Height + 1; h <= r.Height+window; {
-		b, ok, err := c.Beacon(ctx, h)
+		b, ok, at, err := c.beaconRecord(ctx, h)
 		if err != nil {
 			return r, nil, err
 		}
 		if ok {
-			return r, computekeeper.SampleIndices(&r, b), nil
+			return r, computekeeper.SampleIndices(&r, b.Value), nil
 		}
-		// A missing beacon is final once a later height has one.
-		if _, later, err := c.Beacon(ctx, h+1); err != nil {
-			return r, nil, err
-		} else if later {
+		// No beacon at h, and the answering state is past block h+1 (the
+		// only block that can write it): h never gets one, try the next.
+		if at > 0 && uint64(at) > h {
 			h++
 			continue
 		}

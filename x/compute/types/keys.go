@@ -70,12 +70,11 @@ var (
 	// that block (8, BE). A different height reads as 0 used.
 	RevealBudgetKey = []byte{ModulePrefix, 0x11}
 	// PendingCountKey: 0x05 0x12 → number of receipts pending their
-	// verdict, uint64 BE (lets the app skip beacon work when none wait).
+	// verdict, uint64 BE (a point read for "is anything awaiting a beacon").
 	PendingCountKey = []byte{ModulePrefix, 0x12}
-	// PlaceholderBeaconPrefix: 0x05 0x1f ‖ height(8, BE) → 32-byte beacon
-	// written by the app's PLACEHOLDER beacon source (app/beacon.go) until
-	// x/bridge's validator beacon is wired in; unused afterwards.
-	PlaceholderBeaconPrefix = []byte{ModulePrefix, 0x1f}
+	// 0x05 0x1f: retired; never reuse. It held the pre-bridge placeholder
+	// beacon; compute now samples with x/bridge's beacon (0x06 0x06), and a
+	// state written before the switch may still hold such records.
 )
 
 // Paged list kinds (the byte after ListPrefix) and their subjects.
@@ -118,9 +117,6 @@ func AttestationKey(id [32]byte) []byte { return join(AttestationPrefix, id[:]) 
 
 // DeadlineKey holds the receipts whose reveal deadline is height.
 func DeadlineKey(height uint64) []byte { return join(DeadlinePrefix, be64(height)) }
-
-// PlaceholderBeaconKey is the placeholder beacon of height.
-func PlaceholderBeaconKey(height uint64) []byte { return join(PlaceholderBeaconPrefix, be64(height)) }
 
 // JobSetKey lists the live jobs in state s.
 func JobSetKey(s JobState) []byte { return join(JobSetPrefix, []byte{byte(s)}) }
