@@ -9,6 +9,7 @@ import (
 	"sort"
 	"sync"
 
+	"github.com/pingo-chain/pingo/cmd/internal/jsonfile"
 	auth "github.com/pingo-chain/pingo/x/auth/types"
 	compute "github.com/pingo-chain/pingo/x/compute/types"
 )
@@ -126,7 +127,7 @@ func (j *Journal) Update(f func(j *Journal) error) error {
 		return err
 	}
 	j.prune()
-	return writeAtomic(j.path, j)
+	return jsonfile.WriteAtomic(j.path, j)
 }
 
 // View runs f under the journal lock without writing.
@@ -180,28 +181,4 @@ func (j *Journal) prune() {
 	for _, b := range fin[:len(fin)-maxFinished] {
 		delete(j.Batches, b.ID.Hex())
 	}
-}
-
-func writeAtomic(path string, v any) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-	tmp := path + ".tmp"
-	f, err := os.OpenFile(tmp, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o600)
-	if err != nil {
-		return err
-	}
-	if _, err := f.Write(b); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp, path)
 }

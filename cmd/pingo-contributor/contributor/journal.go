@@ -9,7 +9,7 @@ import (
 	"sync"
 
 	"github.com/pingo-chain/pingo/cmd/internal/agentproto"
-	auth "github.com/pingo-chain/pingo/x/auth/types"
+	"github.com/pingo-chain/pingo/cmd/internal/jsonfile"
 	compute "github.com/pingo-chain/pingo/x/compute/types"
 )
 
@@ -128,7 +128,7 @@ func (j *Journal) Put(e Entry) error {
 	}
 	j.Entries[e.Assignment.ID] = &e
 	j.prune()
-	return writeAtomic(j.path, j)
+	return jsonfile.WriteAtomic(j.path, j)
 }
 
 func (j *Journal) prune() {
@@ -163,30 +163,3 @@ func (j *Journal) UnitsDone() uint64 {
 	}
 	return n
 }
-
-// writeAtomic writes v as JSON to a fsynced temp file renamed over path.
-func writeAtomic(path string, v any) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-	tmp := path + ".tmp"
-	f, err := os.OpenFile(tmp, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o600)
-	if err != nil {
-		return err
-	}
-	if _, err := f.Write(b); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp, path)
-}
-
-var _ = auth.ZeroAddress
