@@ -86,6 +86,7 @@ FUZZ_TARGETS = \
 	./app/store:FuzzSnapshotRecord \
 	./bridge/checkpoint:FuzzParseBOC \
 	./bridge/checkpoint:FuzzParseSubmitBOC \
+	./bridge/checkpoint:FuzzParseWithdrawal \
 	./x/compute/types:FuzzDecodeComputeMsg \
 	./x/compute/kernel:FuzzDecodePath \
 	./x/nft/types:FuzzDecodeTransferNFT \
