@@ -173,9 +173,19 @@ func passReceipt(kv KV, p *types.Params, np *nft.Params, j *types.Job, r *types.
 	if err := addPending(kv, -1); err != nil {
 		return nil, err
 	}
+	if err := emissionPending(kv, j, -1); err != nil {
+		return nil, err
+	}
 	evs, err := settle(kv, p, np, j, &n, r)
 	if err != nil {
 		return nil, err
+	}
+	if pooled(j) {
+		ev, err := accrue(kv, p, j, r)
+		if err != nil {
+			return nil, err
+		}
+		evs = append(evs, ev)
 	}
 	setJob(kv, j)
 	setNode(kv, &n)
@@ -207,6 +217,9 @@ func failReceipt(kv KV, p *types.Params, j *types.Job, r *types.Receipt, v types
 	j.UnitsPending -= units
 	j.UnitsFailed += units
 	if err := addPending(kv, -1); err != nil {
+		return nil, err
+	}
+	if err := emissionPending(kv, j, -1); err != nil {
 		return nil, err
 	}
 	if j.UnitsDone+j.UnitsFailed == j.Units && (j.State == types.JobOpen || j.State == types.JobAssigned) {
