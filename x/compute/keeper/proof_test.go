@@ -347,4 +347,3 @@ func TestLazyNodeCaughtAtRate(t *testing.T) {
 	require.InDelta(t, want, got, 4*sd)
 	require.Equal(t, uint64(caught), e.node(0).Slashes)
 }
-
