@@ -56,6 +56,10 @@ func EmissionWeight(kv KV, epoch uint64, a auth.Address) (uint64, error) {
 	return getU64(kv, types.EmissionWeightKey(epoch, a))
 }
 
+// EmissionQueue lists the epochs whose emission is not paid out yet,
+// oldest first.
+func EmissionQueue(kv KV) ([]uint64, error) { return getIDs(kv, types.EmissionQueueKey) }
+
 // openEmission sets share aside for epoch, whose last height is end: it
 // leaves the pool for the epoch's record and joins the payout queue.
 func openEmission(kv KV, epoch, end uint64, share *uint256.Int) (Event, error) {
