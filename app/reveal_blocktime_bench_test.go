@@ -16,13 +16,21 @@ package app_test
 //
 // Measured per block, as a validator that did not propose it spends it:
 // ProcessProposal (which executes the block), ExtendVote, FinalizeBlock
-// (reusing that execution) and Commit — testutil.App.Exec. Verification is
+// (reusing that execution) and Commit — testutil.App.Exec. Two cases per
+// interval: "mempool", the normal one, where every tx passed this node's
+// CheckTx before the block (untimed), so the reveals' unit digests are in
+// the keeper's re-execution memo (x/compute/keeper/reexec.go); "cold",
+// where the memo is emptied before each block, as for reveals this node
+// never saw before the block. Verification is
 // the Reveal txs' own execution time (checks, folds, re-execution, verdict
 // with settle), summed through keeper.RevealClock, which only benchmarks
 // set; reexec is the kernel re-execution alone. Signatures are checked
 // before the timer (Precheck), as CheckTx does before a block arrives.
 // Metrics: exec-ms and verify-ms per block, verify share of execution, and
-// execution and verification as shares of the block interval.
+// execution and verification as shares of the block interval; with
+// "mempool", checktx-verify-ms is the Reveal execution time CheckTx spent
+// on the block's reveals beforehand (off the block path, but the same
+// core-seconds).
 
 import (
 	"crypto/ecdsa"
@@ -171,15 +179,20 @@ func BenchmarkRevealBlockTime(b *testing.B) {
 		interval  time.Duration
 		reveals   int
 		transfers int
+		mempool   bool
 	}{
-		{"interval=1s", time.Second, 10, 1_000},
-		{"interval=200ms", 200 * time.Millisecond, 2, 200},
+		{"interval=1s/mempool", time.Second, 10, 1_000, true},
+		{"interval=1s/cold", time.Second, 10, 1_000, false},
+		{"interval=200ms/mempool", 200 * time.Millisecond, 2, 200, true},
+		{"interval=200ms/cold", 200 * time.Millisecond, 2, 200, false},
 	} {
 		b.Run(sc.name, func(b *testing.B) {
 			rb := newRevealBench(b, sc.reveals, sc.transfers)
 			var verify, reexec time.Duration
 			reveals := 0
-			computekeeper.RevealClock = func(total, re time.Duration) { verify += total; reexec += re }
+			var checkVerify time.Duration
+			clock := func(total, re time.Duration) { verify += total; reexec += re }
+			checkClock := func(total, _ time.Duration) { checkVerify += total }
 			defer func() { computekeeper.RevealClock = nil }()
 			// Three untimed blocks fill the pipeline (attestations whose
 			// reveals are due from the fourth), one more warms the caches.
@@ -196,10 +209,29 @@ func BenchmarkRevealBlockTime(b *testing.B) {
 				if due != sc.reveals {
 					b.Fatalf("block %d carries %d reveals, want %d", rb.a.Height+1, due, sc.reveals)
 				}
-				for _, tx := range txs {
-					rb.a.Precheck(tx)
+				if sc.mempool {
+					// As on a validator: every tx passed this node's
+					// CheckTx before the block (which re-executes the
+					// reveals and memoizes the digests).
+					computekeeper.RevealClock = checkClock
+					for i, tx := range txs {
+						rb.a.Precheck(tx)
+						if r := rb.a.Check(tx); r.Code != 0 {
+							b.Fatalf("CheckTx of tx %d: %s/%d %s", i, r.Codespace, r.Code, r.Log)
+						}
+					}
+					computekeeper.RevealClock = nil
+				} else {
+					// A block whose reveals this node never saw: every
+					// sampled unit is re-executed in the block.
+					computekeeper.ResetDigestMemo()
+					for _, tx := range txs {
+						rb.a.Precheck(tx)
+					}
 				}
-				res := rb.a.Block(txs...) // checks the invariants after the block, outside Exec
+				computekeeper.RevealClock = clock // the block's executions only, not CheckTx's
+				res := rb.a.Block(txs...)         // checks the invariants after the block, outside Exec
+				computekeeper.RevealClock = nil
 				rb.ok(res.TxResults)
 				pass := 0
 				for _, r := range res.TxResults {
@@ -229,6 +261,10 @@ func BenchmarkRevealBlockTime(b *testing.B) {
 			b.ReportMetric(100*perBlock(exec)/float64(sc.interval.Nanoseconds()), "exec-%-of-interval")
 			b.ReportMetric(100*perBlock(verify)/float64(sc.interval.Nanoseconds()), "verify-%-of-interval")
 			b.ReportMetric(float64(reveals)/float64(b.N), "reveals/block")
+			if sc.mempool {
+				// Where the re-execution went: CheckTx, before the block.
+				b.ReportMetric(perBlock(checkVerify)/1e6, "checktx-verify-ms/block")
+			}
 		})
 	}
 }

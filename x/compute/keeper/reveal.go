@@ -101,7 +101,7 @@ func reveal(kv KV, p *types.Params, np *nft.Params, b Beacons, m *types.Reveal, 
 		t0 = time.Now()
 	}
 	for i, idx := range sample {
-		if kernel.Digest(j.Seed, idx) != m.Openings[i].Digest {
+		if unitDigest(j.Seed, idx) != m.Openings[i].Digest {
 			r.Revealed = m.First + uint64(i)
 			return failReceipt(kv, p, &j, &r, types.VerdictFail, height, idx)
 		}
