@@ -83,3 +83,25 @@ func TestEmissionPaidRounding(t *testing.T) {
 	all := types.EmissionPaid(3<<40, 3<<40, huge)
 	require.Equal(t, huge, &all)
 }
+
+// emission_payouts_per_block must let the payout progress and stay
+// bounded; the stored record round-trips.
+func TestEmissionParamsAndRecord(t *testing.T) {
+	for _, tc := range []struct {
+		n  uint32
+		ok bool
+	}{{0, false}, {1, true}, {256, true}, {100_000, true}, {100_001, false}} {
+		p := types.DefaultParams()
+		p.EmissionPayoutsPerBlock = tc.n
+		require.Equal(t, tc.ok, p.Validate() == nil, "emission_payouts_per_block %d", tc.n)
+	}
+	e := types.EmissionEpoch{Epoch: 3, Share: *uint256.NewInt(64_000_007), End: 40, Pending: 2, Units: 16, Weight: 160_000,
+		Accounts: 4, Cursor: 1, Distributed: *uint256.NewInt(12_800_001)}
+	got, err := types.UnmarshalEmissionEpoch(e.Marshal())
+	require.NoError(t, err)
+	require.Equal(t, e, got)
+	u := got.Undistributed()
+	require.Equal(t, uint64(64_000_007-12_800_001), u.Uint64())
+	_, err = types.UnmarshalEmissionEpoch([]byte{0xc1, 0x80})
+	require.Error(t, err)
+}
