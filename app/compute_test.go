@@ -138,10 +138,15 @@ func TestComputeCycleApp(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, uint64(8), n.Units)
 	require.Equal(t, testutil.Addr(newcomer), n.Owner)
+	// Pooled emission: the PASS earned weights (8 units × 8,000), paid
+	// after the epoch; nothing yet.
+	require.Equal(t, uint64(0), biBalance(t, a, testutil.Addr(newcomer)))
+	wb := cProved(t, a, "/compute/emission/0/"+testutil.Addr(newcomer).Hex(), root)
+	require.Equal(t, uint64(64_000), binary.BigEndian.Uint64(wb))
+	// Someone funds the newcomer, who as an NFT holder pays for a job of
+	// 10 units at 1,000.
+	cOK(t, a, testutil.Transfer(testutil.Key(1), testutil.ChainID, 0, biMinFee, testutil.Addr(newcomer), 1_000_000))
 	earned := biBalance(t, a, testutil.Addr(newcomer))
-	require.Equal(t, uint64(6_400_000), earned) // 8 units × 1e6 × 80%
-
-	// The newcomer, now an NFT holder, pays for a job of 10 units at 1,000.
 	submit := &compute.SubmitJob{UnitKind: 1, SpecHash: kernel.SpecMatmulI8, Units: 10, PricePerUnit: *uint256.NewInt(1_000), MaxNodes: 1, Expiry: uint64(a.Height) + 50}
 	cOK(t, a, cTx(newcomer, 0, submit))
 	require.Equal(t, earned-10_000-biMinFee, biBalance(t, a, testutil.Addr(newcomer)))
@@ -150,9 +155,10 @@ func TestComputeCycleApp(t *testing.T) {
 	cOK(t, a, cTx(node, 4, &compute.AcceptJob{JobID: 2}), cTx(node, 5, w.Attest))
 	require.Equal(t, nodeBefore-2*biMinFee, biBalance(t, a, testutil.Addr(node)), "pending: nothing paid yet")
 	root = cPass(t, a, node, 6, w)
-	// 10,000 paid: 2,000 to the node, 4,000 to each contributor.
-	require.Equal(t, nodeBefore+2_000-3*biMinFee, biBalance(t, a, testutil.Addr(node)))
-	require.Equal(t, uint64(6_400_000+4_000), biBalance(t, a, testutil.Addr(testutil.Key(21))))
+	// 10,000 paid: 2,000 to the node, 4,000 to each contributor; and
+	// meanwhile (height 10) the node's 12.8e6 of epoch 0's emission.
+	require.Equal(t, nodeBefore+2_000+12_800_000-3*biMinFee, biBalance(t, a, testutil.Addr(node)))
+	require.Equal(t, uint64(25_600_000+4_000), biBalance(t, a, testutil.Addr(testutil.Key(21))))
 	j, err := compute.UnmarshalJob(cProved(t, a, "/compute/job/2", root))
 	require.NoError(t, err)
 	require.Equal(t, compute.JobDone, j.State)
@@ -171,13 +177,20 @@ func TestComputeCycleApp(t *testing.T) {
 	require.Equal(t, uint64(2), n21.Receipts)
 	jobsOf := cProved(t, a, "/compute/jobs/owner/"+testutil.Addr(newcomer).Hex()+"/0", root)
 	require.Equal(t, []byte{0, 0, 0, 0, 0, 0, 0, 2}, jobsOf)
-	// The pool paid epoch 0's job (64 units × 1e6); that job expired at
-	// height 10 with 48 units unclaimed (returned), and block 11 — the
-	// reveal's, two blocks after the attestation since the beacon of
-	// height x+1 is injected by block x+2 — opened epoch 1's job.
-	require.Equal(t, int64(11), a.Height)
+	// Epoch 0's share (64e6) went, at its last height 10, wholly to its
+	// only PASS-verified units [0, 16): 16 × 2,000 weight to the node, 8 ×
+	// 8,000 to each newcomer, of 160,000. Block 12 — the reveal's, three
+	// blocks after the attestation since the beacon of height x+1 is
+	// injected by block x+2 — is in epoch 1, whose share is set aside.
+	require.Equal(t, int64(12), a.Height)
+	rec, err := compute.UnmarshalEmissionEpoch(cProved(t, a, "/compute/emission/0", root))
+	require.NoError(t, err)
+	require.True(t, rec.Done)
+	require.Equal(t, uint64(16), rec.Units)
+	require.Equal(t, uint64(64_000_000), rec.Distributed.Uint64())
 	pool := cProved(t, a, "/compute/incentive_pool", root)
-	require.Equal(t, uint64(cPool-64_000_000+48_000_000-64_000_000), new(uint256.Int).SetBytes(pool).Uint64())
+	require.Equal(t, uint64(cPool-64_000_000-64_000_000), new(uint256.Int).SetBytes(pool).Uint64())
+	require.Nil(t, cProved(t, a, "/compute/emission/0/"+testutil.Addr(newcomer).Hex(), root), "paid weights are deleted")
 	// Absent records are proven absent.
 	require.Nil(t, cProved(t, a, "/compute/receipt/99", root))
 }
@@ -191,8 +204,12 @@ func TestComputeBadInputApp(t *testing.T) {
 	cPrefix(t, a)
 	cPrefix(t, twin)
 	node, other, stranger := testutil.Key(0), testutil.Key(1), testutil.Key(2)
-	cOK(t, a, cTx(other, 0, &compute.RegisterNode{Endpoint: "x", Region: "us", UnitKinds: []uint32{1}, Bond: *uint256.NewInt(1_000)}))
-	cOK(t, twin, cTx(other, 0, &compute.RegisterNode{Endpoint: "x", Region: "us", UnitKinds: []uint32{1}, Bond: *uint256.NewInt(1_000)}))
+	// Newcomer 20 (an NFT holder) gets fee money, so its too-large job
+	// fails in compute rather than in the ante.
+	for _, c := range []*testutil.App{a, twin} {
+		cOK(t, c, cTx(other, 0, &compute.RegisterNode{Endpoint: "x", Region: "us", UnitKinds: []uint32{1}, Bond: *uint256.NewInt(1_000)}),
+			testutil.Transfer(other, testutil.ChainID, 1, biMinFee, testutil.Addr(testutil.Key(20)), 1_000_000))
+	}
 
 	me := testutil.Addr(node)
 	forged := testutil.Attestation(testutil.ChainID, 1, me, 16, 24, 100, cKeys(20, 21))
@@ -212,7 +229,7 @@ func TestComputeBadInputApp(t *testing.T) {
 		{"overlapping range", cTx(node, 4, testutil.Attestation(testutil.ChainID, 1, me, 8, 24, 100, cKeys(20))), compute.ErrRangeOverlap},
 		{"out of range", cTx(node, 4, testutil.Attestation(testutil.ChainID, 1, me, 60, 70, 100, cKeys(20))), compute.ErrRange},
 		{"expired attestation", cTx(node, 4, testutil.Attestation(testutil.ChainID, 1, me, 16, 24, 2, cKeys(20))), compute.ErrAttestationExpired},
-		{"unassigned node", cTx(other, 1, testutil.Attestation(testutil.ChainID, 1, testutil.Addr(other), 16, 24, 100, cKeys(20))), compute.ErrNotAssigned},
+		{"unassigned node", cTx(other, 2, testutil.Attestation(testutil.ChainID, 1, testutil.Addr(other), 16, 24, 100, cKeys(20))), compute.ErrNotAssigned},
 		{"unregistered node", cTx(stranger, 0, testutil.Attestation(testutil.ChainID, 1, testutil.Addr(stranger), 16, 24, 100, cKeys(20))), compute.ErrNodeNotFound},
 		{"job without nft", cTx(stranger, 0, job(10, 10)), compute.ErrNoNFT},
 		{"job with zero units", cTx(testutil.Key(20), 0, job(0, 10)), compute.ErrZeroUnits},
@@ -245,6 +262,7 @@ func TestComputeExportRestart(t *testing.T) {
 	cPrefix(t, a)
 	newcomer, node := testutil.Key(20), testutil.Key(0)
 	submit := &compute.SubmitJob{UnitKind: 1, SpecHash: kernel.SpecMatmulI8, Units: 10, PricePerUnit: *uint256.NewInt(1_000), MaxNodes: 1, Expiry: uint64(a.Height) + 50}
+	cOK(t, a, testutil.Transfer(testutil.Key(1), testutil.ChainID, 0, biMinFee, testutil.Addr(newcomer), 1_000_000))
 	cOK(t, a, cTx(newcomer, 0, submit), cTx(node, 4, &compute.AcceptJob{JobID: 2}))
 	g, h, err := a.ExportGenesis(0)
 	require.NoError(t, err)

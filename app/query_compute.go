@@ -39,6 +39,11 @@ import (
 //	/compute/beacon/{h}                  alias of /bridge/beacon/{h}: the
 //	                                     sampling beacon, 48 bytes (value ‖
 //	                                     signed power ‖ total power)
+//	/compute/emission_total              Σ undistributed epoch emission, uint256 BE
+//	/compute/emission/queue              epochs awaiting their payout, 8 bytes BE each
+//	/compute/emission/{epoch}            EmissionEpoch, RLP
+//	/compute/emission/{epoch}/{addr}     the account's unpaid weight in the
+//	                                     epoch, 8 bytes BE (absent: none, or paid)
 func parseComputePath(parts []string) (queryRoute, bool, error) {
 	if len(parts) < 2 {
 		return queryRoute{}, false, nil
@@ -84,6 +89,8 @@ func parseComputePath(parts []string) (queryRoute, bool, error) {
 				return r(compute.PendingCountKey)
 			case "reveal_budget":
 				return r(compute.RevealBudgetKey)
+			case "emission_total":
+				return r(compute.EmissionTotalKey)
 			}
 			return queryRoute{}, false, nil
 		}
@@ -128,6 +135,24 @@ func parseComputePath(parts []string) (queryRoute, bool, error) {
 					return queryRoute{}, true, codes.Wrapf(ErrUnknownPath, "attestation id: %v", err)
 				}
 				return r(compute.AttestationKey(h))
+			}
+		case "emission":
+			if len(parts) == 3 && parts[2] == "queue" {
+				return r(compute.EmissionQueueKey)
+			}
+			if len(parts) == 3 || len(parts) == 4 {
+				epoch, err := parseID(parts[2])
+				if err != nil {
+					return queryRoute{}, true, err
+				}
+				if len(parts) == 3 {
+					return r(compute.EmissionEpochKey(epoch))
+				}
+				a, err := auth.ParseAddress(parts[3])
+				if err != nil {
+					return queryRoute{}, true, err
+				}
+				return queryRoute{name: "compute/emission/weight", key: compute.EmissionWeightKey(epoch, a)}, true, nil
 			}
 		case "jobs", "receipts":
 			return parseListPath(parts)

@@ -152,8 +152,12 @@ func NewNode(c *Config, logger log.Logger) (*Node, error) {
 		return nil, fmt.Errorf("node key: %w", err)
 	}
 	dbs := &dbTracker{}
+	var served abci.Application = a
+	if w, ok := testAppWrappers.Load(c.Home); ok {
+		served = w.(func(*app.App) abci.Application)(a)
+	}
 	n, err := node.NewNode(c.Cmt, pv, nodeKey,
-		precheckCreator{app: a},
+		precheckCreator{app: a, served: served},
 		node.DefaultGenesisDocProviderFunc(c.Cmt),
 		dbs.provider,
 		node.DefaultMetricsProvider(c.Cmt.Instrumentation),
@@ -204,11 +208,21 @@ func trimScheme(a string) string {
 // precheckCreator serves the app through per-connection local clients (so
 // CheckTx and queries run beside block execution) whose CheckTx first runs
 // App.Precheck in the caller's goroutine, before the connection's mutex.
-type precheckCreator struct{ app *app.App }
+// served is the app itself, or a test's wrapper around it.
+type precheckCreator struct {
+	app    *app.App
+	served abci.Application
+}
 
 func (c precheckCreator) NewABCIClient() (abcicli.Client, error) {
-	return &precheckClient{Client: abcicli.NewLocalClient(nil, c.app), app: c.app}, nil
+	return &precheckClient{Client: abcicli.NewLocalClient(nil, c.served), app: c.app}, nil
 }
+
+// testAppWrappers maps a node home to a function wrapping the app CometBFT
+// is given (a misbehaving proposer in network tests). Only the chain
+// package's own tests can add to it (export_test.go): no flag, config key
+// or exported API of a production binary reaches it.
+var testAppWrappers sync.Map // home (string) → func(*app.App) abci.Application
 
 type precheckClient struct {
 	abcicli.Client

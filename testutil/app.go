@@ -61,6 +61,12 @@ type App struct {
 	// Injected is 1 when the last Block injected a vote-extension tx (its
 	// result is TxResults[0], before the test's txs), else 0.
 	Injected int
+	// Exec is the wall time of the last Block's ProcessProposal,
+	// ExtendVote, FinalizeBlock and Commit: what a validator spends on a
+	// block it did not propose (ProcessProposal executes it, FinalizeBlock
+	// reuses that execution). Benchmarks read it; the invariant check is
+	// outside it.
+	Exec time.Duration
 }
 
 // extFile holds the last vote extension: height (8, BE) ‖ extension.
@@ -153,6 +159,7 @@ func (a *App) Block(txs ...[]byte) *abci.ResponseFinalizeBlock {
 	}
 	all = append(all, txs...)
 	lc := plainCommit(ec)
+	t0 := time.Now()
 	if _, err := a.ProcessProposal(ctx, &abci.RequestProcessProposal{Txs: all, Height: h, Time: ts,
 		ProposedLastCommit: lc, ProposerAddress: proposer}); err != nil {
 		a.T.Fatal(err)
@@ -171,6 +178,7 @@ func (a *App) Block(txs ...[]byte) *abci.ResponseFinalizeBlock {
 	if _, err := a.Commit(ctx, &abci.RequestCommit{}); err != nil {
 		a.T.Fatal(err)
 	}
+	a.Exec = time.Since(t0)
 	a.Height = h
 	a.LastExt, a.LastExtHeight = ext.VoteExtension, h
 	rec := binary.BigEndian.AppendUint64(nil, uint64(h))

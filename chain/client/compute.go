@@ -147,6 +147,30 @@ func (c *Client) EscrowTotal(ctx context.Context) (*uint256.Int, int64, error) {
 	return c.amount(ctx, "/compute/escrow_total")
 }
 
+// EmissionTotal is the pooled epoch emission set aside and not paid yet.
+func (c *Client) EmissionTotal(ctx context.Context) (*uint256.Int, int64, error) {
+	return c.amount(ctx, "/compute/emission_total")
+}
+
+// EmissionEpoch reads an epoch's pooled emission record.
+func (c *Client) EmissionEpoch(ctx context.Context, epoch uint64) (compute.EmissionEpoch, bool, int64, error) {
+	return record(ctx, c, "/compute/emission/"+strconv.FormatUint(epoch, 10), 0, compute.UnmarshalEmissionEpoch)
+}
+
+// EmissionWeight is account a's unpaid emission weight in epoch (its
+// pending emission is weight × share / the epoch's weight once the epoch
+// is paid out; 0 when it has none or was paid).
+func (c *Client) EmissionWeight(ctx context.Context, epoch uint64, a auth.Address) (uint64, error) {
+	r, err := c.Query(ctx, "/compute/emission/"+strconv.FormatUint(epoch, 10)+"/"+a.Hex(), 0)
+	if err != nil || r.Value == nil {
+		return 0, err
+	}
+	if len(r.Value) != 8 {
+		return 0, fmt.Errorf("emission weight: %d bytes", len(r.Value))
+	}
+	return binary.BigEndian.Uint64(r.Value), nil
+}
+
 func (c *Client) amount(ctx context.Context, path string) (*uint256.Int, int64, error) {
 	r, err := c.Query(ctx, path, 0)
 	if err != nil {

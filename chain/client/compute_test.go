@@ -21,7 +21,8 @@ import (
 // The full cycle on a running node over RPC, every read proven
 // against a signed header: a node registers, a newcomer (no balance, no
 // NFT) contributes to the epoch's network contribution job through it and
-// receives its NFT and pay, then submits a paid job with those earnings;
+// receives its NFT and an emission weight (paid after the epoch), then —
+// funded by someone — submits a paid job;
 // the node accepts and attests; escrow pays the node and the contributors;
 // receipts and NFT counters are queryable with verified proofs.
 func TestComputeCycleOnNode(t *testing.T) {
@@ -60,7 +61,17 @@ func TestComputeCycleOnNode(t *testing.T) {
 	require.Equal(t, []uint64{id}, owned)
 	acc, _, err := c.Account(ctx, newAddr)
 	require.NoError(t, err)
-	require.Equal(t, uint64(6_400_000), acc.Balance.Uint64())
+	require.True(t, acc.Balance.IsZero(), "pooled emission is paid after the epoch")
+	weight, err := c.EmissionWeight(ctx, 0, newAddr)
+	require.NoError(t, err)
+	require.Equal(t, uint64(8*8_000), weight)
+	rec, found, _, err := c.EmissionEpoch(ctx, 0)
+	require.NoError(t, err)
+	require.True(t, found)
+	require.Equal(t, uint64(16), rec.Units)
+	require.Equal(t, uint64(64_000_000), rec.Share.Uint64())
+	_, _, err = c.Transfer(ctx, testutil.Key(1), newAddr, uint256.NewInt(1_000_000), fee)
+	require.NoError(t, err)
 
 	// A job without an NFT is refused with its stable code.
 	_, _, err = c.Send(ctx, testutil.Key(2), &compute.SubmitJob{UnitKind: 1, SpecHash: kernel.SpecMatmulI8, Units: 1, PricePerUnit: *uint256.NewInt(1), MaxNodes: 1, Expiry: 900}, fee)
@@ -112,10 +123,13 @@ func TestComputeCycleOnNode(t *testing.T) {
 	require.Equal(t, compute.JobDone, j.State)
 	esc, _, err := c.EscrowTotal(ctx)
 	require.NoError(t, err)
-	require.Equal(t, uint64(48_000_000), esc.Uint64()) // job 1's unattested 48 units
+	require.True(t, esc.IsZero(), "network jobs hold no escrow")
 	pool, _, err := c.IncentivePool(ctx)
 	require.NoError(t, err)
 	require.Equal(t, uint64(1_000_000_000_000-64_000_000), pool.Uint64())
+	em, _, err := c.EmissionTotal(ctx)
+	require.NoError(t, err)
+	require.Equal(t, uint64(64_000_000), em.Uint64(), "epoch 0's share, set aside")
 	require.NoError(t, n.App.CheckInvariants())
 }
 

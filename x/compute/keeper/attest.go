@@ -92,6 +92,9 @@ func attest(kv KV, p *types.Params, np *nft.Params, op auth.Address, m *types.At
 	if err := addPending(kv, 1); err != nil {
 		return nil, err
 	}
+	if err := emissionPending(kv, &j, 1); err != nil {
+		return nil, err
+	}
 	j.UnitsPending += units
 	setJob(kv, &j)
 	if err := appendList(kv, types.ListReceiptsByJob, types.IDSubject(j.ID), rid); err != nil {
@@ -145,6 +148,8 @@ func insertRange(rs []types.Range, r types.Range) ([]types.Range, bool) {
 // rounding remainder goes to the node. Each
 // contributor's NFT is minted or updated. It stores r as final. It is the
 // one payment path: passReceipt calls it on PASS. The caller stores j and n.
+// A pooled network job has price 0: nothing is paid here (no
+// contributor_paid events); passReceipt accrues the epoch weights instead.
 func settle(kv KV, p *types.Params, np *nft.Params, j *types.Job, n *types.Node, r *types.Receipt) ([]Event, error) {
 	units := r.End - r.Start
 	var amount uint256.Int
@@ -179,10 +184,12 @@ func settle(kv KV, p *types.Params, np *nft.Params, j *types.Job, n *types.Node,
 		if err := appendPage(kv, types.ListReceiptsByContrib, types.AddrSubject(s.Contributor), count-1, r.ID); err != nil {
 			return nil, err
 		}
-		evs = append(evs, Event{Type: "contributor_paid", Attrs: [][2]string{
-			{"receipt_id", strconv.FormatUint(r.ID, 10)}, {"contributor", LowerHex(s.Contributor)},
-			{"units", strconv.FormatUint(s.Units, 10)}, {"amount", s.Paid.Dec()},
-		}})
+		if !pooled(j) {
+			evs = append(evs, Event{Type: "contributor_paid", Attrs: [][2]string{
+				{"receipt_id", strconv.FormatUint(r.ID, 10)}, {"contributor", LowerHex(s.Contributor)},
+				{"units", strconv.FormatUint(s.Units, 10)}, {"amount", s.Paid.Dec()},
+			}})
+		}
 		if ev != nil {
 			evs = append(evs, *ev)
 		}

@@ -58,7 +58,8 @@ func BeginBlock(kv KV, height int64) ([]Event, error) {
 
 // EndBlock expires the jobs whose expiry height this is, gives the
 // receipts whose reveal deadline this is their verdict (missed or void),
-// and pays out node bonds whose unbonding ends here.
+// pays a bounded batch of a finished epoch's pooled emission, and pays out
+// node bonds whose unbonding ends here.
 func EndBlock(kv KV, b Beacons, height int64) ([]Event, error) {
 	evs, err := expireJobs(kv, uint64(height))
 	if err != nil {
@@ -73,6 +74,13 @@ func EndBlock(kv KV, b Beacons, height int64) ([]Event, error) {
 		return nil, err
 	}
 	evs = append(evs, missed...)
+	// After the expiries and verdicts: an epoch whose last receipt got its
+	// verdict in this block is paid from this block on.
+	paid, err := payEmission(kv, &p, uint64(height))
+	if err != nil {
+		return nil, err
+	}
+	evs = append(evs, paid...)
 	more, err := completeUnbondings(kv, uint64(height))
 	if err != nil {
 		return nil, err

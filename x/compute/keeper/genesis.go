@@ -1,9 +1,11 @@
 package keeper
 
 import (
+	"encoding/binary"
 	"fmt"
 
 	"github.com/holiman/uint256"
+	auth "github.com/pingo-chain/pingo/x/auth/types"
 	bank "github.com/pingo-chain/pingo/x/bank/types"
 	"github.com/pingo-chain/pingo/x/codes"
 	"github.com/pingo-chain/pingo/x/compute/types"
@@ -58,12 +60,13 @@ func ExportGenesis(kv KV, it Iterator) (*types.Genesis, error) {
 }
 
 // Holdings is every upingo compute holds outside accounts: the incentive
-// pool, all job escrow and all node bonds (running totals, point reads, so
+// pool, all job escrow, all node bonds and the undistributed pooled epoch
+// emission (running totals, point reads, so
 // it also sees the current block's writes). CheckTotals ties the totals to
 // the records on committed state.
 func Holdings(kv KV) (uint256.Int, error) {
 	var sum uint256.Int
-	for _, key := range [][]byte{types.IncentivePoolKey, types.EscrowTotalKey, types.BondTotalKey} {
+	for _, key := range [][]byte{types.IncentivePoolKey, types.EscrowTotalKey, types.BondTotalKey, types.EmissionTotalKey} {
 		v, err := getUint(kv, key)
 		if err != nil {
 			return sum, err
@@ -135,6 +138,92 @@ func CheckTotals(kv KV, it Iterator) error {
 	}
 	if !et.Eq(&escrow) || !bt.Eq(&bonds) {
 		return fmt.Errorf("compute: totals escrow %s / bonds %s ≠ records %s / %s", et.Dec(), bt.Dec(), escrow.Dec(), bonds.Dec())
+	}
+	return checkEmission(kv, it)
+}
+
+// checkEmission verifies that the emission total equals Σ undistributed
+// over the epoch records, that no record paid out more than its share and
+// a finished one exactly its share, that weight = units × 10,000, and that
+// an epoch's unpaid weights belong to an unfinished record and do not
+// exceed its weight.
+func checkEmission(kv KV, it Iterator) error {
+	var sum uint256.Int
+	var bad error
+	err := it.Iterate(types.EmissionEpochPrefix, types.PrefixEnd(types.EmissionEpochPrefix), func(k, v []byte) bool {
+		e, err := types.UnmarshalEmissionEpoch(v)
+		if err != nil {
+			bad = corrupt(k, err)
+			return false
+		}
+		var out uint256.Int
+		if _, of := out.AddOverflow(&e.Distributed, &e.Returned); of || e.Share.Lt(&out) {
+			bad = fmt.Errorf("compute: epoch %d paid %s + returned %s > share %s", e.Epoch, e.Distributed.Dec(), e.Returned.Dec(), e.Share.Dec())
+			return false
+		}
+		if e.Done && !e.Share.Eq(&out) {
+			bad = fmt.Errorf("compute: finished epoch %d leaves %s of its share", e.Epoch, new(uint256.Int).Sub(&e.Share, &out).Dec())
+			return false
+		}
+		if e.Weight != e.Units*types.BpsDenom || e.Cursor > e.Accounts {
+			bad = fmt.Errorf("compute: epoch %d weight %d units %d cursor %d accounts %d", e.Epoch, e.Weight, e.Units, e.Cursor, e.Accounts)
+			return false
+		}
+		u := e.Undistributed()
+		sum.Add(&sum, &u)
+		return true
+	})
+	if err != nil {
+		return err
+	}
+	if bad != nil {
+		return bad
+	}
+	// Weight keys come in key order, so one epoch's run at a time.
+	var epoch, w uint64
+	var have bool
+	flush := func() error {
+		if !have {
+			return nil
+		}
+		e, found, err := GetEmissionEpoch(kv, epoch)
+		if err != nil {
+			return err
+		}
+		if !found || e.Done || w > e.Weight {
+			return fmt.Errorf("compute: epoch %d unpaid weights %d against record (found %v, weight %d)", epoch, w, found, e.Weight)
+		}
+		return nil
+	}
+	err = it.Iterate(types.EmissionWeightPrefix, types.PrefixEnd(types.EmissionWeightPrefix), func(k, v []byte) bool {
+		if len(k) != 2+8+auth.AddressLen || len(v) != 8 {
+			bad = corrupt(k, errLen)
+			return false
+		}
+		if e := binary.BigEndian.Uint64(k[2:10]); !have || e != epoch {
+			if bad = flush(); bad != nil {
+				return false
+			}
+			epoch, w, have = e, 0, true
+		}
+		w += binary.BigEndian.Uint64(v)
+		return true
+	})
+	if err != nil {
+		return err
+	}
+	if bad != nil {
+		return bad
+	}
+	if err := flush(); err != nil {
+		return err
+	}
+	total, err := getUint(kv, types.EmissionTotalKey)
+	if err != nil {
+		return err
+	}
+	if !total.Eq(&sum) {
+		return fmt.Errorf("compute: emission total %s ≠ Σ undistributed epoch shares %s", total.Dec(), sum.Dec())
 	}
 	return nil
 }

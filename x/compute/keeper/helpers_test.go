@@ -307,6 +307,31 @@ func (e *env) pass(ws ...*testutil.Work) {
 	})
 }
 
+// untilPaid runs empty blocks until epoch's pooled emission is paid out
+// (at most 300) and returns the record.
+func (e *env) untilPaid(epoch uint64) types.EmissionEpoch {
+	e.t.Helper()
+	for i := 0; i < 300; i++ {
+		rec, found, err := keeper.GetEmissionEpoch(e.kv, epoch)
+		require.NoError(e.t, err)
+		require.True(e.t, found, "no emission record for epoch %d", epoch)
+		if rec.Done {
+			return rec
+		}
+		e.block(nil)
+	}
+	e.t.Fatalf("epoch %d not paid out by height %d", epoch, e.height)
+	return types.EmissionEpoch{}
+}
+
+// weight is account a's unpaid emission weight in epoch.
+func (e *env) weight(epoch uint64, a auth.Address) uint64 {
+	e.t.Helper()
+	w, err := keeper.EmissionWeight(e.kv, epoch, a)
+	require.NoError(e.t, err)
+	return w
+}
+
 var specHash = kernel.SpecMatmulI8
 
 func testHeader(i int) *auth.Header { return &auth.Header{From: addr(i)} }

@@ -253,45 +253,44 @@ func NetworkSeed(epoch uint64, i uint32) types.Hash {
 }
 
 // openNetworkJobs opens the epoch's network contribution jobs in its first
-// block: network_jobs_per_epoch jobs of network_job_units units sharing
-// min(emission(epoch), pool), each priced at floor(share / units) per unit
-// (the remainder stays in the pool), expiring at the epoch's last height.
-// Nothing opens when the pool cannot pay one upingo per unit, or when the
-// live-job bound is reached; the block never fails for it.
+// block. The epoch's share min(emission(epoch), pool) leaves the pool for
+// the epoch's emission record (openEmission); the network_jobs_per_epoch
+// jobs of network_job_units units carry no price and no escrow — their
+// PASS-verified units are paid from that share after the epoch
+// (emission.go). Nothing opens when the share is zero; jobs stop at the
+// live-job bound (the share then returns to the pool at the payout, like
+// any share without PASS units). The block never fails for either.
 func openNetworkJobs(kv KV, p *types.Params, height uint64) ([]Event, error) {
 	if p.NetworkJobsPerEpoch == 0 || height == 0 || (height-1)%p.EpochBlocks != 0 {
 		return nil, nil
 	}
 	epoch := p.Epoch(height)
-	budget := p.EmissionAt(epoch)
+	share := p.EmissionAt(epoch)
 	pool, err := IncentivePool(kv)
 	if err != nil {
 		return nil, err
 	}
-	if pool.Lt(&budget) {
-		budget = pool
+	if pool.Lt(&share) {
+		share = pool
 	}
-	var price uint256.Int
-	price.Div(&budget, uint256.NewInt(uint64(p.NetworkJobsPerEpoch)))
-	price.Div(&price, uint256.NewInt(p.NetworkJobUnits))
-	if price.IsZero() {
+	if share.IsZero() {
 		return nil, nil
 	}
-	var escrow uint256.Int
-	escrow.Mul(&price, uint256.NewInt(p.NetworkJobUnits)) // ≤ budget ≤ pool
-	var evs []Event
+	end := (epoch + 1) * p.EpochBlocks
+	ev, err := openEmission(kv, epoch, end, &share)
+	if err != nil {
+		return nil, err
+	}
+	evs := []Event{ev}
 	for i := uint32(0); i < p.NetworkJobsPerEpoch; i++ {
 		if n, err := liveJobs(kv); err != nil {
 			return nil, err
 		} else if n >= int(p.MaxLiveJobs) {
 			break
 		}
-		if err := subUint(kv, types.IncentivePoolKey, &escrow); err != nil {
-			return nil, err
-		}
 		j := types.Job{Network: true, UnitKind: p.NetworkUnitKind, SpecHash: p.NetworkSpecHash,
-			Seed: NetworkSeed(epoch, i), Units: p.NetworkJobUnits, PricePerUnit: price, MaxNodes: p.NetworkJobMaxNodes,
-			Expiry: (epoch + 1) * p.EpochBlocks, Escrow: escrow, Created: height, Epoch: epoch}
+			Seed: NetworkSeed(epoch, i), Units: p.NetworkJobUnits, MaxNodes: p.NetworkJobMaxNodes,
+			Expiry: end, Created: height, Epoch: epoch}
 		if err := createJob(kv, &j); err != nil {
 			return nil, err
 		}
@@ -299,7 +298,7 @@ func openNetworkJobs(kv KV, p *types.Params, height uint64) ([]Event, error) {
 			return nil, err
 		}
 		evs = append(evs, jobEvent("network_job_open", &j, [2]string{"epoch", strconv.FormatUint(epoch, 10)},
-			[2]string{"units", strconv.FormatUint(j.Units, 10)}, [2]string{"escrow", escrow.Dec()}))
+			[2]string{"units", strconv.FormatUint(j.Units, 10)}, [2]string{"escrow", "0"}))
 	}
 	return evs, nil
 }

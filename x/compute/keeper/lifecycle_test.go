@@ -9,25 +9,31 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// The payment split, receipts, lists and NFT counters of one attestation.
+// The records of one PASS-verified attestation of a network job: nothing
+// is paid at the verdict (pooled emission, README §Emission); the node and
+// contributors earn weights; the epoch's whole share is paid over them
+// after the epoch.
 func TestAttestationPaysAndRecords(t *testing.T) {
 	e := ready(t)
-	// Network job 1: 64e6 upingo over 64 units = 1e6 per unit. [0, 16)
-	// paid 16e6: 20% (3.2e6) to node 0, 6.4e6 to each newcomer.
-	require.Equal(t, uint64(fundedBalance-1_000+3_200_000), e.balance(addr(0)))
-	require.Equal(t, uint64(6_400_000), e.balance(addr(20)))
-	require.Equal(t, uint64(6_400_000), e.balance(addr(21)))
+	// [0, 16) of network job 1 passed: node 0 has 16 × 2,000, each
+	// newcomer 8 × 8,000; no balance moved yet.
+	require.Equal(t, uint64(fundedBalance-1_000), e.balance(addr(0)))
+	require.Equal(t, uint64(0), e.balance(addr(20)))
+	require.Equal(t, uint64(32_000), e.weight(0, addr(0)))
+	require.Equal(t, uint64(64_000), e.weight(0, addr(20)))
+	require.Equal(t, uint64(64_000), e.weight(0, addr(21)))
 	j := e.job(1)
 	require.True(t, j.Network)
 	require.Equal(t, types.JobAssigned, j.State)
-	require.Equal(t, uint64(48_000_000), j.Escrow.Uint64())
+	require.True(t, j.Escrow.IsZero())
+	require.True(t, j.PricePerUnit.IsZero())
 	require.Equal(t, []types.Range{{Start: 0, End: 16}}, j.Assignments[0].Accepted)
 	r, found, err := keeper.GetReceipt(e.kv, 1)
 	require.NoError(t, err)
 	require.True(t, found)
 	require.Equal(t, types.ReceiptFinal, r.Status)
-	require.Equal(t, uint64(3_200_000), r.NodePaid.Uint64())
-	require.Equal(t, uint64(6_400_000), r.Shares[1].Paid.Uint64())
+	require.True(t, r.NodePaid.IsZero())
+	require.True(t, r.Shares[1].Paid.IsZero())
 	n := e.nftOf(addr(20))
 	require.Equal(t, uint64(8), n.Units)
 	require.Equal(t, uint64(1), n.Receipts)
@@ -40,6 +46,15 @@ func TestAttestationPaysAndRecords(t *testing.T) {
 		require.NoError(t, err)
 		require.Equal(t, []uint64{1}, ids)
 	}
+	// The epoch's 64e6 over the only 16 PASS units (160,000 weight).
+	rec := e.untilPaid(0)
+	require.Equal(t, uint64(16), rec.Units)
+	require.Equal(t, uint64(64_000_000), rec.Distributed.Uint64())
+	require.True(t, rec.Returned.IsZero())
+	require.Equal(t, uint64(fundedBalance-1_000+12_800_000), e.balance(addr(0)))
+	require.Equal(t, uint64(25_600_000), e.balance(addr(20)))
+	require.Equal(t, uint64(25_600_000), e.balance(addr(21)))
+	require.Equal(t, uint64(0), e.weight(0, addr(20)), "paid weights are deleted")
 }
 
 func TestJobLifecycle(t *testing.T) {
@@ -56,16 +71,20 @@ func TestJobLifecycle(t *testing.T) {
 	require.Equal(t, types.JobDone, j.State)
 	require.True(t, j.Escrow.IsZero())
 	require.Equal(t, []types.Range{{Start: 0, End: 32}}, j.Assignments[0].Accepted)
-	// 16 units over 3 contributors: 6/5/5 of 12.8e6.
-	r, _, err := keeper.GetReceipt(e.kv, 2)
-	require.NoError(t, err)
-	require.Equal(t, uint64(4_800_000), r.Shares[0].Paid.Uint64())
-	require.Equal(t, uint64(4_000_000), r.Shares[2].Paid.Uint64())
-	require.Equal(t, uint64(3_200_000), r.NodePaid.Uint64())
+	// 16 units over 3 contributors, 6/5/5: weights of 8,000 per unit.
+	require.Equal(t, uint64(64_000+6*8_000), e.weight(0, addr(20)))
+	require.Equal(t, uint64(64_000+5*8_000+32*8_000), e.weight(0, addr(21)))
+	require.Equal(t, uint64(5*8_000), e.weight(0, addr(22)))
+	require.Equal(t, uint64(32*2_000), e.weight(0, addr(0)))
+	require.Equal(t, uint64(32*2_000), e.weight(0, addr(2)))
 	require.Equal(t, uint64(8+5+32), e.nftOf(addr(21)).Units)
 	open, err := keeper.JobSet(e.kv, types.JobAssigned)
 	require.NoError(t, err)
 	require.Empty(t, open)
+	// Every unit passed: the share is paid at its network price exactly.
+	rec := e.untilPaid(0)
+	require.True(t, rec.Returned.IsZero())
+	require.Equal(t, uint64(14*800_000), e.balance(addr(20)))
 
 	// A user job by NFT holder 20: escrow, accept, partial work, expiry,
 	// refund of the rest by CancelJob.
@@ -75,7 +94,10 @@ func TestJobLifecycle(t *testing.T) {
 		before := e.balance(addr(20))
 		e.ok(20, &types.SubmitJob{UnitKind: 1, SpecHash: specHash, Units: 10, PricePerUnit: *u(11), MaxNodes: 1, Expiry: uint64(h) + 4})
 		require.Equal(t, before-110, e.balance(addr(20)))
-		jobID = 2
+		ids, err := keeper.ListPage(e.kv, types.ListJobsByOwner, types.AddrSubject(addr(20)), 0)
+		require.NoError(t, err)
+		require.Len(t, ids, 1)
+		jobID = ids[0]
 		e.fail(20, &types.CancelJob{JobID: jobID + 5}, types.ErrJobNotFound)
 		e.fail(21, &types.CancelJob{JobID: jobID}, types.ErrNotJobOwner)
 		e.ok(1, &types.AcceptJob{JobID: jobID})
@@ -88,7 +110,7 @@ func TestJobLifecycle(t *testing.T) {
 	require.Equal(t, uint64(33), j2.Escrow.Uint64())
 	// 77 upingo: the node's 20% rounds down to 15; 62 over units 3/2/2
 	// rounds down to 26/17/17; the remainder 2 goes to the node.
-	r, _, err = keeper.GetReceipt(e.kv, 4)
+	r, _, err := keeper.GetReceipt(e.kv, 4)
 	require.NoError(t, err)
 	require.Equal(t, uint64(26), r.Shares[0].Paid.Uint64())
 	require.Equal(t, uint64(17), r.Shares[1].Paid.Uint64())
@@ -105,8 +127,8 @@ func TestJobLifecycle(t *testing.T) {
 	e.fail(20, &types.CancelJob{JobID: jobID}, types.ErrCannotCancel)
 }
 
-// Network jobs: one per epoch from the pool; an unfinished one returns its
-// escrow to the pool when the epoch ends.
+// Network jobs: one per epoch, its share set aside from the pool; an
+// epoch without PASS units returns the whole share to the pool at its end.
 func TestNetworkJobsFromPool(t *testing.T) {
 	e := setup(t)
 	e.block(nil)
@@ -187,21 +209,27 @@ func TestEmissionSchedule(t *testing.T) {
 	require.Equal(t, uint64(1), p.Epoch(11))
 }
 
-// A pool smaller than one epoch's emission pays what it can at a whole
-// upingo per unit (the remainder stays), and a pool that cannot pay one
-// upingo per unit opens nothing without failing the block.
+// A pool smaller than one epoch's emission sets aside what it has; an
+// empty pool opens nothing (no record, no job) without failing the block.
 func TestNetworkJobsDrainPool(t *testing.T) {
 	e := setupPool(t, 100)
 	e.block(nil)
 	j := e.job(1)
-	require.Equal(t, uint64(1), j.PricePerUnit.Uint64())
+	require.True(t, j.PricePerUnit.IsZero())
 	p, err := keeper.IncentivePool(e.kv)
 	require.NoError(t, err)
-	require.Equal(t, uint64(36), p.Uint64())
+	require.True(t, p.IsZero())
+	rec, found, err := keeper.GetEmissionEpoch(e.kv, 0)
+	require.NoError(t, err)
+	require.True(t, found)
+	require.Equal(t, uint64(100), rec.Share.Uint64())
 
-	e = setupPool(t, 63)
+	e = setupPool(t, 0)
 	e.block(nil)
-	_, found, err := keeper.GetJob(e.kv, 1)
+	_, found, err = keeper.GetJob(e.kv, 1)
+	require.NoError(t, err)
+	require.False(t, found)
+	_, found, err = keeper.GetEmissionEpoch(e.kv, 0)
 	require.NoError(t, err)
 	require.False(t, found)
 }

@@ -14,7 +14,7 @@ import (
 )
 
 // proofEnv: nodes 0 and 1 registered and assigned halves of network job 1
-// (64 units at 1e6 upingo), after block 1.
+// (64 units; epoch 0's share 64e6 set aside), after block 1.
 func proofEnv(t *testing.T) *env {
 	e := setup(t)
 	e.block(func(int64) {
@@ -35,9 +35,10 @@ func hasEvent(evs []keeper.Event, typ string) bool {
 	return false
 }
 
-// Attestation → pending (nothing paid, escrow held) → no reveal before the
-// beacon → beacon → reveal → PASS: paid, NFTs credited, receipt final with
-// k, beacon and sampled-index hash.
+// Attestation → pending (nothing paid) → no reveal before the beacon →
+// beacon → reveal → PASS: weights accrued, NFTs credited, receipt final
+// with k, beacon and sampled-index hash; paid from the epoch's share after
+// the epoch.
 func TestRevealPass(t *testing.T) {
 	e := proofEnv(t)
 	w := e.work(1, 0, 0, 32, nil, 20, 21)
@@ -48,9 +49,10 @@ func TestRevealPass(t *testing.T) {
 	require.Equal(t, uint64(8), r.K)
 	require.Equal(t, uint64(2+5+10), r.Deadline)
 	require.Equal(t, uint64(0), e.balance(addr(20)))
-	j0 := e.job(1)
-	require.Equal(t, uint64(64_000_000), j0.Escrow.Uint64())
 	require.Equal(t, uint64(32), e.job(1).UnitsPending)
+	rec, _, err := keeper.GetEmissionEpoch(e.kv, 0)
+	require.NoError(t, err)
+	require.Equal(t, uint64(1), rec.Pending)
 	// Same block as the beacon's height: the beacon of 3 is not settled.
 	e.block(func(int64) {
 		early := w.Reveal([]uint64{0, 1, 2, 3, 4, 5, 6, 7}, 0, 8)
@@ -61,7 +63,8 @@ func TestRevealPass(t *testing.T) {
 		sample = e.sampleOf(w)
 		require.Len(t, sample, 8)
 		evs := e.reveal(9, w)
-		require.True(t, hasEvent(evs, "contributor_paid"))
+		require.True(t, hasEvent(evs, "emission_accrue"))
+		require.False(t, hasEvent(evs, "contributor_paid"))
 	})
 	r = e.receiptOf(w)
 	require.Equal(t, types.ReceiptFinal, r.Status)
@@ -70,8 +73,7 @@ func TestRevealPass(t *testing.T) {
 	require.Equal(t, types.Hash(testBeacon(3)), r.Beacon)
 	require.Equal(t, keeper.SampleHash(sample), r.SampleHash)
 	require.Equal(t, uint64(8), r.Revealed)
-	// 32e6: 20% to the node, 12.8e6 to each contributor.
-	require.Equal(t, uint64(12_800_000), e.balance(addr(20)))
+	require.Equal(t, uint64(16*8_000), e.weight(0, addr(20)))
 	require.Equal(t, uint64(16), e.nftOf(addr(21)).Units)
 	j := e.job(1)
 	require.Equal(t, uint64(0), j.UnitsPending)
@@ -80,11 +82,18 @@ func TestRevealPass(t *testing.T) {
 	require.True(t, pool0.Eq(&pool1))
 	// A replayed reveal changes nothing.
 	e.fail(9, w.Reveal(sample, 0, 8), types.ErrNotPending)
+	// The only PASS units of the epoch take its whole 64e6: 20% to the
+	// node, 25.6e6 to each contributor.
+	rec = e.untilPaid(0)
+	require.Equal(t, uint64(25_600_000), e.balance(addr(20)))
+	require.Equal(t, uint64(25_600_000), e.balance(addr(21)))
+	require.Equal(t, uint64(64_000_000), rec.Distributed.Uint64())
 }
 
 // A node that committed garbage for every unit: the well-formed reveal is
-// a successful tx whose verdict is FAIL: the escrow of the range returns
-// to the pool (network job), the bond is slashed 10%, nobody is paid.
+// a successful tx whose verdict is FAIL: the bond is slashed 10% (to the
+// pool), nobody earns a weight; the epoch, without PASS units, returns its
+// whole share to the pool.
 func TestRevealWrongOutputFails(t *testing.T) {
 	e := proofEnv(t)
 	w := e.work(1, 0, 0, 32, func(uint64) bool { return true }, 20, 21)
@@ -104,12 +113,17 @@ func TestRevealWrongOutputFails(t *testing.T) {
 	require.Equal(t, uint64(1), e.node(0).Slashes)
 	require.False(t, e.node(0).Jailed)
 	pool1, _ := keeper.IncentivePool(e.kv)
-	require.Equal(t, pool0.Uint64()+32_000_000+100_000, pool1.Uint64(), "escrow and slash to the pool")
-	require.Equal(t, uint64(0), e.balance(addr(20)))
+	require.Equal(t, pool0.Uint64()+100_000, pool1.Uint64(), "slash to the pool")
+	require.Equal(t, uint64(0), e.weight(0, addr(20)))
 	j := e.job(1)
 	require.Equal(t, uint64(32), j.UnitsFailed)
-	require.Equal(t, uint64(32_000_000), j.Escrow.Uint64())
+	require.True(t, j.Escrow.IsZero())
 	require.Equal(t, []types.Range{{Start: 0, End: 32}}, j.Assignments[0].Accepted, "the range stays spent")
+	rec := e.untilPaid(0)
+	require.Equal(t, uint64(64_000_000), rec.Returned.Uint64())
+	pool2, _ := keeper.IncentivePool(e.kv)
+	require.Equal(t, pool1.Uint64()+64_000_000, pool2.Uint64())
+	require.Equal(t, uint64(0), e.balance(addr(20)))
 }
 
 // Forged or malformed reveals fail as txs (ProcessProposal rejects a block
@@ -163,7 +177,7 @@ func TestRevealChunksReplayReorder(t *testing.T) {
 		e.fail(9, w.Reveal(s, 0, 8), types.ErrNotPending)
 	})
 	require.Equal(t, types.VerdictPass, e.receiptOf(w).Verdict)
-	require.Equal(t, uint64(32*800_000), e.balance(addr(22)))
+	require.Equal(t, uint64(32*8_000), e.weight(0, addr(22)), "accrued once")
 }
 
 // A withheld reveal: at the deadline the receipt fails as missed and the
@@ -279,13 +293,16 @@ func TestLazyNodeCaughtAtRate(t *testing.T) {
 	e.p.JailAfterFails = 0
 	e.p.FailSlashPpb = 1_000_000 // 0.1%, so the bond lasts
 	e.kv.Set(types.ParamsKey, e.p.Marshal())
-	first := e.work(1, 1, 32, 40, nil, 20) // earns 20 the NFT that pays for the job
+	first := e.work(1, 1, 32, 40, nil, 20) // earns 20 the NFT and the emission that pay for the job
 	e.block(func(int64) { e.ok(1, first.Attest) })
 	e.pass(first)
+	e.untilPaid(0)
 	var job uint64
 	e.block(func(h int64) {
 		e.ok(20, &types.SubmitJob{UnitKind: 1, SpecHash: specHash, Units: n * units, PricePerUnit: *u(1), MaxNodes: 1, Expiry: uint64(h) + 900})
-		job = e.job(2).ID
+		ids, err := keeper.ListPage(e.kv, types.ListJobsByOwner, types.AddrSubject(addr(20)), 0)
+		require.NoError(t, err)
+		job = ids[0]
 		e.ok(0, &types.AcceptJob{JobID: job})
 	})
 	skip := func(idx uint64) bool {
@@ -329,19 +346,4 @@ func TestLazyNodeCaughtAtRate(t *testing.T) {
 	t.Logf("caught %d of %d attestations (%d had skipped units): rate %.3f, expected 1-(1-f)^k = %.3f ± %.3f", caught, n, lazy, got, want, sd)
 	require.InDelta(t, want, got, 4*sd)
 	require.Equal(t, uint64(caught), e.node(0).Slashes)
-}
-
-// Emission over PASS-verified units of network jobs is split between the
-// node and the contributors by network_node_share_bps (node_share_bps is
-// for user jobs); unverified units' emission stays in the pool.
-func TestNetworkEmissionSplit(t *testing.T) {
-	e := proofEnv(t)
-	e.p.NetworkNodeShareBps = 5_000
-	e.kv.Set(types.ParamsKey, e.p.Marshal())
-	w := e.work(1, 0, 0, 16, nil, 20)
-	nodeBefore := e.balance(addr(0))
-	e.block(func(int64) { e.ok(0, w.Attest) })
-	e.pass(w)
-	require.Equal(t, uint64(8_000_000), e.balance(addr(0))-nodeBefore)
-	require.Equal(t, uint64(8_000_000), e.balance(addr(20)))
 }

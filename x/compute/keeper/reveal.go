@@ -3,6 +3,7 @@ package keeper
 import (
 	"encoding/binary"
 	"strconv"
+	"time"
 
 	"github.com/holiman/uint256"
 	auth "github.com/pingo-chain/pingo/x/auth/types"
@@ -27,6 +28,10 @@ import (
 
 // reveal checks and applies one Reveal at height.
 func reveal(kv KV, p *types.Params, np *nft.Params, b Beacons, m *types.Reveal, height uint64) ([]Event, error) {
+	var reexec time.Duration
+	if RevealClock != nil {
+		defer func(t0 time.Time) { RevealClock(time.Since(t0), reexec) }(time.Now())
+	}
 	rid, r, err := receiptOfAttestation(kv, m.AttestationID)
 	if err != nil {
 		return nil, err
@@ -91,11 +96,18 @@ func reveal(kv KV, p *types.Params, np *nft.Params, b Beacons, m *types.Reveal, 
 		}
 	}
 	setRevealBudgetUsed(kv, height, budgetUsed+cnt)
+	var t0 time.Time
+	if RevealClock != nil {
+		t0 = time.Now()
+	}
 	for i, idx := range sample {
-		if kernel.Digest(j.Seed, idx) != m.Openings[i].Digest {
+		if unitDigest(j.Seed, idx) != m.Openings[i].Digest {
 			r.Revealed = m.First + uint64(i)
 			return failReceipt(kv, p, &j, &r, types.VerdictFail, height, idx)
 		}
+	}
+	if RevealClock != nil {
+		reexec = time.Since(t0)
 	}
 	r.Revealed += cnt
 	if r.Revealed < r.K {
@@ -161,9 +173,19 @@ func passReceipt(kv KV, p *types.Params, np *nft.Params, j *types.Job, r *types.
 	if err := addPending(kv, -1); err != nil {
 		return nil, err
 	}
+	if err := emissionPending(kv, j, -1); err != nil {
+		return nil, err
+	}
 	evs, err := settle(kv, p, np, j, &n, r)
 	if err != nil {
 		return nil, err
+	}
+	if pooled(j) {
+		ev, err := accrue(kv, p, j, r)
+		if err != nil {
+			return nil, err
+		}
+		evs = append(evs, ev)
 	}
 	setJob(kv, j)
 	setNode(kv, &n)
@@ -195,6 +217,9 @@ func failReceipt(kv KV, p *types.Params, j *types.Job, r *types.Receipt, v types
 	j.UnitsPending -= units
 	j.UnitsFailed += units
 	if err := addPending(kv, -1); err != nil {
+		return nil, err
+	}
+	if err := emissionPending(kv, j, -1); err != nil {
 		return nil, err
 	}
 	if j.UnitsDone+j.UnitsFailed == j.Units && (j.State == types.JobOpen || j.State == types.JobAssigned) {

@@ -49,7 +49,7 @@ func (g *Genesis) Validate() error {
 		if i > 0 && string(g.Records[i-1].Key) >= string(r.Key) {
 			return fmt.Errorf("compute genesis: records not in strictly ascending key order at %d", i)
 		}
-		if (r.Key[1] == EscrowTotalKey[1] || r.Key[1] == BondTotalKey[1]) && (len(r.Key) != 2 || len(r.Value) != 32) {
+		if (r.Key[1] == EscrowTotalKey[1] || r.Key[1] == BondTotalKey[1] || r.Key[1] == EmissionTotalKey[1]) && (len(r.Key) != 2 || len(r.Value) != 32) {
 			return fmt.Errorf("compute genesis: malformed total %x", []byte(r.Key))
 		}
 	}

@@ -16,16 +16,18 @@ func TestGenesisRecords(t *testing.T) {
 	ok := types.Genesis{Params: types.DefaultParams(), Records: []types.Record{
 		{Key: types.NodeKey([20]byte{1}), Value: []byte{1}},
 		{Key: types.EscrowTotalKey, Value: make([]byte, 32)},
+		{Key: types.EmissionTotalKey, Value: make([]byte, 32)},
 	}}
 	require.NoError(t, ok.Validate())
 	for name, rs := range map[string][]types.Record{
-		"bank key":    {{Key: []byte{0x02, 0x01}, Value: []byte{1}}},
-		"params":      {{Key: types.ParamsKey, Value: []byte("{}")}},
-		"pool":        {{Key: types.IncentivePoolKey, Value: make([]byte, 32)}},
-		"duplicate":   {{Key: types.JobKey(1), Value: []byte{1}}, {Key: types.JobKey(1), Value: []byte{2}}},
-		"unsorted":    {{Key: types.JobKey(2), Value: []byte{1}}, {Key: types.JobKey(1), Value: []byte{2}}},
-		"short total": {{Key: types.BondTotalKey, Value: []byte{1}}},
-		"module byte": {{Key: []byte{0x05}, Value: []byte{1}}},
+		"bank key":             {{Key: []byte{0x02, 0x01}, Value: []byte{1}}},
+		"params":               {{Key: types.ParamsKey, Value: []byte("{}")}},
+		"pool":                 {{Key: types.IncentivePoolKey, Value: make([]byte, 32)}},
+		"duplicate":            {{Key: types.JobKey(1), Value: []byte{1}}, {Key: types.JobKey(1), Value: []byte{2}}},
+		"unsorted":             {{Key: types.JobKey(2), Value: []byte{1}}, {Key: types.JobKey(1), Value: []byte{2}}},
+		"short total":          {{Key: types.BondTotalKey, Value: []byte{1}}},
+		"short emission total": {{Key: types.EmissionTotalKey, Value: []byte{1}}},
+		"module byte":          {{Key: []byte{0x05}, Value: []byte{1}}},
 	} {
 		g := types.Genesis{Params: types.DefaultParams(), Records: rs}
 		require.Error(t, g.Validate(), name)

@@ -72,6 +72,24 @@ var (
 	// PendingCountKey: 0x05 0x12 → number of receipts pending their
 	// verdict, uint64 BE (a point read for "is anything awaiting a beacon").
 	PendingCountKey = []byte{ModulePrefix, 0x12}
+	// EmissionTotalKey: 0x05 0x13 → Σ undistributed pooled epoch emission
+	// (Σ EmissionEpoch.Undistributed()), uint256 BE; part of Holdings.
+	EmissionTotalKey = []byte{ModulePrefix, 0x13}
+	// EmissionEpochPrefix: 0x05 0x14 ‖ epoch(8, BE) → EmissionEpoch, RLP
+	// (emission.go). Kept after the payout (Done) for queries.
+	EmissionEpochPrefix = []byte{ModulePrefix, 0x14}
+	// EmissionWeightPrefix: 0x05 0x15 ‖ epoch(8, BE) ‖ account(20) → the
+	// account's unpaid emission weight in that epoch, uint64 BE. Deleted
+	// when paid.
+	EmissionWeightPrefix = []byte{ModulePrefix, 0x15}
+	// EmissionAccountsPrefix: 0x05 0x16 ‖ epoch(8, BE) ‖ page(4, BE) → up
+	// to ListPageSize accounts (20 bytes each) in the order they first
+	// earned a weight in the epoch: the payout's cursor walks it. A page
+	// is deleted once the cursor has passed it.
+	EmissionAccountsPrefix = []byte{ModulePrefix, 0x16}
+	// EmissionQueueKey: 0x05 0x17 → epochs (8 bytes BE each, ascending)
+	// whose emission is not paid out yet; the payout serves the first.
+	EmissionQueueKey = []byte{ModulePrefix, 0x17}
 	// 0x05 0x1f: retired; never reuse. It held the pre-bridge placeholder
 	// beacon; compute now samples with x/bridge's beacon (0x06 0x06), and a
 	// state written before the switch may still hold such records.
@@ -133,6 +151,19 @@ func ListHeadKey(kind byte, subject []byte) []byte { return join(ListPrefix, []b
 // ListPageKey is page n of list (kind, subject).
 func ListPageKey(kind byte, subject []byte, page uint32) []byte {
 	return binary.BigEndian.AppendUint32(ListHeadKey(kind, subject), page)
+}
+
+// EmissionEpochKey is epoch's emission record.
+func EmissionEpochKey(epoch uint64) []byte { return join(EmissionEpochPrefix, be64(epoch)) }
+
+// EmissionWeightKey is account's unpaid weight in epoch.
+func EmissionWeightKey(epoch uint64, a auth.Address) []byte {
+	return join(EmissionWeightPrefix, be64(epoch), a[:])
+}
+
+// EmissionAccountsKey is page n of epoch's account list.
+func EmissionAccountsKey(epoch uint64, page uint32) []byte {
+	return binary.BigEndian.AppendUint32(join(EmissionAccountsPrefix, be64(epoch)), page)
 }
 
 // AddrSubject and IDSubject build list subjects.

@@ -84,6 +84,10 @@ type Params struct {
 	// PASS-verified units of network contribution jobs (node_share_bps
 	// applies to user jobs); the rest goes to the contributors by units.
 	NetworkNodeShareBps uint32 `json:"network_node_share_bps"`
+	// EmissionPayoutsPerBlock bounds the accounts an epoch's emission
+	// payout credits in one block (EndBlock work stays bounded however
+	// many contributors an epoch had).
+	EmissionPayoutsPerBlock uint32 `json:"emission_payouts_per_block"`
 }
 
 // DefaultParams: 1,000 PINGO node bond, one-week unbonding at ~6 s
@@ -93,31 +97,32 @@ type Params struct {
 // at the third.
 func DefaultParams() Params {
 	return Params{
-		MinNodeBond:           new(uint256.Int).Mul(uint256.NewInt(1_000), uint256.NewInt(1_000_000_000)),
-		NodeUnbondingBlocks:   100_800,
-		NodeJailBlocks:        600,
-		MaxNodes:              1_000,
-		EpochBlocks:           600,
-		NodeShareBps:          2_000,
-		MaxJobUnits:           1 << 24,
-		MaxNodesPerJob:        64,
-		MaxLiveJobs:           10_000,
-		MaxJobTTL:             100_800,
-		MaxShares:             48,
-		NetworkJobsPerEpoch:   4,
-		NetworkJobUnits:       4_096,
-		NetworkJobMaxNodes:    8,
-		NetworkUnitKind:       1,
-		EpochEmission:         new(uint256.Int).Mul(uint256.NewInt(10_000), uint256.NewInt(1_000_000_000)),
-		EmissionHalvingEpochs: 8_760,
-		NetworkSpecHash:       kernel.SpecMatmulI8,
-		SampleK:               64,
-		BeaconWindow:          20,
-		RevealBlocks:          100,
-		RevealBudget:          512,
-		FailSlashPpb:          100_000_000,
-		JailAfterFails:        3,
-		NetworkNodeShareBps:   2_000,
+		MinNodeBond:             new(uint256.Int).Mul(uint256.NewInt(1_000), uint256.NewInt(1_000_000_000)),
+		NodeUnbondingBlocks:     100_800,
+		NodeJailBlocks:          600,
+		MaxNodes:                1_000,
+		EpochBlocks:             600,
+		NodeShareBps:            2_000,
+		MaxJobUnits:             1 << 24,
+		MaxNodesPerJob:          64,
+		MaxLiveJobs:             10_000,
+		MaxJobTTL:               100_800,
+		MaxShares:               48,
+		NetworkJobsPerEpoch:     4,
+		NetworkJobUnits:         4_096,
+		NetworkJobMaxNodes:      8,
+		NetworkUnitKind:         1,
+		EpochEmission:           new(uint256.Int).Mul(uint256.NewInt(10_000), uint256.NewInt(1_000_000_000)),
+		EmissionHalvingEpochs:   8_760,
+		NetworkSpecHash:         kernel.SpecMatmulI8,
+		SampleK:                 64,
+		BeaconWindow:            20,
+		RevealBlocks:            100,
+		RevealBudget:            512,
+		FailSlashPpb:            100_000_000,
+		JailAfterFails:          3,
+		NetworkNodeShareBps:     2_000,
+		EmissionPayoutsPerBlock: 256,
 	}
 }
 
@@ -168,6 +173,8 @@ func (p Params) Validate() error {
 		return fmt.Errorf("compute params: network_node_share_bps %d > 10000", p.NetworkNodeShareBps)
 	case p.FailSlashPpb > PpbDenom:
 		return fmt.Errorf("compute params: fail_slash_ppb > 1e9")
+	case p.EmissionPayoutsPerBlock == 0 || p.EmissionPayoutsPerBlock > 100_000:
+		return fmt.Errorf("compute params: emission_payouts_per_block out of [1, 100000]")
 	}
 	return nil
 }
