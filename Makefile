@@ -87,6 +87,7 @@ FUZZ_TARGETS = \
 	./bridge/checkpoint:FuzzParseBOC \
 	./bridge/checkpoint:FuzzParseSubmitBOC \
 	./x/compute/types:FuzzDecodeComputeMsg \
+	./x/compute/types:FuzzRecordCodec \
 	./x/compute/kernel:FuzzDecodePath \
 	./x/nft/types:FuzzDecodeTransferNFT \
 	./bridge/tonlocal:FuzzParseExternalMessage \
