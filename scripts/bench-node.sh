@@ -25,6 +25,10 @@
 #   PINGO_BENCH_HOME       node home (default: a new temp dir, removed at exit
 #                          unless PINGO_BENCH_KEEP=1)
 #   PINGO_BENCH_RPC_PORT / PINGO_BENCH_P2P_PORT  (26657 / 26656), loopback only
+#   PINGO_BENCH_HOST       the lone validator's loopback address (127.0.0.1)
+#   PINGO_BENCH_PPROF      rpc.pprof_laddr port on that address ("": off), to
+#                          take a CPU profile of the node under load, e.g.
+#                          curl -o cpu.prof http://HOST:PORT/debug/pprof/profile?seconds=20
 #   PINGO_BENCH_VALIDATORS  >1: `pingod localnet --generate-only` homes, one
 #                          process each on 127.0.0.(FIRST_IP+i), standard ports;
 #                          load goes to node0 (default 1)
@@ -57,6 +61,8 @@ SAT_DURATION=${PINGO_BENCH_SAT_DURATION:-$d_sat}
 RATE=${PINGO_BENCH_RATE:-$d_rate}
 LAT_DURATION=${PINGO_BENCH_LAT_DURATION:-$d_lat}
 RPC_PORT=${PINGO_BENCH_RPC_PORT:-26657}
+HOST=${PINGO_BENCH_HOST:-127.0.0.1}
+PPROF=${PINGO_BENCH_PPROF:-}
 P2P_PORT=${PINGO_BENCH_P2P_PORT:-26656}
 TIMEOUT_COMMIT=${PINGO_BENCH_TIMEOUT_COMMIT:-300ms}
 INDEXER=${PINGO_BENCH_INDEXER:-null}
@@ -79,7 +85,7 @@ FIRST_IP=${PINGO_BENCH_FIRST_IP:-101}
 if ((VALIDATORS > 1)); then
 	RPC="http://127.0.0.$FIRST_IP:26657"
 else
-	RPC="http://127.0.0.1:$RPC_PORT"
+	RPC="http://$HOST:$RPC_PORT"
 fi
 
 if [[ -n "${PINGO_BENCH_HOME:-}" ]]; then
@@ -150,8 +156,11 @@ tune_config() {
 	local cfg="$home/config/config.toml" appcfg="$home/config/app.toml"
 	if [[ "$single" == 1 ]]; then
 		# Loopback only; a lone validator needs no peer exchange.
-		set_toml "$cfg" rpc laddr "\"tcp://127.0.0.1:$RPC_PORT\""
-		set_toml "$cfg" p2p laddr "\"tcp://127.0.0.1:$P2P_PORT\""
+		set_toml "$cfg" rpc laddr "\"tcp://$HOST:$RPC_PORT\""
+		set_toml "$cfg" p2p laddr "\"tcp://$HOST:$P2P_PORT\""
+		if [[ -n "$PPROF" ]]; then
+			set_toml "$cfg" rpc pprof_laddr "\"$HOST:$PPROF\""
+		fi
 		set_toml "$cfg" p2p pex false
 	fi
 	# timeout_commit is the pause after each commit before the next height
@@ -192,7 +201,7 @@ if ((VALIDATORS > 1)); then
 	addrs=()
 	for ((i = 0; i < VALIDATORS; i++)); do addrs+=("127.0.0.$((FIRST_IP + i)):26657" "127.0.0.$((FIRST_IP + i)):26656"); done
 else
-	addrs=("127.0.0.1:$RPC_PORT" "127.0.0.1:$P2P_PORT")
+	addrs=("$HOST:$RPC_PORT" "$HOST:$P2P_PORT")
 fi
 for a in "${addrs[@]}"; do
 	if (exec 3<>"/dev/tcp/${a%:*}/${a##*:}") 2>/dev/null; then
