@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"sync"
+	"time"
 
 	abci "github.com/cometbft/cometbft/abci/types"
 	"github.com/cometbft/cometbft/libs/log"
@@ -51,6 +52,9 @@ type Config struct {
 	// BridgeKey is this validator's app-level ed25519 key (config/
 	// bridge_key.json), used by ExtendVote; nil on non-validators.
 	BridgeKey ed25519.PrivateKey
+	// WarmCache loads the committed tree into IAVL's node cache in the
+	// background after opening (store.Tree.Warm), when it fits.
+	WarmCache bool
 }
 
 // App is the PinGo state machine.
@@ -93,6 +97,10 @@ type App struct {
 	lastHash   []byte
 	genesis    store.Reader // genesis state until the first commit, for CheckTx
 
+	// warmStop stops the cache warm-up goroutine; warmDone waits for it.
+	warmStop chan struct{}
+	warmDone sync.WaitGroup
+
 	// beacons is the randomness source of compute's sampling: x/bridge's
 	// validator beacon (app/beacons.go).
 	beacons computekeeper.Beacons
@@ -125,12 +133,34 @@ func New(dir string, cfg Config, logger log.Logger) (*App, error) {
 		beacons:    bridgeBeacons{},
 	}
 	a.resetCheckState()
+	if cfg.WarmCache {
+		a.warmStop = make(chan struct{})
+		a.warmDone.Add(1)
+		go a.warm()
+	}
 	return a, nil
+}
+
+// warm runs store.Tree.Warm once, beside the node; Close stops it first.
+func (a *App) warm() {
+	defer a.warmDone.Done()
+	start := time.Now()
+	n, err := a.tree.Warm(a.warmStop)
+	if err != nil {
+		a.log.Error("iavl cache warm-up", "err", err)
+		return
+	}
+	a.log.Info("iavl cache warm-up", "leaves", n, "seconds", time.Since(start).Seconds(), "version", a.tree.Version())
 }
 
 // Close releases the database. The node calls it after CometBFT stopped.
 // A snapshot being written is waited for first.
 func (a *App) Close() error {
+	if a.warmStop != nil {
+		close(a.warmStop)
+		a.warmStop = nil
+	}
+	a.warmDone.Wait()
 	a.snaps.wg.Wait()
 	return a.tree.Close()
 }

@@ -261,12 +261,37 @@ log "node up at height $height after $(($(date +%s) - start_wait))s"
 
 common=(--rpc "$RPC" --senders "$SENDERS" --accounts "$ACCOUNTS")
 
+# node_cpu: CPU seconds (user + system) the node process(es) used so far.
+# On a shared machine committed tx/s says more about the neighbours than
+# about the node; committed txs per node CPU-second does not.
+TICK=$(getconf CLK_TCK)
+node_cpu() {
+	local pid total=0
+	for pid in "${NODE_PIDS[@]}"; do
+		total=$((total + $(awk '{print $14 + $15}' "/proc/$pid/stat")))
+	done
+	echo "$total"
+}
+# run_load LABEL ARGS...: one pingo-load run, then its node CPU cost.
+run_load() {
+	local label=$1 c0 c1 committed
+	shift
+	c0=$(node_cpu)
+	"$LOAD" run "${common[@]}" "$@" --label "$label" | tee "$HOME_DIR/run.out"
+	c1=$(node_cpu)
+	cat "$HOME_DIR/run.out" >>"$HOME_DIR/load.out"
+	committed=$(sed -n 's/.*"committed":\([0-9]*\).*/\1/p' "$HOME_DIR/run.out")
+	awk -v l="$label" -v c="$committed" -v t=$((c1 - c0)) -v hz="$TICK" -v la="$(cut -d' ' -f1-3 /proc/loadavg)" 'BEGIN {
+		s = t / hz; printf "pingo-load %s: node CPU %.1fs for %d committed txs: %.0f us/tx, %.0f tx per node CPU-second (load average %s)\n", l, s, c, (c ? 1e6 * s / c : 0), (s ? c / s : 0), la }' |
+		tee -a "$HOME_DIR/load.out"
+}
+
 log "saturation run: $SAT_DURATION"
-"$LOAD" run "${common[@]}" --rate 0 --duration "$SAT_DURATION" --label saturation | tee -a "$HOME_DIR/load.out"
+run_load saturation --rate 0 --duration "$SAT_DURATION"
 # Let the backlog drain before measuring latency at a steady rate.
 sleep 5
 log "latency run: $RATE tx/s for $LAT_DURATION"
-"$LOAD" run "${common[@]}" --rate "$RATE" --duration "$LAT_DURATION" --label "latency@$RATE" | tee -a "$HOME_DIR/load.out"
+run_load "latency@$RATE" --rate "$RATE" --duration "$LAT_DURATION"
 
 grep '^{' "$HOME_DIR/load.out" >>"$RESULTS"
 echo
