@@ -52,6 +52,10 @@ type Config struct {
 	// BridgeKey is this validator's app-level ed25519 key (config/
 	// bridge_key.json), used by ExtendVote; nil on non-validators.
 	BridgeKey ed25519.PrivateKey
+	// MempoolBackpressureBlocks > 0 makes CheckTx refuse new txs
+	// (mempool/2) while the mempool holds more than this many blocks'
+	// worth (app/backpressure.go); 0 is off.
+	MempoolBackpressureBlocks int
 	// WarmCache loads the committed tree into IAVL's node cache in the
 	// background after opening (store.Tree.Warm), when it fits.
 	WarmCache bool
@@ -97,6 +101,10 @@ type App struct {
 	lastHash   []byte
 	genesis    store.Reader // genesis state until the first commit, for CheckTx
 
+	// bp is CheckTx's back-pressure (mempool connection; FinalizeBlock
+	// feeds it block sizes through atomics).
+	bp backpressure
+
 	// warmStop stops the cache warm-up goroutine; warmDone waits for it.
 	warmStop chan struct{}
 	warmDone sync.WaitGroup
@@ -132,6 +140,7 @@ func New(dir string, cfg Config, logger log.Logger) (*App, error) {
 		lastHash:   tree.Hash(),
 		beacons:    bridgeBeacons{},
 	}
+	a.bp.blocks = int64(cfg.MempoolBackpressureBlocks)
 	a.resetCheckState()
 	if cfg.WarmCache {
 		a.warmStop = make(chan struct{})

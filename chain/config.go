@@ -37,6 +37,9 @@ type AppConfig struct {
 	MempoolMinFee string `mapstructure:"mempool-min-fee"`
 	// IAVLCacheNodes sizes IAVL's node cache.
 	IAVLCacheNodes int `mapstructure:"iavl-cache-nodes"`
+	// MempoolBackpressureBlocks: CheckTx refuses new txs while the mempool
+	// holds more than this many blocks' worth (0 = off).
+	MempoolBackpressureBlocks int `mapstructure:"mempool-backpressure-blocks"`
 	// IAVLWarmCache loads the state into that cache after start, when it fits.
 	IAVLWarmCache bool `mapstructure:"iavl-warm-cache"`
 	// PruningKeepRecent keeps this many recent versions (0 = all).
@@ -62,18 +65,25 @@ func (c AppConfig) AppOptions() (app.Config, error) {
 	if err != nil {
 		return app.Config{}, fmt.Errorf("app.toml mempool-min-fee %q: %w", c.MempoolMinFee, err)
 	}
-	if c.IAVLCacheNodes < 0 || c.PruningKeepRecent < 0 || c.PruningInterval < 0 || c.SnapshotInterval < 0 || c.SnapshotKeepRecent < 0 {
+	if c.IAVLCacheNodes < 0 || c.MempoolBackpressureBlocks < 0 || c.PruningKeepRecent < 0 || c.PruningInterval < 0 || c.SnapshotInterval < 0 || c.SnapshotKeepRecent < 0 {
 		return app.Config{}, fmt.Errorf("app.toml: negative cache or pruning setting")
 	}
 	return app.Config{MempoolMinFee: fee, Tree: store.Options{
 		CacheNodes: c.IAVLCacheNodes, KeepRecent: c.PruningKeepRecent, PruneEvery: c.PruningInterval,
-	}, Snapshots: app.SnapshotOptions{Interval: c.SnapshotInterval, KeepRecent: c.SnapshotKeepRecent}, WarmCache: c.IAVLWarmCache}, nil
+	}, Snapshots: app.SnapshotOptions{Interval: c.SnapshotInterval, KeepRecent: c.SnapshotKeepRecent}, WarmCache: c.IAVLWarmCache, MempoolBackpressureBlocks: c.MempoolBackpressureBlocks}, nil
 }
 
 var appTomlTmpl = template.Must(template.New("app").Parse(`# PinGo node-local settings. None of these affect consensus.
 
 # Least fee (upingo) this node's mempool accepts, above the chain's min_fee.
 mempool-min-fee = "{{.MempoolMinFee}}"
+
+# Back-pressure: refuse new transactions (code mempool/2, "retry later")
+# while the mempool already holds more than this many blocks' worth of them
+# (a block's worth: the recent average, at least 1,000). Admitted
+# transactions then wait a bounded time instead of an ever longer queue
+# when clients offer more than the node commits. 0 turns it off.
+mempool-backpressure-blocks = {{.MempoolBackpressureBlocks}}
 
 # IAVL node cache, in nodes (~200 bytes each). Larger is faster for big states.
 iavl-cache-nodes = {{.IAVLCacheNodes}}

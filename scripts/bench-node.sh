@@ -25,6 +25,7 @@
 #   PINGO_BENCH_HOME       node home (default: a new temp dir, removed at exit
 #                          unless PINGO_BENCH_KEEP=1)
 #   PINGO_BENCH_RPC_PORT / PINGO_BENCH_P2P_PORT  (26657 / 26656), loopback only
+#   PINGO_BENCH_BACKPRESSURE  app.toml mempool-backpressure-blocks (0: off)
 #   PINGO_BENCH_HOST       the lone validator's loopback address (127.0.0.1)
 #   PINGO_BENCH_PPROF      rpc.pprof_laddr port on that address ("": off), to
 #                          take a CPU profile of the node under load, e.g.
@@ -62,6 +63,7 @@ RATE=${PINGO_BENCH_RATE:-$d_rate}
 LAT_DURATION=${PINGO_BENCH_LAT_DURATION:-$d_lat}
 RPC_PORT=${PINGO_BENCH_RPC_PORT:-26657}
 HOST=${PINGO_BENCH_HOST:-127.0.0.1}
+BACKPRESSURE=${PINGO_BENCH_BACKPRESSURE:-0}
 PPROF=${PINGO_BENCH_PPROF:-}
 P2P_PORT=${PINGO_BENCH_P2P_PORT:-26656}
 TIMEOUT_COMMIT=${PINGO_BENCH_TIMEOUT_COMMIT:-300ms}
@@ -179,6 +181,7 @@ tune_config() {
 	set_toml "$cfg" mempool cache_size 100000
 	# One log line per block is enough.
 	set_toml "$cfg" "" log_level "\"*:error,state:info\""
+	set_toml "$appcfg" "" mempool-backpressure-blocks "$BACKPRESSURE"
 	if [[ -n "$IAVL_CACHE" ]]; then
 		set_toml "$appcfg" "" iavl-cache-nodes "$IAVL_CACHE"
 	fi
@@ -295,6 +298,6 @@ run_load "latency@$RATE" --rate "$RATE" --duration "$LAT_DURATION"
 
 grep '^{' "$HOME_DIR/load.out" >>"$RESULTS"
 echo
-echo "=== PinGo node bench: $VALIDATORS validator(s), $(nproc) cores, $ACCOUNTS accounts, timeout_commit $TIMEOUT_COMMIT, indexer $INDEXER, iavl-cache-nodes ${IAVL_CACHE:-(app.toml)}, env '${NODE_ENV}' ==="
+echo "=== PinGo node bench: $VALIDATORS validator(s), $(nproc) cores, $ACCOUNTS accounts, timeout_commit $TIMEOUT_COMMIT, indexer $INDEXER, backpressure $BACKPRESSURE blocks, iavl-cache-nodes ${IAVL_CACHE:-(app.toml)}, env '${NODE_ENV}' ==="
 grep '^pingo-load' "$HOME_DIR/load.out"
 echo "JSON lines: $RESULTS"
