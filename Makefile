@@ -93,6 +93,7 @@ FUZZ_TARGETS = \
 	./bridge/checkpoint:FuzzParseSubmitBOC \
 	./bridge/checkpoint:FuzzParseWithdrawal \
 	./x/compute/types:FuzzDecodeComputeMsg \
+	./x/compute/types:FuzzRecordCodec \
 	./x/compute/kernel:FuzzDecodePath \
 	./x/nft/types:FuzzDecodeTransferNFT \
 	./bridge/tonlocal:FuzzParseExternalMessage \

@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"sync"
+	"time"
 
 	abci "github.com/cometbft/cometbft/abci/types"
 	"github.com/cometbft/cometbft/libs/log"
@@ -51,6 +52,13 @@ type Config struct {
 	// BridgeKey is this validator's app-level ed25519 key (config/
 	// bridge_key.json), used by ExtendVote; nil on non-validators.
 	BridgeKey ed25519.PrivateKey
+	// MempoolBackpressureBlocks > 0 makes CheckTx refuse new txs
+	// (mempool/2) while the mempool holds more than this many blocks'
+	// worth (app/backpressure.go); 0 is off.
+	MempoolBackpressureBlocks int
+	// WarmCache loads the committed tree into IAVL's node cache in the
+	// background after opening (store.Tree.Warm), when it fits.
+	WarmCache bool
 }
 
 // App is the PinGo state machine.
@@ -93,6 +101,14 @@ type App struct {
 	lastHash   []byte
 	genesis    store.Reader // genesis state until the first commit, for CheckTx
 
+	// bp is CheckTx's back-pressure (mempool connection; FinalizeBlock
+	// feeds it block sizes through atomics).
+	bp backpressure
+
+	// warmStop stops the cache warm-up goroutine; warmDone waits for it.
+	warmStop chan struct{}
+	warmDone sync.WaitGroup
+
 	// beacons is the randomness source of compute's sampling: x/bridge's
 	// validator beacon (app/beacons.go).
 	beacons computekeeper.Beacons
@@ -124,13 +140,36 @@ func New(dir string, cfg Config, logger log.Logger) (*App, error) {
 		lastHash:   tree.Hash(),
 		beacons:    bridgeBeacons{},
 	}
+	a.bp.blocks = int64(cfg.MempoolBackpressureBlocks)
 	a.resetCheckState()
+	if cfg.WarmCache {
+		a.warmStop = make(chan struct{})
+		a.warmDone.Add(1)
+		go a.warm()
+	}
 	return a, nil
+}
+
+// warm runs store.Tree.Warm once, beside the node; Close stops it first.
+func (a *App) warm() {
+	defer a.warmDone.Done()
+	start := time.Now()
+	n, err := a.tree.Warm(a.warmStop)
+	if err != nil {
+		a.log.Error("iavl cache warm-up", "err", err)
+		return
+	}
+	a.log.Info("iavl cache warm-up", "leaves", n, "seconds", time.Since(start).Seconds(), "version", a.tree.Version())
 }
 
 // Close releases the database. The node calls it after CometBFT stopped.
 // A snapshot being written is waited for first.
 func (a *App) Close() error {
+	if a.warmStop != nil {
+		close(a.warmStop)
+		a.warmStop = nil
+	}
+	a.warmDone.Wait()
 	a.snaps.wg.Wait()
 	return a.tree.Close()
 }
@@ -242,8 +281,13 @@ func (kvReader) Delete([]byte)      { panic("read-only") }
 // invariant (Σ balances + fee pool + staking's and compute's holdings =
 // supply) and that compute's running totals match its records. Tests call
 // it after every block.
-func (a *App) CheckInvariants() error {
-	snap, err := a.tree.At(a.tree.Version())
+func (a *App) CheckInvariants() error { return a.CheckInvariantsAt(a.tree.Version()) }
+
+// CheckInvariantsAt checks the same on the committed state of height h
+// (still kept by pruning): a test of a running node, whose blocks commit
+// on CometBFT's schedule, checks every block's state after the fact.
+func (a *App) CheckInvariantsAt(h int64) error {
+	snap, err := a.tree.At(h)
 	if err != nil {
 		return err
 	}

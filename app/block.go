@@ -98,6 +98,7 @@ func (a *App) FinalizeBlock(_ context.Context, req *abci.RequestFinalizeBlock) (
 		}
 	}
 	clear(a.proposals)
+	a.bp.observeBlock(len(req.Txs))
 	rec := &store.Recorder{W: a.tree, Writes: make([]store.Write, 0, res.cache.Len())}
 	res.cache.WriteTo(rec)
 	a.written = rec.Writes

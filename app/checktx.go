@@ -97,6 +97,9 @@ func (a *App) CheckTx(_ context.Context, req *abci.RequestCheckTx) (*abci.Respon
 }
 
 func (a *App) checkTxInner(req *abci.RequestCheckTx) *abci.ResponseCheckTx {
+	if req.Type == abci.CheckTxType_New && a.bp.busy() {
+		return checkErr(codes.Wrap(ErrMempoolBusy, "the mempool holds more than this node commits in mempool-backpressure-blocks blocks"))
+	}
 	a.checkMu.Lock()
 	defer a.checkMu.Unlock()
 	p := a.checkParams

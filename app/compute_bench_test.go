@@ -48,6 +48,11 @@ type attestBench struct {
 }
 
 func newAttestBench(b *testing.B, perBlock int) *attestBench {
+	return newAttestBenchWith(b, perBlock, func(*compute.Params) {})
+}
+
+// newAttestBenchWith lets a benchmark tune compute's genesis params.
+func newAttestBenchWith(b *testing.B, perBlock int, tune func(*compute.Params)) *attestBench {
 	g := testutil.Genesis(abNodes+1, 1_000_000_000_000_000)
 	owner := testutil.Key(abNodes)
 	g.NFT.NFTs = []nft.NFT{{ID: 1, Contributor: testutil.Addr(owner), Owner: testutil.Addr(owner)}}
@@ -57,6 +62,7 @@ func newAttestBench(b *testing.B, perBlock int) *attestBench {
 	}
 	g.Compute.Params.NetworkJobsPerEpoch = 0
 	g.Compute.Params.MaxShares = abContributors
+	tune(&g.Compute.Params)
 	c := &attestBench{a: testutil.NewApp(b, g), nodes: testutil.KeysFrom(0, abNodes), nonces: make([]uint64, abNodes),
 		next: make([]uint64, abNodes), contribs: testutil.KeysFrom(1_000, abPool), senders: senders}
 	share := uint64(1 << 20)

@@ -381,3 +381,80 @@ func TestComputeRevealBudgetCheckTx(t *testing.T) {
 	cOK(t, a, tx2)
 	require.Equal(t, compute.VerdictPass, receipt(w2).Verdict)
 }
+
+// Every query issue #4 lists, each answered with an ICS23 proof that
+// verifies against the block's AppHash: nodes, a node, jobs by id, owner,
+// node, every state (live sets and end-state lists) and epoch, receipts by
+// job and contributor, NFTs by owner, escrow, bonds and the incentive
+// pool. Paths of a state that does not exist, or a page on a live set,
+// are refused with query/2.
+func TestComputeQueriesProven(t *testing.T) {
+	a := testutil.NewApp(t, testutil.ComputeGenesis(3, cFunded, cPool))
+	node, newcomer := testutil.Key(0), testutil.Key(20)
+	cPrefix(t, a)
+	cOK(t, a)
+	submit := &compute.SubmitJob{UnitKind: 1, SpecHash: kernel.SpecMatmulI8, Units: 10, PricePerUnit: *uint256.NewInt(1_000), MaxNodes: 1, Expiry: uint64(a.Height) + 50}
+	cOK(t, a, cTx(newcomer, 0, submit))
+	w := testutil.DoWork(testutil.ChainID, 2, compute.Hash{}, testutil.Addr(node), 0, 10, uint64(a.Height)+10, cKeys(21, 22), nil)
+	cOK(t, a, cTx(node, 4, &compute.AcceptJob{JobID: 2}), cTx(node, 5, w.Attest))
+	cPass(t, a, node, 6, w)
+	// Block 11 opened epoch 1's network job 3; the newcomer's job 4 is
+	// cancelled before any node accepts it.
+	submit.Expiry = uint64(a.Height) + 50
+	root := cOK(t, a, cTx(newcomer, 1, submit), cTx(newcomer, 2, &compute.CancelJob{JobID: 4}))
+
+	be := func(ids ...uint64) []byte { return compute.MarshalIDs(ids) }
+	n8 := func(v uint64) []byte { return binary.BigEndian.AppendUint64(nil, v) }
+	nodeHex, newHex, c21 := testutil.Addr(node).Hex(), testutil.Addr(newcomer).Hex(), testutil.Addr(testutil.Key(21)).Hex()
+	var escrow uint256.Int
+	escrow.SetUint64(64_000_000) // job 3: epoch 1's emission, unattested
+	for _, c := range []struct {
+		path string
+		want []byte // nil: only decoded below
+	}{
+		{"/compute/nodes", func() []byte { a := testutil.Addr(node); return a[:] }()},
+		{"/compute/node/" + nodeHex, nil},
+		{"/compute/job/2", nil},
+		{"/compute/jobs/owner/" + newHex, n8(2)},
+		{"/compute/jobs/owner/" + newHex + "/0", be(2, 4)},
+		{"/compute/jobs/node/" + nodeHex, n8(2)},
+		{"/compute/jobs/node/" + nodeHex + "/0", be(1, 2)},
+		{"/compute/jobs/state/open", be(3)},
+		{"/compute/jobs/state/assigned", nil},
+		{"/compute/jobs/state/done", n8(1)},
+		{"/compute/jobs/state/done/0", be(2)},
+		{"/compute/jobs/state/expired", n8(1)},
+		{"/compute/jobs/state/expired/0", be(1)},
+		{"/compute/jobs/state/cancelled", n8(1)},
+		{"/compute/jobs/state/cancelled/0", be(4)},
+		{"/compute/jobs/epoch/1/0", be(3)},
+		{"/compute/receipts/job/2", n8(1)},
+		{"/compute/receipts/job/2/0", be(2)},
+		{"/compute/receipts/contributor/" + c21 + "/0", be(1, 2)},
+		{"/nft/owner/" + newHex, be(1)},
+		{"/nft/contributor/" + newHex, n8(1)},
+		{"/compute/escrow_total", func() []byte { b := escrow.Bytes32(); return b[:] }()},
+		{"/compute/bond_total", nil},
+		{"/compute/incentive_pool", nil},
+	} {
+		v := cProved(t, a, c.path, root)
+		if c.want != nil {
+			require.Equal(t, c.want, v, c.path)
+		}
+	}
+	nd, err := compute.UnmarshalNode(cProved(t, a, "/compute/node/"+nodeHex, root))
+	require.NoError(t, err)
+	require.Equal(t, testutil.Addr(node), nd.Operator)
+	require.Equal(t, nd.Bond, *new(uint256.Int).SetBytes(cProved(t, a, "/compute/bond_total", root)), "one node: its bond is the total")
+	require.Nil(t, cProved(t, a, "/compute/jobs/state/assigned", root), "no job is fully assigned and live")
+	j, err := compute.UnmarshalJob(cProved(t, a, "/compute/job/4", root))
+	require.NoError(t, err)
+	require.Equal(t, compute.JobCancelled, j.State)
+
+	for _, p := range []string{"/compute/jobs/state/open/0", "/compute/jobs/state/paid", "/compute/jobs/state/done/01", "/compute/jobs/state/done/x", "/compute/jobs/state/done/0/1"} {
+		q, err := a.Query(context.Background(), &abci.RequestQuery{Path: p})
+		require.NoError(t, err)
+		require.Equal(t, "query", q.Codespace, p)
+		require.Equal(t, uint32(2), q.Code, p)
+	}
+}

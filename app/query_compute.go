@@ -27,6 +27,9 @@ import (
 //	/compute/node/{op}                   Node, RLP
 //	/compute/job/{id}                    Job, RLP (its escrow balance included)
 //	/compute/jobs/state/{open|assigned}  live job ids, 8 bytes BE each
+//	/compute/jobs/state/{done|expired|cancelled}[/{page}]  jobs that
+//	                                     entered that end state (length,
+//	                                     or a page of up to 64 ids)
 //	/compute/jobs/{owner|node}/{addr}    list length, 8 bytes BE
 //	/compute/jobs/{owner|node}/{addr}/{page}  up to 64 job ids
 //	/compute/jobs/epoch/{epoch}[/{page}] network jobs of an epoch
@@ -164,14 +167,8 @@ func parseComputePath(parts []string) (queryRoute, bool, error) {
 // parseListPath reads /compute/{jobs|receipts}/{by}/{subject}[/{page}]:
 // without a page the list head (its length), with one that page.
 func parseListPath(parts []string) (queryRoute, bool, error) {
-	if len(parts) == 4 && parts[1] == "jobs" && parts[2] == "state" {
-		switch parts[3] {
-		case "open":
-			return queryRoute{name: "compute/jobs/state", key: compute.JobSetKey(compute.JobOpen)}, true, nil
-		case "assigned":
-			return queryRoute{name: "compute/jobs/state", key: compute.JobSetKey(compute.JobAssigned)}, true, nil
-		}
-		return queryRoute{}, true, codes.Wrapf(ErrUnknownPath, "job state %q (open or assigned)", clipPath(parts[3]))
+	if len(parts) >= 4 && parts[1] == "jobs" && parts[2] == "state" {
+		return parseStatePath(parts)
 	}
 	if len(parts) != 4 && len(parts) != 5 {
 		return queryRoute{}, false, nil
@@ -218,6 +215,41 @@ func parseListPath(parts []string) (queryRoute, bool, error) {
 		return queryRoute{}, true, codes.Wrapf(ErrUnknownPath, "page %q", clipPath(parts[4]))
 	}
 	return queryRoute{name: name + "/page", key: compute.ListPageKey(kind, subject, uint32(page))}, true, nil
+}
+
+// parseStatePath reads /compute/jobs/state/{state}[/{page}]. The live
+// states are one bounded set record each (no page); the end states are
+// paged lists, whose head is their length.
+func parseStatePath(parts []string) (queryRoute, bool, error) {
+	var s compute.JobState
+	switch parts[3] {
+	case "open":
+		s = compute.JobOpen
+	case "assigned":
+		s = compute.JobAssigned
+	case "done":
+		s = compute.JobDone
+	case "expired":
+		s = compute.JobExpired
+	case "cancelled":
+		s = compute.JobCancelled
+	default:
+		return queryRoute{}, true, codes.Wrapf(ErrUnknownPath, "job state %q (open, assigned, done, expired or cancelled)", clipPath(parts[3]))
+	}
+	live := s == compute.JobOpen || s == compute.JobAssigned
+	switch {
+	case len(parts) == 4 && live:
+		return queryRoute{name: "compute/jobs/state", key: compute.JobSetKey(s)}, true, nil
+	case len(parts) == 4:
+		return queryRoute{name: "compute/jobs/state", key: compute.ListHeadKey(compute.ListJobsByEndState, []byte{byte(s)})}, true, nil
+	case len(parts) == 5 && !live:
+		page, err := strconv.ParseUint(parts[4], 10, 32)
+		if err != nil || !canonicalDecimal(parts[4]) {
+			return queryRoute{}, true, codes.Wrapf(ErrUnknownPath, "page %q", clipPath(parts[4]))
+		}
+		return queryRoute{name: "compute/jobs/state/page", key: compute.ListPageKey(compute.ListJobsByEndState, []byte{byte(s)}, uint32(page))}, true, nil
+	}
+	return queryRoute{}, true, codes.Wrapf(ErrUnknownPath, "job state %s takes no page (one record)", s)
 }
 
 // parseID reads a canonical decimal uint64 (no sign, no leading zeros), so

@@ -166,6 +166,7 @@ func NewNode(c *Config, logger log.Logger) (*Node, error) {
 		a.Close()
 		return nil, err
 	}
+	a.SetMempoolSize(n.Mempool().Size)
 	nd := &Node{App: a, Cmt: n, dbs: dbs}
 	trackMempool(nd)
 	return nd, nil

@@ -25,6 +25,11 @@
 #   PINGO_BENCH_HOME       node home (default: a new temp dir, removed at exit
 #                          unless PINGO_BENCH_KEEP=1)
 #   PINGO_BENCH_RPC_PORT / PINGO_BENCH_P2P_PORT  (26657 / 26656), loopback only
+#   PINGO_BENCH_BACKPRESSURE  app.toml mempool-backpressure-blocks (0: off)
+#   PINGO_BENCH_HOST       the lone validator's loopback address (127.0.0.1)
+#   PINGO_BENCH_PPROF      rpc.pprof_laddr port on that address ("": off), to
+#                          take a CPU profile of the node under load, e.g.
+#                          curl -o cpu.prof http://HOST:PORT/debug/pprof/profile?seconds=20
 #   PINGO_BENCH_VALIDATORS  >1: `pingod localnet --generate-only` homes, one
 #                          process each on 127.0.0.(FIRST_IP+i), standard ports;
 #                          load goes to node0 (default 1)
@@ -57,6 +62,9 @@ SAT_DURATION=${PINGO_BENCH_SAT_DURATION:-$d_sat}
 RATE=${PINGO_BENCH_RATE:-$d_rate}
 LAT_DURATION=${PINGO_BENCH_LAT_DURATION:-$d_lat}
 RPC_PORT=${PINGO_BENCH_RPC_PORT:-26657}
+HOST=${PINGO_BENCH_HOST:-127.0.0.1}
+BACKPRESSURE=${PINGO_BENCH_BACKPRESSURE:-0}
+PPROF=${PINGO_BENCH_PPROF:-}
 P2P_PORT=${PINGO_BENCH_P2P_PORT:-26656}
 TIMEOUT_COMMIT=${PINGO_BENCH_TIMEOUT_COMMIT:-300ms}
 INDEXER=${PINGO_BENCH_INDEXER:-null}
@@ -79,7 +87,7 @@ FIRST_IP=${PINGO_BENCH_FIRST_IP:-101}
 if ((VALIDATORS > 1)); then
 	RPC="http://127.0.0.$FIRST_IP:26657"
 else
-	RPC="http://127.0.0.1:$RPC_PORT"
+	RPC="http://$HOST:$RPC_PORT"
 fi
 
 if [[ -n "${PINGO_BENCH_HOME:-}" ]]; then
@@ -150,8 +158,11 @@ tune_config() {
 	local cfg="$home/config/config.toml" appcfg="$home/config/app.toml"
 	if [[ "$single" == 1 ]]; then
 		# Loopback only; a lone validator needs no peer exchange.
-		set_toml "$cfg" rpc laddr "\"tcp://127.0.0.1:$RPC_PORT\""
-		set_toml "$cfg" p2p laddr "\"tcp://127.0.0.1:$P2P_PORT\""
+		set_toml "$cfg" rpc laddr "\"tcp://$HOST:$RPC_PORT\""
+		set_toml "$cfg" p2p laddr "\"tcp://$HOST:$P2P_PORT\""
+		if [[ -n "$PPROF" ]]; then
+			set_toml "$cfg" rpc pprof_laddr "\"$HOST:$PPROF\""
+		fi
 		set_toml "$cfg" p2p pex false
 	fi
 	# timeout_commit is the pause after each commit before the next height
@@ -170,6 +181,7 @@ tune_config() {
 	set_toml "$cfg" mempool cache_size 100000
 	# One log line per block is enough.
 	set_toml "$cfg" "" log_level "\"*:error,state:info\""
+	set_toml "$appcfg" "" mempool-backpressure-blocks "$BACKPRESSURE"
 	if [[ -n "$IAVL_CACHE" ]]; then
 		set_toml "$appcfg" "" iavl-cache-nodes "$IAVL_CACHE"
 	fi
@@ -192,7 +204,7 @@ if ((VALIDATORS > 1)); then
 	addrs=()
 	for ((i = 0; i < VALIDATORS; i++)); do addrs+=("127.0.0.$((FIRST_IP + i)):26657" "127.0.0.$((FIRST_IP + i)):26656"); done
 else
-	addrs=("127.0.0.1:$RPC_PORT" "127.0.0.1:$P2P_PORT")
+	addrs=("$HOST:$RPC_PORT" "$HOST:$P2P_PORT")
 fi
 for a in "${addrs[@]}"; do
 	if (exec 3<>"/dev/tcp/${a%:*}/${a##*:}") 2>/dev/null; then
@@ -252,15 +264,40 @@ log "node up at height $height after $(($(date +%s) - start_wait))s"
 
 common=(--rpc "$RPC" --senders "$SENDERS" --accounts "$ACCOUNTS")
 
+# node_cpu: CPU seconds (user + system) the node process(es) used so far.
+# On a shared machine committed tx/s says more about the neighbours than
+# about the node; committed txs per node CPU-second does not.
+TICK=$(getconf CLK_TCK)
+node_cpu() {
+	local pid total=0
+	for pid in "${NODE_PIDS[@]}"; do
+		total=$((total + $(awk '{print $14 + $15}' "/proc/$pid/stat")))
+	done
+	echo "$total"
+}
+# run_load LABEL ARGS...: one pingo-load run, then its node CPU cost.
+run_load() {
+	local label=$1 c0 c1 committed
+	shift
+	c0=$(node_cpu)
+	"$LOAD" run "${common[@]}" "$@" --label "$label" | tee "$HOME_DIR/run.out"
+	c1=$(node_cpu)
+	cat "$HOME_DIR/run.out" >>"$HOME_DIR/load.out"
+	committed=$(sed -n 's/.*"committed":\([0-9]*\).*/\1/p' "$HOME_DIR/run.out")
+	awk -v l="$label" -v c="$committed" -v t=$((c1 - c0)) -v hz="$TICK" -v la="$(cut -d' ' -f1-3 /proc/loadavg)" 'BEGIN {
+		s = t / hz; printf "pingo-load %s: node CPU %.1fs for %d committed txs: %.0f us/tx, %.0f tx per node CPU-second (load average %s)\n", l, s, c, (c ? 1e6 * s / c : 0), (s ? c / s : 0), la }' |
+		tee -a "$HOME_DIR/load.out"
+}
+
 log "saturation run: $SAT_DURATION"
-"$LOAD" run "${common[@]}" --rate 0 --duration "$SAT_DURATION" --label saturation | tee -a "$HOME_DIR/load.out"
+run_load saturation --rate 0 --duration "$SAT_DURATION"
 # Let the backlog drain before measuring latency at a steady rate.
 sleep 5
 log "latency run: $RATE tx/s for $LAT_DURATION"
-"$LOAD" run "${common[@]}" --rate "$RATE" --duration "$LAT_DURATION" --label "latency@$RATE" | tee -a "$HOME_DIR/load.out"
+run_load "latency@$RATE" --rate "$RATE" --duration "$LAT_DURATION"
 
 grep '^{' "$HOME_DIR/load.out" >>"$RESULTS"
 echo
-echo "=== PinGo node bench: $VALIDATORS validator(s), $(nproc) cores, $ACCOUNTS accounts, timeout_commit $TIMEOUT_COMMIT, indexer $INDEXER, iavl-cache-nodes ${IAVL_CACHE:-(app.toml)}, env '${NODE_ENV}' ==="
+echo "=== PinGo node bench: $VALIDATORS validator(s), $(nproc) cores, $ACCOUNTS accounts, timeout_commit $TIMEOUT_COMMIT, indexer $INDEXER, backpressure $BACKPRESSURE blocks, iavl-cache-nodes ${IAVL_CACHE:-(app.toml)}, env '${NODE_ENV}' ==="
 grep '^pingo-load' "$HOME_DIR/load.out"
 echo "JSON lines: $RESULTS"

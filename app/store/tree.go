@@ -43,6 +43,8 @@ type Tree struct {
 	db   *idb.GoLevelDB
 	tree *iavl.MutableTree
 	opts Options
+	// stats counts node-cache hits and misses (atomic counters).
+	stats *iavl.Statistics
 	// mu orders snapshot reads (query and mempool connections) against the
 	// writes of the consensus connection: IAVL's Set clones nodes shared
 	// with committed versions (nil-ing their child pointers) and
@@ -81,13 +83,14 @@ func OpenTree(dir string, o Options) (*Tree, error) {
 	// accounts, two interleaved runs each: 4,529 and 5,216 transfers per
 	// CPU-second without the index, 4,144 and 4,497 with it; 23% fewer
 	// allocations per block.
+	stats := &iavl.Statistics{}
 	t := iavl.NewMutableTree(db, o.CacheNodes, !o.FastIndex, iavl.NewNopLogger(),
-		iavl.FlushThresholdOption(1<<20))
+		iavl.FlushThresholdOption(1<<20), iavl.StatOption(stats))
 	if _, err := t.Load(); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("load iavl: %w", err)
 	}
-	return &Tree{db: db, tree: t, opts: o}, nil
+	return &Tree{db: db, tree: t, opts: o, stats: stats}, nil
 }
 
 // Get reads the working tree: the last commit plus this block's flushed writes.
@@ -119,6 +122,9 @@ func (t *Tree) WorkingHash() []byte {
 	defer t.mu.Unlock()
 	return t.tree.WorkingHash()
 }
+
+// CacheMisses is how many node reads went to LevelDB since the tree opened.
+func (t *Tree) CacheMisses() uint64 { return t.stats.GetCacheMissCnt() }
 
 // Version is the last committed version (= block height).
 func (t *Tree) Version() int64 { return t.tree.Version() }

@@ -101,8 +101,15 @@ func (c *Client) NFTsByOwner(ctx context.Context, owner auth.Address) ([]uint64,
 	return ids, err
 }
 
-// JobsByState lists the live jobs in state "open" or "assigned".
+// JobsByState lists the jobs in a state: "open" or "assigned" (the live
+// sets, ascending ids), or "done", "expired" or "cancelled" (the jobs that
+// entered that end state, in order; an expired job later cancelled is on
+// both of those lists).
 func (c *Client) JobsByState(ctx context.Context, state string) ([]uint64, error) {
+	switch state {
+	case "done", "expired", "cancelled":
+		return c.pagedList(ctx, "/compute/jobs/state/"+state)
+	}
 	ids, _, err := c.ids(ctx, "/compute/jobs/state/"+state, 0)
 	return ids, err
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/holiman/uint256"
 	"github.com/pingo-chain/pingo/chain/client"
 	"github.com/pingo-chain/pingo/testutil"
+	auth "github.com/pingo-chain/pingo/x/auth/types"
 	bridge "github.com/pingo-chain/pingo/x/bridge/types"
 	computekeeper "github.com/pingo-chain/pingo/x/compute/keeper"
 	"github.com/pingo-chain/pingo/x/compute/kernel"
@@ -131,6 +132,50 @@ func TestComputeCycleOnNode(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, uint64(64_000_000), em.Uint64(), "epoch 0's share, set aside")
 	require.NoError(t, n.App.CheckInvariants())
+
+	// The other reads the issue lists, each proof-verified: nodes, a node,
+	// jobs by node, and jobs by every state. Job 3 expires unaccepted two
+	// blocks after its submission, then its owner cancels it.
+	ops, _, err := c.Nodes(ctx)
+	require.NoError(t, err)
+	require.Equal(t, []auth.Address{nodeAddr}, ops)
+	nd, found, _, err := c.Node(ctx, nodeAddr)
+	require.NoError(t, err)
+	require.True(t, found)
+	require.Equal(t, uint64(2), nd.Receipts)
+	byNode, err := c.JobsByNode(ctx, nodeAddr)
+	require.NoError(t, err)
+	require.Equal(t, []uint64{1, 2}, byNode)
+	st, err := c.RPC().Status(ctx)
+	require.NoError(t, err)
+	exp := uint64(st.SyncInfo.LatestBlockHeight) + 3
+	_, _, err = c.Send(ctx, newcomer, &compute.SubmitJob{UnitKind: 1, SpecHash: kernel.SpecMatmulI8, Units: 4, PricePerUnit: *uint256.NewInt(10), MaxNodes: 1, Expiry: exp}, fee)
+	require.NoError(t, err)
+	n.WaitHeight(t, int64(exp)+2, 30*time.Second)
+	states := func() map[string][]uint64 {
+		m := map[string][]uint64{}
+		for _, s := range []string{"open", "assigned", "done", "expired", "cancelled"} {
+			ids, err := c.JobsByState(ctx, s)
+			require.NoError(t, err, s)
+			if len(ids) > 0 {
+				m[s] = ids
+			}
+		}
+		return m
+	}
+	require.Equal(t, map[string][]uint64{"open": {1}, "done": {2}, "expired": {3}}, states())
+	_, _, err = c.Send(ctx, newcomer, &compute.CancelJob{JobID: 3}, fee)
+	require.NoError(t, err)
+	require.Equal(t, map[string][]uint64{"open": {1}, "done": {2}, "expired": {3}, "cancelled": {3}}, states())
+
+	// The supply invariant and compute's totals on every committed block.
+	info, err := n.App.Info(ctx, nil)
+	require.NoError(t, err)
+	last := info.LastBlockHeight
+	require.Greater(t, last, int64(10))
+	for h := int64(1); h <= last; h++ {
+		require.NoError(t, n.App.CheckInvariantsAt(h), "height %d", h)
+	}
 }
 
 // reveal waits for w's sample and reveals it from key k (PASS expected).

@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -121,7 +122,22 @@ func cliCompute(t *testing.T, node string, kr []string) {
 	require.Equal(t, 2, r.code, "%s", r)
 	require.Contains(t, r.stderr, "compute/26")
 	mustOK(t, tx("job", "submit", "10", "1000", "--expiry", "100000"), "tx job submit")
-	require.Len(t, q("jobs", "--owner", addrHex(0))["jobs"], 1)
+	mine := q("jobs", "--owner", addrHex(0))["jobs"].([]any)
+	require.Len(t, mine, 1)
+	// Every state is listable: the new job is open until its owner
+	// cancels it before any node accepts.
+	require.Contains(t, q("jobs", "--state", "open")["jobs"], mine[0])
+	require.Nil(t, q("jobs", "--state", "cancelled")["jobs"])
+	mustOK(t, tx("job", "cancel", strconv.FormatFloat(mine[0].(float64), 'f', 0, 64)), "tx job cancel")
+	cancelled := q("jobs", "--state", "cancelled")
+	require.Equal(t, mine, cancelled["jobs"])
+	require.Equal(t, true, cancelled["proof_verified"])
+	require.NotContains(t, q("jobs", "--state", "open")["jobs"], mine[0])
+	require.Nil(t, q("jobs", "--state", "done")["jobs"])
+	require.Nil(t, q("jobs", "--state", "expired")["jobs"])
+	r = pingod(t, nil, "query", "jobs", "--state", "paid", "--node", node)
+	require.NotEqual(t, 0, r.code, "%s", r)
+	require.Contains(t, r.stderr, "query/2")
 	mustOK(t, tx("nft", "transfer", "1", addrHex(1)), "tx nft transfer")
 	require.Equal(t, []any{float64(1)}, q("nfts", addrHex(1))["nfts"])
 

@@ -73,7 +73,7 @@ func computeQueryCmds() []*cobra.Command {
 	pool := amount("incentive-pool", "The community incentive pool paying network contribution jobs", "/compute/incentive_pool")
 	escrow := amount("escrow", "All upingo held in job escrow", "/compute/escrow_total")
 
-	jobs := &cobra.Command{Use: "jobs", Short: "Job ids by --owner, --operator, --state (open|assigned) or --epoch (network jobs)", Args: cobra.NoArgs,
+	jobs := &cobra.Command{Use: "jobs", Short: "Job ids by --owner, --operator, --state (open|assigned|done|expired|cancelled) or --epoch (network jobs)", Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			c, ctx, cancel, err := queryClient(cmd)
 			if err != nil {
@@ -116,7 +116,7 @@ func computeQueryCmds() []*cobra.Command {
 		}}
 	jobs.Flags().String("owner", "", "jobs submitted by this account")
 	jobs.Flags().String("operator", "", "jobs accepted by this CDN node operator")
-	jobs.Flags().String("state", "", "live jobs in state open or assigned")
+	jobs.Flags().String("state", "", "jobs in state open or assigned (live), or that entered done, expired or cancelled")
 	jobs.Flags().Int64("epoch", -1, "network contribution jobs opened in this epoch")
 
 	receipts := &cobra.Command{Use: "receipts", Short: "Receipt ids by --job or --contributor", Args: cobra.NoArgs,

@@ -108,15 +108,21 @@ func mustJob(kv KV, id uint64) (types.Job, error) {
 }
 
 // setState moves a job between the live sets (open, assigned) as its
-// state changes.
+// state changes, and appends it to the list of the end state it enters
+// (done, expired, cancelled), so every state is listable by queries.
 func setState(kv KV, j *types.Job, s types.JobState) error {
 	if j.State == types.JobOpen || j.State == types.JobAssigned {
 		if err := removeFromSet(kv, j.State, j.ID); err != nil {
 			return err
 		}
 	}
-	if s == types.JobOpen || s == types.JobAssigned {
+	switch s {
+	case types.JobOpen, types.JobAssigned:
 		if err := addToSet(kv, s, j.ID); err != nil {
+			return err
+		}
+	case types.JobDone, types.JobExpired, types.JobCancelled:
+		if err := appendList(kv, types.ListJobsByEndState, []byte{byte(s)}, j.ID); err != nil {
 			return err
 		}
 	}

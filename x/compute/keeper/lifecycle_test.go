@@ -125,6 +125,21 @@ func TestJobLifecycle(t *testing.T) {
 	require.Equal(t, before+33, e.balance(addr(20)))
 	require.Equal(t, types.JobCancelled, e.job(jobID).State)
 	e.fail(20, &types.CancelJob{JobID: jobID}, types.ErrCannotCancel)
+
+	// Every end state is listed, in the order jobs entered it: job 1 done;
+	// job 2 expired, then cancelled (on both lists; its record says
+	// cancelled); nothing else.
+	for _, c := range []struct {
+		s    types.JobState
+		want []uint64
+	}{{types.JobDone, []uint64{1}}, {types.JobExpired, []uint64{jobID}}, {types.JobCancelled, []uint64{jobID}}} {
+		n, err := keeper.ListCount(e.kv, types.ListJobsByEndState, []byte{byte(c.s)})
+		require.NoError(t, err)
+		require.Equal(t, uint64(len(c.want)), n, "%s", c.s)
+		ids, err := keeper.ListPage(e.kv, types.ListJobsByEndState, []byte{byte(c.s)}, 0)
+		require.NoError(t, err)
+		require.Equal(t, c.want, ids, "%s", c.s)
+	}
 }
 
 // Network jobs: one per epoch, its share set aside from the pool; an

@@ -102,6 +102,13 @@ const (
 	ListReceiptsByJob      byte = 3 // subject: jobID(8, BE)
 	ListReceiptsByContrib  byte = 4 // subject: contributor(20); no head: the length is the contributor NFT's receipts
 	ListNetworkJobsByEpoch byte = 5 // subject: epoch(8, BE)
+	// ListJobsByEndState: subject state(1), 3 done / 4 expired / 5
+	// cancelled: the jobs that entered that state, in order. Terminal
+	// sets grow without bound, so they are paged lists, not the live
+	// sets' single record. A user job that expired and was then cancelled
+	// is on both the expired and the cancelled list (its record says
+	// which state it is in now); nothing is ever removed.
+	ListJobsByEndState byte = 6
 )
 
 // ListPageSize is the number of ids on one list page.

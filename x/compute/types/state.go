@@ -3,7 +3,6 @@ package types
 import (
 	"fmt"
 
-	"github.com/ethereum/go-ethereum/rlp"
 	"github.com/holiman/uint256"
 	auth "github.com/pingo-chain/pingo/x/auth/types"
 )
@@ -11,6 +10,8 @@ import (
 // Records are stored as canonical RLP (field order as declared): compact,
 // deterministic and cheap to rewrite, since an attestation rewrites its job
 // and writes a receipt. Heights are uint64 (RLP has no signed integers).
+// The codec is hand-written (codec.go) and byte-identical to go-ethereum's
+// reflective one.
 
 // NodeStatus is a CDN node's bonding state.
 type NodeStatus uint8
@@ -237,42 +238,4 @@ func (r *Receipt) Share(index uint64) (i int, first uint64) {
 		first += r.Shares[i].Units
 	}
 	return -1, 0
-}
-
-func marshal(v any) []byte {
-	b, err := rlp.EncodeToBytes(v)
-	if err != nil {
-		panic(err)
-	}
-	return b
-}
-
-// Marshal is the stored form.
-func (n *Node) Marshal() []byte { return marshal(n) }
-
-// Marshal is the stored form.
-func (j *Job) Marshal() []byte { return marshal(j) }
-
-// Marshal is the stored form.
-func (r *Receipt) Marshal() []byte { return marshal(r) }
-
-// UnmarshalNode reads the stored form (canonical RLP only).
-func UnmarshalNode(b []byte) (Node, error) {
-	var n Node
-	err := rlp.DecodeBytes(b, &n)
-	return n, err
-}
-
-// UnmarshalJob reads the stored form.
-func UnmarshalJob(b []byte) (Job, error) {
-	var j Job
-	err := rlp.DecodeBytes(b, &j)
-	return j, err
-}
-
-// UnmarshalReceipt reads the stored form.
-func UnmarshalReceipt(b []byte) (Receipt, error) {
-	var r Receipt
-	err := rlp.DecodeBytes(b, &r)
-	return r, err
 }

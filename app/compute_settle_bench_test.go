@@ -1,0 +1,178 @@
+package app_test
+
+// The full handling of an attestation since the proof layer (#5): Attest
+// (pending receipt) in one block, and its settlement at PASS (payment to
+// the node and 16 contributors, NFT credit, receipt lists, receipt final)
+// in the Reveal's block — against transfer blocks on the same chain.
+// Signatures are verified before the timer (CheckTx does it before the
+// block arrives); the reveal block's re-execution of the sampled units is
+// timed separately (the same kernel calls, right after the block) and
+// subtracted, so the figure is the state path. sample_k is 1 so a block
+// of 512 reveals fits the default reveal budget (512 units).
+//
+//	go test -run '^$' -bench BenchmarkAttestationSettle -benchtime 3x ./app/
+//
+// PINGO_BENCH_ATTEST sets the attestations (reveals, transfers) per block.
+
+import (
+	"context"
+	"encoding/binary"
+	"runtime/pprof"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/pingo-chain/pingo/testutil"
+	bridge "github.com/pingo-chain/pingo/x/bridge/types"
+	computekeeper "github.com/pingo-chain/pingo/x/compute/keeper"
+	"github.com/pingo-chain/pingo/x/compute/kernel"
+	compute "github.com/pingo-chain/pingo/x/compute/types"
+)
+
+// workBlock is attestBlock with real work (DoWork), so the sample can be
+// revealed.
+func (c *attestBench) workBlock(perBlock int) ([][]byte, []*testutil.Work, []int) {
+	txs := make([][]byte, 0, perBlock)
+	works := make([]*testutil.Work, 0, perBlock)
+	nodes := make([]int, 0, perBlock)
+	for t := 0; t < perBlock; t++ {
+		i := t % abNodes
+		k := c.nodes[i]
+		first := (c.round*perBlock + t) * 7 % abPool
+		keys := c.contribs[:0:0]
+		for j := 0; j < abContributors; j++ {
+			keys = append(keys, c.contribs[(first+j)%abPool])
+		}
+		start := c.next[i]
+		w := testutil.DoWork(testutil.ChainID, 1, compute.Hash{}, testutil.Addr(k), start, start+abContributors, 50_000, keys, nil)
+		c.next[i] += abContributors
+		txs = append(txs, testutil.SignedTx(k, testutil.ChainID, c.nonces[i], biMinFee, w.Attest))
+		c.nonces[i]++
+		works = append(works, w)
+		nodes = append(nodes, i)
+	}
+	c.round++
+	return txs, works, nodes
+}
+
+// revealBlock builds each work's reveal (sent by its node) from the
+// receipt and the beacon in committed state, and the sampled indices.
+func (c *attestBench) revealBlock(b *testing.B, works []*testutil.Work, nodes []int) ([][]byte, []uint64) {
+	txs := make([][]byte, 0, len(works))
+	var units []uint64
+	for t, w := range works {
+		rid := binary.BigEndian.Uint64(biQuery(b, c.a, "/compute/attestation/"+w.Attest.AttestationID.Hex(), 0, false).Value)
+		r, err := compute.UnmarshalReceipt(biQuery(b, c.a, "/compute/receipt/"+itoa(rid), 0, false).Value)
+		if err != nil {
+			b.Fatal(err)
+		}
+		var s []uint64
+		for h := r.Height + 1; h < uint64(c.a.Height); h++ {
+			raw := biQuery(b, c.a, "/compute/beacon/"+itoa(h), 0, false).Value
+			if len(raw) == 0 {
+				continue
+			}
+			bc, err := bridge.UnmarshalBeacon(raw)
+			if err != nil {
+				b.Fatal(err)
+			}
+			s = computekeeper.SampleIndices(&r, bc.Value)
+			break
+		}
+		if s == nil {
+			b.Fatalf("no beacon after %d", r.Height)
+		}
+		i := nodes[t]
+		txs = append(txs, testutil.SignedTx(c.nodes[i], testutil.ChainID, c.nonces[i], biMinFee, w.Reveal(s, 0, len(s))))
+		c.nonces[i]++
+		units = append(units, s...)
+	}
+	return txs, units
+}
+
+// BenchmarkAttestationSettle reports the attest-only and the full (attest
+// + settlement) cost of an attestation of 16 contributors in transfers.
+func BenchmarkAttestationSettle(b *testing.B) {
+	perBlock := benchEnvInt(b, "PINGO_BENCH_ATTEST", 512)
+	perBlock -= perBlock % abNodes
+	c := newSettleBench(b, perBlock)
+	// Wall time and process CPU time (user + system, GC included) of each
+	// block: on a shared machine the CPU time is the steadier figure.
+	var att, settle, kern, tr, cAtt, cSettle, cKern, cTr time.Duration
+	phase := func(name string, f func()) (wall, cpu time.Duration) {
+		pprof.Do(context.Background(), pprof.Labels("phase", name), func(context.Context) {
+			c0, t0 := processCPU(), time.Now()
+			f()
+			wall, cpu = time.Since(t0), processCPU()-c0
+		})
+		return
+	}
+	round := func(timed bool) {
+		atxs, works, nodes := c.workBlock(perBlock)
+		ttxs := c.transferBlock()
+		c.precheck(atxs)
+		da, ca := phase("attest", func() { c.mustBlockRaw(b, atxs) })
+		c.precheck(ttxs)
+		dt, ct := phase("transfer", func() { c.mustBlockRaw(b, ttxs) })
+		// Block x+1 carries no extension of x (raw blocks have none);
+		// its own extension becomes block x+2's beacon of x+1.
+		c.a.Block()
+		c.a.Block()
+		rtxs, units := c.revealBlock(b, works, nodes)
+		c.precheck(rtxs)
+		dr, cr := phase("reveal", func() { c.mustBlockRaw(b, rtxs) })
+		dk, ck := phase("kernel", func() {
+			for _, u := range units {
+				_ = kernel.Digest(compute.Hash{}, u)
+			}
+		})
+		if timed {
+			att, settle, kern, tr = att+da, settle+dr-dk, kern+dk, tr+dt
+			cAtt, cSettle, cKern, cTr = cAtt+ca, cSettle+cr-ck, cKern+ck, cTr+ct
+		}
+	}
+	round(false) // warms the caches and mints the contributors' NFTs
+	b.ResetTimer()
+	for n := 0; n < b.N; n++ {
+		round(true)
+	}
+	b.StopTimer()
+	if err := c.a.CheckInvariants(); err != nil {
+		b.Fatal(err)
+	}
+	total := float64(b.N * perBlock)
+	perTr := tr.Seconds() / total
+	b.ReportMetric(total/att.Seconds(), "attests/s")
+	b.ReportMetric(total/settle.Seconds(), "settles/s")
+	b.ReportMetric(1/perTr, "transfers/s")
+	b.ReportMetric(att.Seconds()/total/perTr, "attest-transfers")
+	b.ReportMetric(settle.Seconds()/total/perTr, "settle-transfers")
+	b.ReportMetric((att+settle).Seconds()/total/perTr, "full-transfers")
+	b.ReportMetric(float64(kern.Nanoseconds())/total, "kernel-ns/receipt")
+	cPerTr := cTr.Seconds() / total
+	b.ReportMetric(cAtt.Seconds()/total/cPerTr, "cpu-attest-transfers")
+	b.ReportMetric(cSettle.Seconds()/total/cPerTr, "cpu-settle-transfers")
+	b.ReportMetric((cAtt+cSettle).Seconds()/total/cPerTr, "cpu-full-transfers")
+	b.ReportMetric(float64(cKern.Nanoseconds())/total, "cpu-kernel-ns/receipt")
+}
+
+func (c *attestBench) precheck(txs [][]byte) {
+	for _, tx := range txs {
+		c.a.Precheck(tx)
+	}
+}
+
+// processCPU is this process's user + system CPU time so far.
+func processCPU() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// newSettleBench is newAttestBench with sample_k 1 (one re-executed unit
+// per receipt: a block of reveals fits the budget).
+func newSettleBench(b *testing.B, perBlock int) *attestBench {
+	return newAttestBenchWith(b, perBlock, func(p *compute.Params) { p.SampleK = 1 })
+}
