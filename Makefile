@@ -44,13 +44,19 @@ contracts-test:
 test-short:
 	$(GO) test -short -count=1 ./...
 
-# N validator processes on 127.0.0.1..N from a fresh genesis; Ctrl-C stops all.
+# The whole system from a fresh genesis: N validators on 127.0.0.1..N, a
+# CDN node with two contributors, the local TON endpoint with the anchor
+# and a relayer on the next addresses; Ctrl-C stops all. LOCALNET_FLAGS
+# takes e.g. --no-agents --no-ton. The TON endpoint needs bridge/contracts'
+# node_modules: npm ci runs when they are missing.
+LOCALNET_FLAGS ?=
 localnet: build
-	./$(BUILD)/pingod localnet --validators $(VALIDATORS) --dir .localnet
+	@test -d bridge/contracts/node_modules/@ton/sandbox || (cd bridge/contracts && npm ci --no-audit --no-fund)
+	./$(BUILD)/pingod localnet --validators $(VALIDATORS) --dir .localnet $(LOCALNET_FLAGS)
 
-# One validator, fast blocks, for dapp tests.
+# One validator, fast blocks, for dapp tests: no agents, no TON.
 dev: build
-	./$(BUILD)/pingod localnet --validators 1 --dir .localnet
+	./$(BUILD)/pingod localnet --validators 1 --dir .localnet --no-agents --no-ton
 
 # The local TON endpoint (bridge/tonlocal) for development: a liteserver on
 # 127.0.0.1 running the anchor (test validators 0..VALIDATORS-1) and a
