@@ -4,7 +4,7 @@ BUILD     ?= build
 FUZZTIME  ?= 30s
 VALIDATORS ?= 4
 
-.PHONY: all build install test test-short contracts-test localnet dev tonlocal bench bench-app bench-node fuzz lint clean
+.PHONY: all build install test test-short contracts-test localnet localnet-test dev tonlocal bench bench-app bench-node fuzz lint clean
 
 all: build
 
@@ -53,6 +53,12 @@ LOCALNET_FLAGS ?=
 localnet: build
 	@test -d bridge/contracts/node_modules/@ton/sandbox || (cd bridge/contracts && npm ci --no-audit --no-fund)
 	./$(BUILD)/pingod localnet --validators $(VALIDATORS) --dir .localnet $(LOCALNET_FLAGS)
+
+# The whole-system localnet test alone (also part of make test): 4
+# validators, CDN node, contributors, TON endpoint and relayer on
+# 127.0.0.161-169; ~25 s after the binaries are built.
+localnet-test:
+	$(GO) test -count=1 -v -run '^TestLocalnetWholeSystem$$' -timeout 10m ./chain/
 
 # One validator, fast blocks, for dapp tests: no agents, no TON.
 dev: build
