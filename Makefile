@@ -103,7 +103,8 @@ FUZZ_TARGETS = \
 	./x/nft/types:FuzzDecodeTransferNFT \
 	./bridge/tonlocal:FuzzParseExternalMessage \
 	./x/bridge/types:FuzzDecodeVoteExt \
-	./x/bridge/types:FuzzDecodeVoteTx
+	./x/bridge/types:FuzzDecodeVoteTx \
+	./cmd/internal/agentproto:FuzzParseAuth
 fuzz:
 	@set -e; for t in $(FUZZ_TARGETS); do \
 		pkg=$${t%%:*}; fn=$${t##*:}; \
