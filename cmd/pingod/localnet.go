@@ -40,8 +40,10 @@ and <dir>/<service>.log.`,
 			if o.Validators == 1 && o.BlockTime == 0 {
 				o.BlockTime = 200 * time.Millisecond
 			}
-			if err := s.resolve(o); err != nil {
-				return err
+			if !generateOnly {
+				if err := s.resolve(o); err != nil { // before wiping dir
+					return err
+				}
 			}
 			nodes, err := chain.GenerateLocalnet(dir, o)
 			if err != nil {
