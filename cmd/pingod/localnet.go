@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"os/signal"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"time"
 
@@ -111,7 +112,7 @@ func (s *supervisor) start(name, logPath string, env []string, bin string, args 
 	}
 	c := exec.Command(bin, args...)
 	c.Stdout, c.Stderr = logf, logf
-	c.Env = append(os.Environ(), env...)
+	c.Env = append(childEnv(), env...)
 	c.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGTERM}
 	if err := c.Start(); err != nil {
 		logf.Close()
@@ -126,6 +127,20 @@ func (s *supervisor) start(name, logPath string, env []string, bin string, args 
 	}()
 	s.procs = append(s.procs, p)
 	return p, nil
+}
+
+// childEnv is this process's environment without the agents' settings
+// (PINGO_CDN_*, PINGO_CONTRIBUTOR_*, PINGO_RELAYER_*): the localnet sets
+// every service's key and addresses itself, and a developer's exported
+// PINGO_CDN_KEY_HEX, say, must not swap in an unfunded key.
+func childEnv() []string {
+	var out []string
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "PINGO_CDN_") && !strings.HasPrefix(kv, "PINGO_CONTRIBUTOR_") && !strings.HasPrefix(kv, "PINGO_RELAYER_") {
+			out = append(out, kv)
+		}
+	}
+	return out
 }
 
 // stopAll sends SIGTERM to every child, newest first, and waits up to 30 s
