@@ -76,7 +76,9 @@ func TestLocalnetWholeSystem(t *testing.T) {
 			addrs = append(addrs, a)
 		}
 	}
+	built := time.Now()
 	bin := filepath.Join(buildAll(t), "pingod")
+	t.Logf("binaries built in %s", time.Since(built).Round(100*time.Millisecond))
 	dir := filepath.Join(t.TempDir(), "localnet")
 
 	var out syncBuffer
@@ -240,10 +242,12 @@ func TestLocalnetWholeSystem(t *testing.T) {
 
 	// Ctrl-C: every process the localnet started, at any depth, is gone.
 	require.NoError(t, cmd.Process.Signal(syscall.SIGINT))
+	stopping := time.Now()
 	select {
 	case err := <-exited:
 		done = true
 		require.NoError(t, err, "localnet exit status after SIGINT")
+		t.Logf("stopped %s after SIGINT", time.Since(stopping).Round(100*time.Millisecond))
 	case <-time.After(60 * time.Second):
 		t.Fatal("localnet did not exit within 60s of SIGINT")
 	}

@@ -86,10 +86,11 @@ func portFree(addr string) error {
 
 // child is one process the localnet started.
 type child struct {
-	name string
-	log  string
-	cmd  *exec.Cmd
-	done chan struct{} // closed when it has exited
+	name      string
+	validator bool // stopped after every service
+	log       string
+	cmd       *exec.Cmd
+	done      chan struct{} // closed when it has exited
 }
 
 // supervisor owns the localnet's child processes: it starts them, reports
@@ -148,7 +149,7 @@ func childEnv() []string {
 func (s *supervisor) stopAll() {
 	var services, validators []*child
 	for _, p := range s.procs {
-		if p.cmd.Args[1] == "start" {
+		if p.validator {
 			validators = append(validators, p)
 		} else {
 			services = append(services, p)
@@ -194,10 +195,12 @@ func runLocalnet(dir string, nodes []chain.LocalnetNode, so servicesOptions) err
 	defer stop()
 	sup := newSupervisor()
 	for i, n := range nodes {
-		if _, err := sup.start(fmt.Sprintf("node%d", i), filepath.Join(n.Home, "node.log"), nil, self, "start", "--home", n.Home); err != nil {
+		p, err := sup.start(fmt.Sprintf("node%d", i), filepath.Join(n.Home, "node.log"), nil, self, "start", "--home", n.Home)
+		if err != nil {
 			sup.stopAll()
 			return err
 		}
+		p.validator = true
 	}
 	fmt.Printf("PinGo localnet: %d validators, chain %s, EIP-712 chainId %d\n", len(nodes), chain.DevChainID, chain.DevL2ChainID)
 	for i, n := range nodes {
