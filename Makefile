@@ -4,7 +4,7 @@ BUILD     ?= build
 FUZZTIME  ?= 30s
 VALIDATORS ?= 4
 
-.PHONY: all build install test test-short contracts-test localnet dev tonlocal bench bench-app bench-blocktime bench-node fuzz lint clean
+.PHONY: all build install test test-short contracts-test localnet localnet-test dev tonlocal bench bench-app bench-blocktime bench-node fuzz lint clean
 
 all: build
 
@@ -44,13 +44,25 @@ contracts-test:
 test-short:
 	$(GO) test -short -count=1 ./...
 
-# N validator processes on 127.0.0.1..N from a fresh genesis; Ctrl-C stops all.
+# The whole system from a fresh genesis: N validators on 127.0.0.1..N, a
+# CDN node with two contributors, the local TON endpoint with the anchor
+# and a relayer on the next addresses; Ctrl-C stops all. LOCALNET_FLAGS
+# takes e.g. --no-agents --no-ton. The TON endpoint needs bridge/contracts'
+# node_modules: npm ci runs when they are missing.
+LOCALNET_FLAGS ?=
 localnet: build
-	./$(BUILD)/pingod localnet --validators $(VALIDATORS) --dir .localnet
+	@test -d bridge/contracts/node_modules/@ton/sandbox || (cd bridge/contracts && npm ci --no-audit --no-fund)
+	./$(BUILD)/pingod localnet --validators $(VALIDATORS) --dir .localnet $(LOCALNET_FLAGS)
 
-# One validator, fast blocks, for dapp tests.
+# The whole-system localnet test alone (also part of make test): 4
+# validators, CDN node, contributors, TON endpoint and relayer on
+# 127.0.0.161-169; ~25 s after the binaries are built.
+localnet-test:
+	$(GO) test -count=1 -v -run '^TestLocalnetWholeSystem$$' -timeout 10m ./chain/
+
+# One validator, fast blocks, for dapp tests: no agents, no TON.
 dev: build
-	./$(BUILD)/pingod localnet --validators 1 --dir .localnet
+	./$(BUILD)/pingod localnet --validators 1 --dir .localnet --no-agents --no-ton
 
 # The local TON endpoint (bridge/tonlocal) for development: a liteserver on
 # 127.0.0.1 running the anchor (test validators 0..VALIDATORS-1) and a
@@ -98,7 +110,8 @@ FUZZ_TARGETS = \
 	./x/nft/types:FuzzDecodeTransferNFT \
 	./bridge/tonlocal:FuzzParseExternalMessage \
 	./x/bridge/types:FuzzDecodeVoteExt \
-	./x/bridge/types:FuzzDecodeVoteTx
+	./x/bridge/types:FuzzDecodeVoteTx \
+	./cmd/internal/agentproto:FuzzParseAuth
 fuzz:
 	@set -e; for t in $(FUZZ_TARGETS); do \
 		pkg=$${t%%:*}; fn=$${t##*:}; \

@@ -98,3 +98,13 @@ func FundDevAccounts(g *Genesis) error {
 	}
 	return nil
 }
+
+// DevAgentIndex is the dev mnemonic index of the localnet's first agent
+// key. The localnet's CDN node operates DevAgentKey(0) and its contributors
+// DevAgentKey(1), DevAgentKey(2): far above the wallet accounts and the
+// validator operators (DevAccounts + up to 200), so neither is ever
+// shared with an agent and the contributors' earnings start from zero.
+const DevAgentIndex = 1000
+
+// DevAgentKey is the dev mnemonic's key at index DevAgentIndex + i.
+func DevAgentKey(i int) *ecdsa.PrivateKey { return DevKey(uint32(DevAgentIndex + i)) }

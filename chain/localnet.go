@@ -11,6 +11,8 @@ import (
 	cmtcfg "github.com/cometbft/cometbft/config"
 	"github.com/cometbft/cometbft/p2p"
 	cmttypes "github.com/cometbft/cometbft/types"
+	"github.com/pingo-chain/pingo/chain/keys"
+	auth "github.com/pingo-chain/pingo/x/auth/types"
 )
 
 // LocalnetNode is one validator of a generated localnet.
@@ -31,7 +33,24 @@ type LocalnetOptions struct {
 	FirstIP int
 	// BlockTime is consensus.timeout_commit.
 	BlockTime time.Duration
+	// CheckpointEpochBlocks, when set, replaces x/bridge's epoch_blocks
+	// (default 100): a localnet wants its first checkpoint anchored on the
+	// local TON endpoint within seconds, not minutes.
+	CheckpointEpochBlocks uint64
 }
+
+// LocalnetKeyring is the test-backend keyring GenerateLocalnet writes in
+// dir: "dev" (the first funded dev account), "cdn" (the CDN node
+// operator, funded) and "contributor1", "contributor2", all from the
+// published dev mnemonic. Plaintext: localnets only.
+func LocalnetKeyring(dir string) string { return filepath.Join(dir, "keyring-test") }
+
+// LocalnetKeys names the keys of LocalnetKeyring and their dev mnemonic
+// indexes.
+var LocalnetKeys = []struct {
+	Name  string
+	Index uint32
+}{{"dev", 0}, {"cdn", DevAgentIndex}, {"contributor1", DevAgentIndex + 1}, {"contributor2", DevAgentIndex + 2}}
 
 // GenerateLocalnet writes dir/node0..N-1, each a full home with the same
 // genesis (all validators, the dev accounts funded) and peers wired to each
@@ -70,6 +89,14 @@ func GenerateLocalnet(dir string, o LocalnetOptions) ([]LocalnetNode, error) {
 	g.Doc.GenesisTime = time.Now().UTC().Truncate(time.Second)
 	if err := FundDevAccounts(g); err != nil {
 		return nil, err
+	}
+	// The CDN node pays its bond and fees; contributors need no funds.
+	cdnKey := DevAgentKey(0)
+	if err := g.AddAccount(auth.PubkeyToAddress(&cdnKey.PublicKey), DevBalance); err != nil {
+		return nil, err
+	}
+	if o.CheckpointEpochBlocks > 0 {
+		g.State.Bridge.Params.EpochBlocks = o.CheckpointEpochBlocks
 	}
 	consKeys := make([][]byte, len(vals))
 	bridgeKeys := make([][]byte, len(vals))
@@ -112,7 +139,23 @@ func GenerateLocalnet(dir string, o LocalnetOptions) ([]LocalnetNode, error) {
 		}
 		cmtcfg.WriteConfigFile(ConfigFile(n.Home), c)
 	}
+	if err := writeLocalnetKeyring(dir); err != nil {
+		return nil, err
+	}
 	return nodes, nil
+}
+
+func writeLocalnetKeyring(dir string) error {
+	kr, err := keys.Open(LocalnetKeyring(dir), keys.BackendTest)
+	if err != nil {
+		return err
+	}
+	for _, k := range LocalnetKeys {
+		if _, err := kr.Recover(k.Name, DevMnemonic(), "", "", k.Index); err != nil {
+			return fmt.Errorf("localnet keyring: %w", err)
+		}
+	}
+	return nil
 }
 
 // safeToWipe refuses to delete a directory that is neither empty nor an

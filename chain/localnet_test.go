@@ -130,8 +130,9 @@ func latestHeight(ctx context.Context, c *client.Client) (int64, error) {
 	return st.SyncInfo.LatestBlockHeight, nil
 }
 
-// `pingod localnet` brings up 4 validators on 127.0.0.201-204 that agree on
-// state, serve verified queries from any node, and all stop on Ctrl-C.
+// `pingod localnet --no-agents --no-ton` brings up 4 validators on
+// 127.0.0.201-204 that agree on state, serve verified queries from any
+// node, and all stop on Ctrl-C. (The whole system: localnet_system_test.go.)
 func TestLocalnet4Validators(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts 4 validator processes")
@@ -150,7 +151,7 @@ func TestLocalnet4Validators(t *testing.T) {
 
 	var out syncBuffer
 	cmd := exec.Command(bin, "localnet", "--validators", strconv.Itoa(n), "--first-ip", strconv.Itoa(firstIP),
-		"--dir", dir, "--block-time", "300ms")
+		"--dir", dir, "--block-time", "300ms", "--no-agents", "--no-ton")
 	cmd.Env = nodeEnv(t)
 	cmd.Stdout, cmd.Stderr = &out, &out
 	start := time.Now()

@@ -368,7 +368,7 @@ func TestCLILocalnetGenerateOnly(t *testing.T) {
 		require.Equal(t, string(gen0), string(g), "node%d genesis differs from node0's", i)
 		r := pingod(t, nil, "genesis", "validate", "--home", n.Home)
 		mustOK(t, r, "validate node genesis")
-		require.Contains(t, r.stdout, "3 validators, 13 accounts")
+		require.Contains(t, r.stdout, "3 validators, 14 accounts") // 10 dev, 3 operators, the CDN node
 		cfg, err := chain.LoadConfig(n.Home, nil)
 		require.NoError(t, err)
 		require.Equal(t, "tcp://"+ip+":26657", cfg.Cmt.RPC.ListenAddress)

@@ -2,12 +2,14 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net"
 	"os"
 	"os/exec"
 	"os/signal"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"time"
 
@@ -17,18 +19,32 @@ import (
 
 func newLocalnetCmd() *cobra.Command {
 	var o chain.LocalnetOptions
+	var s servicesOptions
 	var dir string
 	var generateOnly bool
 	cmd := &cobra.Command{
 		Use:   "localnet",
-		Short: "Run N validators on 127.0.0.x from a fresh genesis until Ctrl-C",
-		Long: `Generates <dir>/node0..N-1 (removing what was there), starts one pingod
-process per validator on loopback addresses 127.0.0.1.. with the standard
-ports, prints the RPC addresses and the funded dev mnemonic, and on Ctrl-C
-(SIGINT/SIGTERM) stops every process it started. Logs: <dir>/nodeI/node.log.`,
+		Short: "Run the whole system on 127.0.0.x from a fresh genesis until Ctrl-C",
+		Long: `Generates <dir>/node0..N-1 (removing what was there) and starts, as child
+processes, one pingod per validator on 127.0.0.1.. with the standard ports;
+then (unless --no-agents) a CDN node (pingo-cdn) with two contributors
+(pingo-contributor), and (unless --no-ton) the local TON endpoint
+(pingo-tonlocal) deployed with the localnet's validator set and a relayer
+(pingo-relayer) anchoring its checkpoints. The services bind the next
+loopback addresses after the validators (127.0.0.5.. for 4 validators);
+their binaries are taken from --bin-dir (default: next to this pingod, as
+make build puts them). It prints where everything is, the funded dev
+mnemonic and one example command per user role, and on Ctrl-C
+(SIGINT/SIGTERM) stops every process it started. Logs: <dir>/nodeI/node.log
+and <dir>/<service>.log.`,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if o.Validators == 1 && o.BlockTime == 0 {
 				o.BlockTime = 200 * time.Millisecond
+			}
+			if !generateOnly {
+				if err := s.resolve(o); err != nil { // before wiping dir
+					return err
+				}
 			}
 			nodes, err := chain.GenerateLocalnet(dir, o)
 			if err != nil {
@@ -42,14 +58,21 @@ ports, prints the RPC addresses and the funded dev mnemonic, and on Ctrl-C
 					return err
 				}
 			}
-			return runLocalnet(nodes)
+			for _, addr := range s.listenAddrs() {
+				if err := portFree(addr); err != nil {
+					return err
+				}
+			}
+			return runLocalnet(dir, nodes, s)
 		},
 	}
 	cmd.Flags().IntVar(&o.Validators, "validators", 4, "number of validator processes")
 	cmd.Flags().IntVar(&o.FirstIP, "first-ip", 1, "last octet of node0's 127.0.0.x address")
 	cmd.Flags().DurationVar(&o.BlockTime, "block-time", 0, "consensus timeout_commit (default 1s, 200ms for one validator)")
-	cmd.Flags().StringVar(&dir, "dir", ".localnet", "directory for the validators' homes (wiped on start)")
+	cmd.Flags().Uint64Var(&o.CheckpointEpochBlocks, "checkpoint-blocks", 10, "x/bridge epoch_blocks: a checkpoint every this many blocks")
+	cmd.Flags().StringVar(&dir, "dir", ".localnet", "directory for the validators' homes and the services' state (wiped on start)")
 	cmd.Flags().BoolVar(&generateOnly, "generate-only", false, "write the homes and exit without starting")
+	s.flags(cmd)
 	return cmd
 }
 
@@ -61,67 +84,148 @@ func portFree(addr string) error {
 	return l.Close()
 }
 
-func runLocalnet(nodes []chain.LocalnetNode) error {
+// child is one process the localnet started.
+type child struct {
+	name      string
+	validator bool // stopped after every service
+	log       string
+	cmd       *exec.Cmd
+	done      chan struct{} // closed when it has exited
+}
+
+// supervisor owns the localnet's child processes: it starts them, reports
+// the first one that exits on its own, and stops them all (services first,
+// validators last, so no agent logs a storm of "node unreachable").
+type supervisor struct {
+	procs  []*child
+	exited chan *child
+}
+
+func newSupervisor() *supervisor { return &supervisor{exited: make(chan *child, 64)} }
+
+// start runs bin with args, output appended to logPath. Each child gets
+// Pdeathsig so that it dies with the localnet even if the localnet is
+// killed without a chance to stop it.
+func (s *supervisor) start(name, logPath string, env []string, bin string, args ...string) (*child, error) {
+	logf, err := os.OpenFile(logPath, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+	if err != nil {
+		return nil, err
+	}
+	c := exec.Command(bin, args...)
+	c.Stdout, c.Stderr = logf, logf
+	c.Env = append(childEnv(), env...)
+	c.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGTERM}
+	if err := c.Start(); err != nil {
+		logf.Close()
+		return nil, fmt.Errorf("start %s: %w", name, err)
+	}
+	p := &child{name: name, log: logPath, cmd: c, done: make(chan struct{})}
+	go func() {
+		_ = c.Wait()
+		logf.Close()
+		close(p.done)
+		s.exited <- p
+	}()
+	s.procs = append(s.procs, p)
+	return p, nil
+}
+
+// childEnv is this process's environment without the agents' settings
+// (PINGO_CDN_*, PINGO_CONTRIBUTOR_*, PINGO_RELAYER_*): the localnet sets
+// every service's key and addresses itself, and a developer's exported
+// PINGO_CDN_KEY_HEX, say, must not swap in an unfunded key.
+func childEnv() []string {
+	var out []string
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "PINGO_CDN_") && !strings.HasPrefix(kv, "PINGO_CONTRIBUTOR_") && !strings.HasPrefix(kv, "PINGO_RELAYER_") {
+			out = append(out, kv)
+		}
+	}
+	return out
+}
+
+// stopAll sends SIGTERM to every child, newest first, and waits up to 30 s
+// for each group (services, then validators) before killing.
+func (s *supervisor) stopAll() {
+	var services, validators []*child
+	for _, p := range s.procs {
+		if p.validator {
+			validators = append(validators, p)
+		} else {
+			services = append(services, p)
+		}
+	}
+	for _, group := range [][]*child{services, validators} {
+		for i := len(group) - 1; i >= 0; i-- {
+			_ = group[i].cmd.Process.Signal(syscall.SIGTERM)
+		}
+		deadline := time.After(30 * time.Second)
+		for _, p := range group {
+			select {
+			case <-p.done:
+			case <-deadline:
+				fmt.Fprintf(os.Stderr, "%s did not stop in time; killing\n", p.name)
+				_ = p.cmd.Process.Kill()
+				<-p.done
+			}
+		}
+	}
+}
+
+// errStopped: Ctrl-C arrived while the localnet was still coming up.
+var errStopped = errors.New("stopped")
+
+// watch fails with the first child that exited by itself, or errStopped
+// when ctx ends.
+func (s *supervisor) watch(ctx context.Context) error {
+	select {
+	case <-ctx.Done():
+		return errStopped
+	case p := <-s.exited:
+		return fmt.Errorf("%s exited unexpectedly; see %s", p.name, p.log)
+	}
+}
+
+func runLocalnet(dir string, nodes []chain.LocalnetNode, so servicesOptions) error {
 	self, err := os.Executable()
 	if err != nil {
 		return err
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
-	type proc struct {
-		cmd  *exec.Cmd
-		done chan error
-	}
-	procs := make([]proc, 0, len(nodes))
-	stopAll := func() {
-		for _, p := range procs {
-			_ = p.cmd.Process.Signal(syscall.SIGTERM)
-		}
-		deadline := time.After(30 * time.Second)
-		for i, p := range procs {
-			select {
-			case <-p.done:
-			case <-deadline:
-				fmt.Fprintf(os.Stderr, "node%d did not stop in time; killing\n", i)
-				_ = p.cmd.Process.Kill()
-				<-p.done
-			}
-		}
-	}
-	exited := make(chan int, len(nodes))
+	sup := newSupervisor()
 	for i, n := range nodes {
-		logf, err := os.Create(filepath.Join(n.Home, "node.log"))
+		p, err := sup.start(fmt.Sprintf("node%d", i), filepath.Join(n.Home, "node.log"), nil, self, "start", "--home", n.Home)
 		if err != nil {
-			stopAll()
+			sup.stopAll()
 			return err
 		}
-		c := exec.Command(self, "start", "--home", n.Home)
-		c.Stdout, c.Stderr = logf, logf
-		c.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGTERM} // children die with us
-		if err := c.Start(); err != nil {
-			stopAll()
-			return err
-		}
-		p := proc{cmd: c, done: make(chan error, 1)}
-		go func(i int) { p.done <- c.Wait(); logf.Close(); exited <- i }(i)
-		procs = append(procs, p)
+		p.validator = true
 	}
 	fmt.Printf("PinGo localnet: %d validators, chain %s, EIP-712 chainId %d\n", len(nodes), chain.DevChainID, chain.DevL2ChainID)
 	for i, n := range nodes {
 		fmt.Printf("  node%d  rpc %s  p2p %s  metrics %s  log %s\n", i, n.RPC, n.P2P, n.Metrics, filepath.Join(n.Home, "node.log"))
 	}
 	printDevAccounts(os.Stdout)
-	fmt.Printf("Try: pingod query balance %s --node %s\n", devAddr(0), nodes[0].RPC)
-	fmt.Println("Press Ctrl-C to stop every node.")
-	select {
-	case <-ctx.Done():
-		fmt.Println("stopping localnet...")
-		stopAll()
-		return nil
-	case i := <-exited:
-		stopAll()
-		return fmt.Errorf("node%d exited unexpectedly; see %s", i, filepath.Join(nodes[i].Home, "node.log"))
+	svc, err := startServices(ctx, sup, dir, nodes, so)
+	if err != nil {
+		sup.stopAll()
+		if errors.Is(err, errStopped) {
+			fmt.Println("stopping localnet...")
+			return nil
+		}
+		return err
 	}
+	printGuide(os.Stdout, dir, nodes, svc)
+	fmt.Println("Press Ctrl-C to stop every process.")
+	err = sup.watch(ctx)
+	if errors.Is(err, errStopped) {
+		fmt.Println("stopping localnet...")
+		sup.stopAll()
+		return nil
+	}
+	sup.stopAll()
+	return err
 }
 
 func devAddr(i uint32) string {

@@ -1,5 +1,6 @@
 // Package agentproto is the HTTP+JSON protocol between a CDN node daemon
-// (cmd/pingo-cdn) and contributor agents (cmd/pingo-contributor), version 1.
+// (cmd/pingo-cdn) and contributor agents (cmd/pingo-contributor), version 2
+// (v1 plus signed requests: auth.go).
 // The normative description is cmd/pingo-cdn/README.md §Protocol; this file
 // is its Go form, shared so the two agents cannot drift apart.
 //
@@ -9,10 +10,12 @@
 package agentproto
 
 import (
+	"bytes"
 	"crypto/ecdsa"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 
 	"github.com/ethereum/go-ethereum/crypto"
@@ -21,17 +24,22 @@ import (
 	compute "github.com/pingo-chain/pingo/x/compute/types"
 )
 
-// Version is the protocol version; every path is under /v1/ and every
-// request names it, so a v2 node can serve v1 contributors side by side.
-const Version = 1
+// Version is the protocol version; every path is under /v2/ and every
+// request names it. v2 = v1's messages with every POST signed (auth.go).
+// A node no longer serves v1: its requests were unauthenticated, and
+// serving both would leave that door open.
+const Version = 2
 
-// Paths of the v1 endpoints (all JSON bodies, POST except Info).
+// Paths of the v2 endpoints (all JSON bodies, POST except Info).
 const (
-	PathInfo       = "/v1/info"
-	PathRegister   = "/v1/register"
-	PathAssignment = "/v1/assignment"
-	PathResult     = "/v1/result"
+	PathInfo       = "/v2/info"
+	PathRegister   = "/v2/register"
+	PathAssignment = "/v2/assignment"
+	PathResult     = "/v2/result"
 )
+
+// V1Prefix: requests under it are answered unsupported_version.
+const V1Prefix = "/v1/"
 
 // MaxBody bounds every request body: a result of 4,096 digests is ~270 KB.
 const MaxBody = 1 << 20
@@ -122,25 +130,30 @@ type ResultResponse struct {
 
 // Error codes (the "code" of an error body), each with one HTTP status.
 const (
-	CodeMalformed        = "malformed"           // 400: body is not the JSON of the request
-	CodeVersion          = "unsupported_version" // 400
-	CodeWrongChain       = "wrong_chain"         // 409: chain id differs from the node's
-	CodeUnknownContrib   = "unknown_contributor" // 404: register first (the node restarted)
-	CodeUnknownAssign    = "unknown_assignment"  // 404
-	CodeNotYours         = "not_your_assignment" // 403
-	CodeExpired          = "assignment_expired"  // 410
-	CodeDuplicate        = "duplicate_result"    // 409: already accepted (a retry may treat as success)
-	CodeBadResult        = "bad_result"          // 422: digest count, sub-root or spot check wrong
-	CodeBadSignature     = "bad_signature"       // 422: share not signed by the contributor
-	CodeAlreadyClaimed   = "already_claimed"     // contributor-side: units it already signed for
-	CodeInternal         = "internal"            // 500
-	CodeMethodNotAllowed = "method_not_allowed"  // 405
+	CodeMalformed        = "malformed"             // 400: body is not the JSON of the request
+	CodeVersion          = "unsupported_version"   // 400
+	CodeWrongChain       = "wrong_chain"           // 409: chain id differs from the node's
+	CodeUnknownContrib   = "unknown_contributor"   // 404: register first (the node restarted)
+	CodeUnknownAssign    = "unknown_assignment"    // 404
+	CodeNotYours         = "not_your_assignment"   // 403
+	CodeExpired          = "assignment_expired"    // 410
+	CodeDuplicate        = "duplicate_result"      // 409: already accepted (a retry may treat as success)
+	CodeBadResult        = "bad_result"            // 422: digest count, sub-root or spot check wrong
+	CodeBadSignature     = "bad_signature"         // 422: share not signed by the contributor
+	CodeAlreadyClaimed   = "already_claimed"       // contributor-side: units it already signed for
+	CodeInternal         = "internal"              // 500
+	CodeMethodNotAllowed = "method_not_allowed"    // 405
+	CodeUnauthenticated  = "unauthenticated"       // 401: request signature headers missing or malformed
+	CodeBadAuth          = "bad_request_signature" // 401: not signed by the contributor, for this node and request
+	CodeStale            = "stale_request"         // 401: timestamp beyond MaxClockSkew (check the clock)
+	CodeReplayed         = "replayed_request"      // 401: nonce already used
 )
 
 var statusOf = map[string]int{
 	CodeMalformed: 400, CodeVersion: 400, CodeWrongChain: 409, CodeUnknownContrib: 404,
 	CodeUnknownAssign: 404, CodeNotYours: 403, CodeExpired: 410, CodeDuplicate: 409,
 	CodeBadResult: 422, CodeBadSignature: 422, CodeInternal: 500, CodeMethodNotAllowed: 405,
+	CodeUnauthenticated: 401, CodeBadAuth: 401, CodeStale: 401, CodeReplayed: 401,
 }
 
 // Error is the body of every non-2xx answer: {"error": {"code", "message"}}.
@@ -185,10 +198,20 @@ func WriteError(w http.ResponseWriter, err error) {
 	WriteJSON(w, pe.Status(), ErrorBody{Error: pe})
 }
 
-// ReadJSON decodes a bounded request body strictly (unknown fields and
-// trailing data are malformed: a typo must not silently drop a field).
-func ReadJSON(r *http.Request, v any) error {
-	dec := json.NewDecoder(http.MaxBytesReader(nil, r.Body, MaxBody))
+// ReadBody reads a request body of at most MaxBody bytes (the signature
+// covers the exact bytes, so they are read before anything is decoded).
+func ReadBody(r *http.Request) ([]byte, error) {
+	b, err := io.ReadAll(http.MaxBytesReader(nil, r.Body, MaxBody))
+	if err != nil {
+		return nil, Errf(CodeMalformed, "%v", err)
+	}
+	return b, nil
+}
+
+// DecodeJSON decodes body strictly (unknown fields and trailing data are
+// malformed: a typo must not silently drop a field).
+func DecodeJSON(body []byte, v any) error {
+	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
 		return Errf(CodeMalformed, "%v", err)

@@ -1,7 +1,7 @@
 // Package cdn is the CDN node daemon (cmd/pingo-cdn): it registers the
 // node on chain, accepts jobs of the unit kinds it serves, splits its
 // assigned range into attestation batches handed to contributors over the
-// v1 HTTP protocol (cmd/internal/agentproto), gathers their digests and
+// v2 HTTP protocol (cmd/internal/agentproto), gathers their digests and
 // signed shares, attests the Merkle root, waits for the sampling beacon
 // (client.WaitSample) and reveals the sampled units. Every step is
 // journaled before it is taken, so a restart resumes rather than repeats.
@@ -121,8 +121,9 @@ type Daemon struct {
 
 	mu       sync.Mutex
 	seen     map[auth.Address]time.Time
-	notify   chan struct{} // closed and replaced when new parts appear
-	kick     chan struct{} // wakes the chain loop
+	replay   *agentproto.ReplayCache // nonces of authenticated requests
+	notify   chan struct{}           // closed and replaced when new parts appear
+	kick     chan struct{}           // wakes the chain loop
 	stopping chan struct{}
 	wg       sync.WaitGroup
 	srv      *http.Server
@@ -145,6 +146,7 @@ func New(ctx context.Context, cfg Config) (*Daemon, error) {
 	}
 	d := &Daemon{cfg: cfg, addr: auth.PubkeyToAddress(&cfg.Key.PublicKey), chainID: cfg.ChainID, journal: j,
 		metrics: newMetrics(), log: cfg.Logger, seen: map[auth.Address]time.Time{},
+		replay: agentproto.NewReplayCache(),
 		notify: make(chan struct{}), kick: make(chan struct{}, 1), stopping: make(chan struct{})}
 	if cfg.ChainRPC == "" {
 		if d.chainID == 0 {

@@ -188,7 +188,12 @@ func (d *Daemon) reveal(ctx context.Context, b *Batch) error {
 	if r.Status != compute.ReceiptPending {
 		return d.finish(b, r)
 	}
-	wctx, wcancel := context.WithTimeout(ctx, 2*d.cfg.Poll)
+	// The wait is bounded so one batch cannot hold up the others, but not
+	// below 5 s: each beacon read is a proof-verified query that waits for
+	// the next header, and on a loaded 4-validator localnet a 2×poll bound
+	// expired before the answer every round, so the batch never revealed
+	// and missed its deadline (slashed).
+	wctx, wcancel := context.WithTimeout(ctx, max(2*d.cfg.Poll, 5*time.Second))
 	r, sample, err := d.chain.WaitSample(wctx, b.ID, d.params.BeaconWindow, d.cfg.Poll/4)
 	wcancel()
 	if err != nil {

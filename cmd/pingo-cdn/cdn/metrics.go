@@ -16,6 +16,7 @@ type Metrics struct {
 	Results       *prometheus.CounterVec
 	Errors        *prometheus.CounterVec
 	Contributors  prometheus.Gauge
+	AuthFailures  *prometheus.CounterVec
 }
 
 func newMetrics() *Metrics {
@@ -30,6 +31,7 @@ func newMetrics() *Metrics {
 	m.Results = prometheus.NewCounterVec(prometheus.CounterOpts{Namespace: ns, Name: "results_total", Help: "Contributor results, by outcome (accepted or the error code)."}, []string{"outcome"})
 	m.Errors = prometheus.NewCounterVec(prometheus.CounterOpts{Namespace: ns, Name: "errors_total", Help: "Errors by kind."}, []string{"kind"})
 	m.Contributors = prometheus.NewGauge(prometheus.GaugeOpts{Namespace: ns, Name: "contributors_connected", Help: "Contributors seen within the contributor timeout."})
-	m.Registry.MustRegister(m.JobsAccepted, m.Attestations, m.AttestSends, m.UnitsAttested, m.Reveals, m.Verdicts, m.Results, m.Errors, m.Contributors)
+	m.AuthFailures = prometheus.NewCounterVec(prometheus.CounterOpts{Namespace: ns, Name: "auth_failures_total", Help: "Contributor requests refused by authentication, by error code."}, []string{"code"})
+	m.Registry.MustRegister(m.JobsAccepted, m.Attestations, m.AttestSends, m.UnitsAttested, m.Reveals, m.Verdicts, m.Results, m.Errors, m.Contributors, m.AuthFailures)
 	return m
 }

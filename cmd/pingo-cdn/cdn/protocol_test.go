@@ -31,7 +31,7 @@ func offline(t *testing.T, parts int) (*cdn.Daemon, *httptest.Server) {
 	require.NoError(t, d.AddJob(cdn.JobEntry{ID: 5, Seed: compute.Hash{9}, UnitKind: kernel.KindMatmulI8,
 		SpecHash: kernel.SpecMatmulI8, Start: 0, End: 8, Expiry: 1000}))
 	for i := 0; i < parts; i++ {
-		call(t, srv, agentproto.PathRegister, agentproto.RegisterRequest{Version: 1, ChainID: testutil.ChainID,
+		call(t, srv, agentproto.PathRegister, agentproto.RegisterRequest{Version: agentproto.Version, ChainID: testutil.ChainID,
 			Contributor: testutil.Addr(testutil.Key(uint64(20 + i)))}, 200, "")
 	}
 	n, err := d.Plan(0)
@@ -40,8 +40,10 @@ func offline(t *testing.T, parts int) (*cdn.Daemon, *httptest.Server) {
 	return d, srv
 }
 
-// call posts body (raw bytes when []byte) and checks the status and, for
-// errors, the error code; it returns the raw answer.
+// call posts body (raw bytes when []byte), signed (protocol v2) for the
+// offline daemon (key 0) by the contributor the body names (key 20 when
+// it names none), and checks the status and, for errors, the error code;
+// it returns the raw answer.
 func call(t *testing.T, srv *httptest.Server, path string, body any, status int, code string) []byte {
 	t.Helper()
 	b, ok := body.([]byte)
@@ -50,7 +52,33 @@ func call(t *testing.T, srv *httptest.Server, path string, body any, status int,
 		b, err = json.Marshal(body)
 		require.NoError(t, err)
 	}
-	r, err := http.Post(srv.URL+path, "application/json", bytes.NewReader(b))
+	key := testutil.Key(20)
+	var named struct {
+		Contributor auth.Address `json:"contributor"`
+	}
+	if json.Unmarshal(b, &named) == nil && named.Contributor != auth.ZeroAddress {
+		for i := uint64(0); i < 64; i++ {
+			if testutil.Addr(testutil.Key(i)) == named.Contributor {
+				key = testutil.Key(i)
+			}
+		}
+	}
+	a, err := agentproto.SignRequest(key, testutil.Addr(testutil.Key(0)), http.MethodPost, path, b, time.Now())
+	require.NoError(t, err)
+	return send(t, srv, path, b, a.Set, status, code)
+}
+
+// send posts b with the headers auth sets (nil: none) and checks the
+// answer as call does.
+func send(t *testing.T, srv *httptest.Server, path string, b []byte, auth func(http.Header), status int, code string) []byte {
+	t.Helper()
+	hr, err := http.NewRequest(http.MethodPost, srv.URL+path, bytes.NewReader(b))
+	require.NoError(t, err)
+	hr.Header.Set("Content-Type", "application/json")
+	if auth != nil {
+		auth(hr.Header)
+	}
+	r, err := http.DefaultClient.Do(hr)
 	require.NoError(t, err)
 	defer r.Body.Close()
 	out, err := io.ReadAll(r.Body)
@@ -68,7 +96,7 @@ func call(t *testing.T, srv *httptest.Server, path string, body any, status int,
 
 func poll(t *testing.T, srv *httptest.Server, key uint64) *agentproto.Assignment {
 	t.Helper()
-	out := call(t, srv, agentproto.PathAssignment, agentproto.AssignmentRequest{Version: 1, ChainID: testutil.ChainID,
+	out := call(t, srv, agentproto.PathAssignment, agentproto.AssignmentRequest{Version: agentproto.Version, ChainID: testutil.ChainID,
 		Contributor: testutil.Addr(testutil.Key(key)), WaitMillis: 50}, 200, "")
 	var resp agentproto.AssignmentResponse
 	require.NoError(t, json.Unmarshal(out, &resp))
@@ -86,7 +114,7 @@ func result(t *testing.T, a *agentproto.Assignment, contributor, signer uint64) 
 	sub := kernel.Root(agentproto.Leaves(a.JobID, a.Start, addr, ds))
 	sig, err := agentproto.SignShare(testutil.Key(signer), a, sub)
 	require.NoError(t, err)
-	return agentproto.ResultRequest{Version: 1, ChainID: testutil.ChainID, Contributor: addr, AssignmentID: a.ID,
+	return agentproto.ResultRequest{Version: agentproto.Version, ChainID: testutil.ChainID, Contributor: addr, AssignmentID: a.ID,
 		Digests: ds, SubRoot: sub, Signature: sig[:]}
 }
 
@@ -95,21 +123,21 @@ func TestProtocolBadInput(t *testing.T) {
 	c20, c22 := testutil.Addr(testutil.Key(20)), testutil.Addr(testutil.Key(22))
 
 	// Transport-level garbage.
-	call(t, srv, agentproto.PathRegister, []byte(`{"version":1,`), 400, agentproto.CodeMalformed)
-	call(t, srv, agentproto.PathRegister, []byte(`{"version":1,"chain_id":7447,"contributor":"0x12"}`), 400, agentproto.CodeMalformed)
-	call(t, srv, agentproto.PathRegister, []byte(`{"version":1,"chain_id":7447,"contributor":"`+c20.Hex()+`","extra":1}`), 400, agentproto.CodeMalformed)
-	call(t, srv, agentproto.PathRegister, []byte(`{"version":1,"chain_id":7447,"contributor":"`+c20.Hex()+`"} {}`), 400, agentproto.CodeMalformed)
+	call(t, srv, agentproto.PathRegister, []byte(`{"version":2,`), 400, agentproto.CodeMalformed)
+	call(t, srv, agentproto.PathRegister, []byte(`{"version":2,"chain_id":7447,"contributor":"0x12"}`), 400, agentproto.CodeMalformed)
+	call(t, srv, agentproto.PathRegister, []byte(`{"version":2,"chain_id":7447,"contributor":"`+c20.Hex()+`","extra":1}`), 400, agentproto.CodeMalformed)
+	call(t, srv, agentproto.PathRegister, []byte(`{"version":2,"chain_id":7447,"contributor":"`+c20.Hex()+`"} {}`), 400, agentproto.CodeMalformed)
 	r, err := http.Get(srv.URL + agentproto.PathResult)
 	require.NoError(t, err)
 	r.Body.Close()
 	require.Equal(t, 405, r.StatusCode)
 
 	// Wrong chain, wrong version, zero address, unregistered poller.
-	call(t, srv, agentproto.PathRegister, agentproto.RegisterRequest{Version: 1, ChainID: 1, Contributor: c20}, 409, agentproto.CodeWrongChain)
-	call(t, srv, agentproto.PathRegister, agentproto.RegisterRequest{Version: 2, ChainID: testutil.ChainID, Contributor: c20}, 400, agentproto.CodeVersion)
-	call(t, srv, agentproto.PathRegister, agentproto.RegisterRequest{Version: 1, ChainID: testutil.ChainID}, 400, agentproto.CodeMalformed)
-	call(t, srv, agentproto.PathAssignment, agentproto.AssignmentRequest{Version: 1, ChainID: testutil.ChainID, Contributor: c22}, 404, agentproto.CodeUnknownContrib)
-	call(t, srv, agentproto.PathAssignment, agentproto.AssignmentRequest{Version: 1, ChainID: 99, Contributor: c20}, 409, agentproto.CodeWrongChain)
+	call(t, srv, agentproto.PathRegister, agentproto.RegisterRequest{Version: agentproto.Version, ChainID: 1, Contributor: c20}, 409, agentproto.CodeWrongChain)
+	call(t, srv, agentproto.PathRegister, agentproto.RegisterRequest{Version: 1, ChainID: testutil.ChainID, Contributor: c20}, 400, agentproto.CodeVersion)
+	call(t, srv, agentproto.PathRegister, agentproto.RegisterRequest{Version: agentproto.Version, ChainID: testutil.ChainID}, 400, agentproto.CodeMalformed)
+	call(t, srv, agentproto.PathAssignment, agentproto.AssignmentRequest{Version: agentproto.Version, ChainID: testutil.ChainID, Contributor: c22}, 404, agentproto.CodeUnknownContrib)
+	call(t, srv, agentproto.PathAssignment, agentproto.AssignmentRequest{Version: agentproto.Version, ChainID: 99, Contributor: c20}, 409, agentproto.CodeWrongChain)
 
 	a := poll(t, srv, 20)
 	require.NotNil(t, a)
@@ -169,7 +197,7 @@ func TestProtocolSpotCheck(t *testing.T) {
 	sub := kernel.Root(agentproto.Leaves(a.JobID, a.Start, addr, ds))
 	sig, err := agentproto.SignShare(testutil.Key(20), a, sub)
 	require.NoError(t, err)
-	call(t, srv, agentproto.PathResult, agentproto.ResultRequest{Version: 1, ChainID: testutil.ChainID, Contributor: addr,
+	call(t, srv, agentproto.PathResult, agentproto.ResultRequest{Version: agentproto.Version, ChainID: testutil.ChainID, Contributor: addr,
 		AssignmentID: a.ID, Digests: ds, SubRoot: sub, Signature: sig[:]}, 422, agentproto.CodeBadResult)
 }
 
@@ -183,7 +211,7 @@ func TestProtocolExpiredPartReassigned(t *testing.T) {
 	defer srv.Close()
 	require.NoError(t, d.AddJob(cdn.JobEntry{ID: 1, UnitKind: 1, SpecHash: kernel.SpecMatmulI8, End: 4, Expiry: 100}))
 	for _, k := range []uint64{20, 21} {
-		call(t, srv, agentproto.PathRegister, agentproto.RegisterRequest{Version: 1, ChainID: testutil.ChainID,
+		call(t, srv, agentproto.PathRegister, agentproto.RegisterRequest{Version: agentproto.Version, ChainID: testutil.ChainID,
 			Contributor: testutil.Addr(testutil.Key(k))}, 200, "")
 	}
 	_, err = d.Plan(0) // two parts of 2 units
@@ -202,5 +230,3 @@ func TestProtocolExpiredPartReassigned(t *testing.T) {
 	call(t, srv, agentproto.PathResult, result(t, a1, 20, 20), 404, agentproto.CodeUnknownAssign)
 	call(t, srv, agentproto.PathResult, result(t, a3, 20, 20), 200, "")
 }
-
-var _ = auth.ZeroAddress

@@ -3,6 +3,7 @@ package cdn
 import (
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"math/big"
 	"net/http"
 	"time"
@@ -14,25 +15,50 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
 
-// Handler serves the v1 contributor protocol and /metrics.
+// Handler serves the v2 contributor protocol, /status and /metrics.
 func (d *Daemon) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc(agentproto.PathInfo, d.handleInfo)
-	mux.HandleFunc(agentproto.PathRegister, post(d.handleRegister))
-	mux.HandleFunc(agentproto.PathAssignment, post(d.handleAssignment))
-	mux.HandleFunc(agentproto.PathResult, post(d.handleResult))
+	mux.HandleFunc(agentproto.PathRegister, d.post(d.handleRegister))
+	mux.HandleFunc(agentproto.PathAssignment, d.post(d.handleAssignment))
+	mux.HandleFunc(agentproto.PathResult, d.post(d.handleResult))
+	mux.HandleFunc(agentproto.V1Prefix, func(w http.ResponseWriter, r *http.Request) {
+		agentproto.WriteError(w, agentproto.Errf(agentproto.CodeVersion, "protocol v1 (unsigned requests) is no longer served; speak v%d", agentproto.Version))
+	})
 	mux.HandleFunc("/status", d.handleStatus)
 	mux.Handle("/metrics", promhttp.HandlerFor(d.metrics.Registry, promhttp.HandlerOpts{}))
 	return mux
 }
 
-func post(h func(w http.ResponseWriter, r *http.Request) (any, error)) http.HandlerFunc {
+// handler is a POST endpoint: the raw body and the contributor that
+// signed it (agentproto.Authenticate), the answer or a protocol error.
+type handler func(r *http.Request, body []byte, signer auth.Address) (any, error)
+
+// post authenticates a request before anything in it is looked at: no
+// work is handed out and no output accepted for a contributor that did
+// not sign this very request, freshly, once.
+func (d *Daemon) post(h handler) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodPost {
 			agentproto.WriteError(w, agentproto.Errf(agentproto.CodeMethodNotAllowed, "%s wants POST", r.URL.Path))
 			return
 		}
-		v, err := h(w, r)
+		body, err := agentproto.ReadBody(r)
+		if err != nil {
+			agentproto.WriteError(w, err)
+			return
+		}
+		signer, err := agentproto.Authenticate(r, body, d.addr, d.replay, time.Now())
+		if err != nil {
+			code := agentproto.CodeInternal
+			if pe := (*agentproto.Error)(nil); errors.As(err, &pe) {
+				code = pe.Code
+			}
+			d.metrics.AuthFailures.WithLabelValues(code).Inc()
+			agentproto.WriteError(w, err)
+			return
+		}
+		v, err := h(r, body, signer)
 		if err != nil {
 			agentproto.WriteError(w, err)
 			return
@@ -46,8 +72,9 @@ func (d *Daemon) handleInfo(w http.ResponseWriter, _ *http.Request) {
 		Node: d.addr, UnitKinds: d.cfg.UnitKinds})
 }
 
-// checkHeader refuses a request of another protocol version or chain.
-func (d *Daemon) checkHeader(version int, chainID uint64, contributor auth.Address) error {
+// checkHeader refuses a request of another protocol version or chain, or
+// one whose body names a contributor other than its signer.
+func (d *Daemon) checkHeader(version int, chainID uint64, contributor, signer auth.Address) error {
 	if version != agentproto.Version {
 		return agentproto.Errf(agentproto.CodeVersion, "protocol version %d, node speaks %d", version, agentproto.Version)
 	}
@@ -57,15 +84,18 @@ func (d *Daemon) checkHeader(version int, chainID uint64, contributor auth.Addre
 	if contributor == auth.ZeroAddress {
 		return agentproto.Errf(agentproto.CodeMalformed, "zero contributor address")
 	}
+	if contributor != signer {
+		return agentproto.Errf(agentproto.CodeBadAuth, "request for %s signed by %s", contributor, signer)
+	}
 	return nil
 }
 
-func (d *Daemon) handleRegister(_ http.ResponseWriter, r *http.Request) (any, error) {
+func (d *Daemon) handleRegister(_ *http.Request, body []byte, signer auth.Address) (any, error) {
 	var req agentproto.RegisterRequest
-	if err := agentproto.ReadJSON(r, &req); err != nil {
+	if err := agentproto.DecodeJSON(body, &req); err != nil {
 		return nil, err
 	}
-	if err := d.checkHeader(req.Version, req.ChainID, req.Contributor); err != nil {
+	if err := d.checkHeader(req.Version, req.ChainID, req.Contributor, signer); err != nil {
 		return nil, err
 	}
 	d.mu.Lock()
@@ -93,12 +123,12 @@ func (d *Daemon) activeLocked() int {
 // handleAssignment long-polls for a part: an unassigned one, or one whose
 // contributor let it expire, in a batch this contributor has no part of
 // (an attestation names each contributor once).
-func (d *Daemon) handleAssignment(_ http.ResponseWriter, r *http.Request) (any, error) {
+func (d *Daemon) handleAssignment(r *http.Request, body []byte, signer auth.Address) (any, error) {
 	var req agentproto.AssignmentRequest
-	if err := agentproto.ReadJSON(r, &req); err != nil {
+	if err := agentproto.DecodeJSON(body, &req); err != nil {
 		return nil, err
 	}
-	if err := d.checkHeader(req.Version, req.ChainID, req.Contributor); err != nil {
+	if err := d.checkHeader(req.Version, req.ChainID, req.Contributor, signer); err != nil {
 		return nil, err
 	}
 	d.mu.Lock()
@@ -174,13 +204,13 @@ func (d *Daemon) assign(contributor auth.Address) (*agentproto.Assignment, error
 // digest count, the sub-root over its leaves, its share signature, and a
 // spot check of one random unit re-executed here (a lazy contributor is
 // caught by the node before it can make the node fail on chain).
-func (d *Daemon) handleResult(_ http.ResponseWriter, r *http.Request) (any, error) {
+func (d *Daemon) handleResult(_ *http.Request, body []byte, signer auth.Address) (any, error) {
 	var req agentproto.ResultRequest
-	if err := agentproto.ReadJSON(r, &req); err != nil {
+	if err := agentproto.DecodeJSON(body, &req); err != nil {
 		d.metrics.Results.WithLabelValues(agentproto.CodeMalformed).Inc()
 		return nil, err
 	}
-	resp, err := d.result(&req)
+	resp, err := d.result(&req, signer)
 	if err != nil {
 		code := agentproto.CodeInternal
 		if pe, ok := err.(*agentproto.Error); ok {
@@ -194,8 +224,8 @@ func (d *Daemon) handleResult(_ http.ResponseWriter, r *http.Request) (any, erro
 	return resp, nil
 }
 
-func (d *Daemon) result(req *agentproto.ResultRequest) (any, error) {
-	if err := d.checkHeader(req.Version, req.ChainID, req.Contributor); err != nil {
+func (d *Daemon) result(req *agentproto.ResultRequest, signer auth.Address) (any, error) {
+	if err := d.checkHeader(req.Version, req.ChainID, req.Contributor, signer); err != nil {
 		return nil, err
 	}
 	var units uint64

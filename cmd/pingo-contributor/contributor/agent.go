@@ -1,6 +1,6 @@
 // Package contributor is the contributor agent (cmd/pingo-contributor): it
-// takes work assignments from a CDN node over the v1 HTTP protocol
-// (cmd/internal/agentproto), computes the units with x/compute/kernel on a
+// takes work assignments from a CDN node over the v2 HTTP protocol
+// (cmd/internal/agentproto; every request signed with its key), computes the units with x/compute/kernel on a
 // bounded number of cores, signs its ContributorShare with its own key and
 // uploads the output digests. The binary is a thin shell around Agent so
 // the tests run exactly the code the binary runs.
@@ -57,11 +57,15 @@ type Agent struct {
 	log     *slog.Logger
 
 	registered atomic.Bool
-	computed   atomic.Uint64
-	accepted   atomic.Uint64
-	mu         sync.Mutex
-	balance    *uint256.Int
-	nftUnits   uint64
+	// node is the CDN node's address from /v2/info: every request is
+	// signed for it. Zero until known; reset with the registration.
+	nodeMu   sync.Mutex
+	node     auth.Address
+	computed atomic.Uint64
+	accepted atomic.Uint64
+	mu       sync.Mutex
+	balance  *uint256.Int
+	nftUnits uint64
 }
 
 // New opens the journal and checks the configuration.
@@ -196,6 +200,9 @@ func (a *Agent) step(ctx context.Context) error {
 }
 
 func (a *Agent) register(ctx context.Context) error {
+	if err := a.fetchInfo(ctx); err != nil { // the node may have changed since
+		return err
+	}
 	var resp agentproto.RegisterResponse
 	err := a.post(ctx, agentproto.PathRegister, agentproto.RegisterRequest{Version: agentproto.Version,
 		ChainID: a.cfg.ChainID, Contributor: a.addr, Cores: a.cfg.Limits.Cores}, &resp)
@@ -208,12 +215,42 @@ func (a *Agent) register(ctx context.Context) error {
 	return nil
 }
 
+// fetchInfo learns the node's address (GET /v2/info, unauthenticated),
+// the one every request is signed for, and checks its chain.
+func (a *Agent) fetchInfo(ctx context.Context) error {
+	hr, err := http.NewRequestWithContext(ctx, http.MethodGet, a.cfg.NodeURL+agentproto.PathInfo, nil)
+	if err != nil {
+		return err
+	}
+	var info agentproto.Info
+	if err := a.do(hr, &info); err != nil {
+		return err
+	}
+	if info.ChainID != a.cfg.ChainID {
+		return agentproto.Errf(agentproto.CodeWrongChain, "node is on chain %d, contributor signs for %d", info.ChainID, a.cfg.ChainID)
+	}
+	if info.Node == auth.ZeroAddress {
+		return agentproto.Errf(agentproto.CodeMalformed, "node info without an address")
+	}
+	a.nodeMu.Lock()
+	a.node = info.Node
+	a.nodeMu.Unlock()
+	return nil
+}
+
+func (a *Agent) nodeAddr() auth.Address {
+	a.nodeMu.Lock()
+	defer a.nodeMu.Unlock()
+	return a.node
+}
+
 // fail counts err under kind and drops the registration when the node no
-// longer knows us (it restarted).
+// longer knows us (it restarted) or refused our request signature (its
+// address may have changed, or our clock is off: info and register again).
 func (a *Agent) fail(kind string, err error) error {
 	a.metrics.Errors.WithLabelValues(kind).Inc()
 	var pe *agentproto.Error
-	if errors.As(err, &pe) && pe.Code == agentproto.CodeUnknownContrib || !errors.As(err, &pe) {
+	if errors.As(err, &pe) && (pe.Code == agentproto.CodeUnknownContrib || authCode(pe.Code)) || !errors.As(err, &pe) {
 		a.registered.Store(false)
 		a.metrics.Connected.Set(0)
 	}
@@ -287,7 +324,7 @@ func (a *Agent) upload(ctx context.Context, e Entry) error {
 		a.accepted.Add(units)
 		a.metrics.Accepted.Add(float64(units))
 		a.log.Info("result accepted", "job", e.Assignment.JobID, "start", e.Assignment.Start, "end", e.Assignment.End)
-	case errors.As(err, &pe) && pe.Code != agentproto.CodeInternal && pe.Code != agentproto.CodeUnknownContrib:
+	case errors.As(err, &pe) && pe.Code != agentproto.CodeInternal && pe.Code != agentproto.CodeUnknownContrib && !authCode(pe.Code):
 		e.Dropped = pe.Code
 		a.log.Warn("result refused", "assignment", e.Assignment.ID, "err", err)
 		a.metrics.Errors.WithLabelValues("upload").Inc()
@@ -300,8 +337,18 @@ func (a *Agent) upload(ctx context.Context, e Entry) error {
 	return nil
 }
 
-// post sends req as JSON and decodes a 200 answer into resp, a protocol
-// error body into *agentproto.Error.
+func authCode(code string) bool {
+	switch code {
+	case agentproto.CodeUnauthenticated, agentproto.CodeBadAuth, agentproto.CodeStale, agentproto.CodeReplayed:
+		return true
+	}
+	return false
+}
+
+// post sends req as JSON, signed for the node (agentproto.SignRequest:
+// fresh timestamp and nonce on every call, so a retry is a new request),
+// and decodes a 200 answer into resp, a protocol error body into
+// *agentproto.Error.
 func (a *Agent) post(ctx context.Context, path string, req, resp any) error {
 	b, err := json.Marshal(req)
 	if err != nil {
@@ -312,6 +359,22 @@ func (a *Agent) post(ctx context.Context, path string, req, resp any) error {
 		return err
 	}
 	hr.Header.Set("Content-Type", "application/json")
+	if a.nodeAddr() == auth.ZeroAddress {
+		if err := a.fetchInfo(ctx); err != nil {
+			return err
+		}
+	}
+	sig, err := agentproto.SignRequest(a.cfg.Key, a.nodeAddr(), http.MethodPost, path, b, time.Now())
+	if err != nil {
+		return err
+	}
+	sig.Set(hr.Header)
+	return a.do(hr, resp)
+}
+
+// do sends hr and decodes the answer.
+func (a *Agent) do(hr *http.Request, resp any) error {
+	path := hr.URL.Path
 	r, err := a.http.Do(hr)
 	if err != nil {
 		return err

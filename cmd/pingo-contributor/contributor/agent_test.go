@@ -11,6 +11,7 @@ import (
 	"github.com/pingo-chain/pingo/cmd/pingo-cdn/cdn"
 	"github.com/pingo-chain/pingo/cmd/pingo-contributor/contributor"
 	"github.com/pingo-chain/pingo/testutil"
+	auth "github.com/pingo-chain/pingo/x/auth/types"
 	"github.com/pingo-chain/pingo/x/compute/kernel"
 	compute "github.com/pingo-chain/pingo/x/compute/types"
 	"github.com/stretchr/testify/require"
@@ -148,7 +149,7 @@ func TestAgentRestartReuploads(t *testing.T) {
 	defer cancel()
 	for _, k := range []uint64{20, 21} {
 		var resp agentproto.RegisterResponse
-		require.NoError(t, postJSON(srv.URL+agentproto.PathRegister, agentproto.RegisterRequest{Version: 1,
+		require.NoError(t, postJSON(srv.URL, agentproto.PathRegister, testutil.Key(k), d.Address(), agentproto.RegisterRequest{Version: agentproto.Version,
 			ChainID: testutil.ChainID, Contributor: testutil.Addr(testutil.Key(k))}, &resp))
 	}
 	n, err := d.Plan(0)
@@ -158,7 +159,7 @@ func TestAgentRestartReuploads(t *testing.T) {
 	// The node hands 20 a part; 20 computes and journals it, but the
 	// upload "fails" (we stop the agent's server access by using a dead URL).
 	dead := agent(t, "http://127.0.0.1:1", home, 20)
-	as := takeAssignment(t, srv.URL, 20)
+	as := takeAssignment(t, srv.URL, d.Address(), 20)
 	require.Error(t, dead.Work(ctx, as))
 	require.Equal(t, uint64(as.End-as.Start), dead.Status().UnitsComputed)
 	require.Len(t, dead.Journal().Pending(), 1)
@@ -185,10 +186,10 @@ func TestAgentRestartReuploads(t *testing.T) {
 	require.NoError(t, again.Work(ctx, as))
 }
 
-func takeAssignment(t *testing.T, url string, key uint64) *agentproto.Assignment {
+func takeAssignment(t *testing.T, url string, node auth.Address, key uint64) *agentproto.Assignment {
 	t.Helper()
 	var resp agentproto.AssignmentResponse
-	require.NoError(t, postJSON(url+agentproto.PathAssignment, agentproto.AssignmentRequest{Version: 1, ChainID: testutil.ChainID,
+	require.NoError(t, postJSON(url, agentproto.PathAssignment, testutil.Key(key), node, agentproto.AssignmentRequest{Version: agentproto.Version, ChainID: testutil.ChainID,
 		Contributor: testutil.Addr(testutil.Key(key)), WaitMillis: 100}, &resp))
 	require.NotNil(t, resp.Assignment)
 	return resp.Assignment
