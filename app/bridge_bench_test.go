@@ -34,7 +34,7 @@ func BenchmarkVoteExtensions(b *testing.B) {
 	// extend at an epoch boundary: it also derives the new checkpoint.
 	b.Run("extend", func(b *testing.B) {
 		for i := 0; i < b.N; i++ {
-			if _, err := bridgekeeper.Extend(kv, testChainID, 6, v.a.tree.Hash(), v.bridge[0]); err != nil {
+			if _, err := bridgekeeper.Extend(kv, testChainID, 6, v.a.tree.Hash(), v.bridge[0], nil); err != nil {
 				b.Fatal(err)
 			}
 		}
@@ -55,7 +55,7 @@ func BenchmarkVoteExtensions(b *testing.B) {
 	})
 	b.Run("proposer-total", func(b *testing.B) {
 		for i := 0; i < b.N; i++ {
-			if _, err := bridgekeeper.Extend(kv, testChainID, 6, v.a.tree.Hash(), v.bridge[0]); err != nil {
+			if _, err := bridgekeeper.Extend(kv, testChainID, 6, v.a.tree.Hash(), v.bridge[0], nil); err != nil {
 				b.Fatal(err)
 			}
 			c := store.NewCache(base)
