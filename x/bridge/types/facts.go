@@ -58,7 +58,7 @@ const FactTag = "pingo:fact:v1"
 // the same id, so the second is a no-op.
 //
 //	sha256(FactTag ‖ kind(1) ‖ epoch(8 BE) ‖ ton_tx_hash(32) ‖ ton_lt(8 BE))
-func (f *Fact) ID() Hash32 {
+func (f Fact) ID() Hash32 {
 	h := sha256.New()
 	h.Write([]byte(FactTag))
 	h.Write([]byte{byte(f.Kind)})
