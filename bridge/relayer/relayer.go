@@ -241,6 +241,10 @@ func (r *Relayer) Round(ctx context.Context) error {
 			return err
 		}
 		done++
+		// Report at once (a broadcast, no waiting) rather than next round.
+		if err := r.reportLanded(ctx); err != nil {
+			return err
+		}
 		// The anchor may have moved past e (another relayer, or e was a
 		// duplicate): continue from wherever it is now.
 		if now, err := r.ton.LastEpoch(ctx); err == nil && now > e {

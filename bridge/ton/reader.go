@@ -157,3 +157,32 @@ func (r *Reader) VerifyAnchor(ctx context.Context, epoch uint64, digest [32]byte
 	}
 	return nil
 }
+
+// ValsetHash is the hash of the set the anchor holds (getter valsetHash):
+// after a rotating checkpoint lands, its next_valset_hash.
+func (r *Reader) ValsetHash(ctx context.Context) ([32]byte, error) {
+	var h [32]byte
+	res, err := r.get(ctx, "valsetHash")
+	if err != nil {
+		return h, err
+	}
+	v, err := res.Int(0)
+	if err != nil || v.Sign() < 0 || v.BitLen() > 256 {
+		return h, fmt.Errorf("bridge/ton: valsetHash: %v", err)
+	}
+	v.FillBytes(h[:])
+	return h, nil
+}
+
+// LastEpoch is the anchor's last anchored epoch (getter lastEpoch).
+func (r *Reader) LastEpoch(ctx context.Context) (uint64, error) {
+	res, err := r.get(ctx, "lastEpoch")
+	if err != nil {
+		return 0, err
+	}
+	v, err := res.Int(0)
+	if err != nil {
+		return 0, fmt.Errorf("bridge/ton: lastEpoch: %w", err)
+	}
+	return v.Uint64(), nil
+}
