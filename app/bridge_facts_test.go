@@ -13,7 +13,7 @@ import (
 )
 
 // reportTx is a ReportAnchor signed by the funded non-validator account.
-func reportTx(t *testing.T, nonce uint64, m *bridge.ReportAnchor) []byte {
+func reportTx(t testing.TB, nonce uint64, m *bridge.ReportAnchor) []byte {
 	t.Helper()
 	ek, err := crypto.ToECDSA(testOperatorKey(1000))
 	if err != nil {
