@@ -140,4 +140,4 @@ func (h cmtSlogHandler) Handle(_ context.Context, r slog.Record) error {
 	return nil
 }
 func (h cmtSlogHandler) WithAttrs([]slog.Attr) slog.Handler { return h }
-func (h cmtSlogHandler) WithGroup(string) slog.Handler       { return h }
+func (h cmtSlogHandler) WithGroup(string) slog.Handler      { return h }
