@@ -21,7 +21,7 @@ type Reporter interface {
 // report is re-sent only once the earlier one is neither pending nor
 // confirmed (it expired unconfirmed, e.g. while the validators' TON view
 // was down longer than fact_expiry_blocks).
-const reportEvery = 5 * time.Second
+var reportEvery = 5 * time.Second
 
 // landed records a landing: with a Reporter, the journal keeps the epoch
 // (landed, with the anchor's transaction) until the chain confirms it, so
