@@ -280,3 +280,37 @@ func TestBridgeForgedFactVotesRejected(t *testing.T) {
 		t.Fatal("honestly signed votes of all validators did not confirm")
 	}
 }
+
+// TestBridgeFactQueryPaths: a pending fact and the pending list are served
+// with proofs; malformed ids are refused.
+func TestBridgeFactQueryPaths(t *testing.T) {
+	v := newVNet(t, 4, 4)
+	for v.checkpointStatus(1) != bridge.StatusSealed {
+		v.block()
+	}
+	m := &bridge.ReportAnchor{Epoch: 1, TONTxHash: hash32(4), TONLt: 8}
+	v.block(reportTx(t, 0, m))
+	id, _ := m.Fact().ID().MarshalText()
+	q := func(path string) *abci.ResponseQuery {
+		res, err := v.a.Query(context.Background(), &abci.RequestQuery{Path: path, Prove: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res
+	}
+	res := q("/bridge/fact/" + string(id))
+	f, err := bridge.UnmarshalFact(res.Value)
+	if res.Code != 0 || res.ProofOps == nil || err != nil || f.ID() != m.Fact().ID() || f.ReportedHeight != v.h {
+		t.Fatalf("fact: code %d %q %v %+v", res.Code, res.Log, err, f)
+	}
+	res = q("/bridge/facts/pending")
+	l, err := bridge.UnmarshalPending(res.Value)
+	if res.Code != 0 || res.ProofOps == nil || err != nil || len(l) != 1 {
+		t.Fatalf("pending: code %d %v %+v", res.Code, err, l)
+	}
+	for _, bad := range []string{"/bridge/fact/0x12", "/bridge/fact/" + string(id)[2:], "/bridge/facts/other", "/bridge/fact/" + string(id) + "00"} {
+		if res := q(bad); res.Code == 0 {
+			t.Fatalf("%s accepted", bad)
+		}
+	}
+}
