@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"sync"
 	"time"
+	"sync/atomic"
 
 	abci "github.com/cometbft/cometbft/abci/types"
 	"github.com/cometbft/cometbft/libs/log"
@@ -78,6 +79,10 @@ type App struct {
 	metrics *metrics
 	// extOverride rewrites this node's vote extensions (tests only).
 	extOverride extOverride
+	// factVerdicts answers, from memory, whether this node's TON view
+	// confirms a pending TON fact (the TON watcher's cache; nil: no
+	// watcher, vote for nothing).
+	factVerdicts atomic.Pointer[func(bridge.Hash32) bool]
 
 	// Consensus connection only (InitChain, Prepare/ProcessProposal,
 	// FinalizeBlock, Commit).

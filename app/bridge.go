@@ -36,7 +36,11 @@ func (a *App) extend(h int64) []byte {
 	}
 	// a.tree holds no staged writes here (FinalizeBlock of h has not run),
 	// so it reads as the committed state h-1 and Hash() is AppHash(h-1).
-	ext, err := bridgekeeper.Extend(kvReader{a.tree}, p.auth.ChainID, h, a.tree.Hash(), a.cfg.BridgeKey)
+	var confirm func(bridge.Hash32) bool
+	if f := a.factVerdicts.Load(); f != nil {
+		confirm = *f
+	}
+	ext, err := bridgekeeper.Extend(kvReader{a.tree}, p.auth.ChainID, h, a.tree.Hash(), a.cfg.BridgeKey, confirm)
 	if err != nil {
 		a.log.Error("vote extension", "height", h, "err", err)
 		return nil
@@ -75,6 +79,19 @@ func (a *App) SetExtendVoteOverride(f func(h int64, ext []byte) []byte) {
 }
 
 type extOverride = atomic.Pointer[func(int64, []byte) []byte]
+
+// SetFactVerdicts installs the TON watcher's verdicts: f(id) reports
+// whether this node's own TON view confirms pending fact id. ExtendVote
+// calls it for each pending fact, so it must answer from memory and never
+// block. nil removes it (this node then votes for no fact). Safe to call
+// while the node runs.
+func (a *App) SetFactVerdicts(f func(bridge.Hash32) bool) {
+	if f == nil {
+		a.factVerdicts.Store(nil)
+		return
+	}
+	a.factVerdicts.Store(&f)
+}
 
 // bridgeVotes converts the precommits of the previous height; ext carries
 // extensions (PrepareProposal only).

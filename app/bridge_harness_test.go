@@ -39,7 +39,9 @@ type vnet struct {
 	lastExt  [][]byte // extensions of height h, by validator
 	present  []bool   // whether validator i precommitted height h
 	override func(i int, h int64, ext []byte) []byte
-	absent   func(i int, h int64) bool
+	// confirm, if set, is validator i's TON view of pending facts.
+	confirm func(i int, id bridge.Hash32) bool
+	absent  func(i int, h int64) bool
 }
 
 const testChainID = 7447
@@ -191,7 +193,11 @@ func (v *vnet) extendAll(h int64) [][]byte {
 		if k == nil {
 			continue
 		}
-		ext, err := bridgekeeper.Extend(kvReader{c(v.a)}, v.chainID, h, v.a.tree.Hash(), k)
+		var confirm func(bridge.Hash32) bool
+		if v.confirm != nil {
+			confirm = func(id bridge.Hash32) bool { return v.confirm(i, id) }
+		}
+		ext, err := bridgekeeper.Extend(kvReader{c(v.a)}, v.chainID, h, v.a.tree.Hash(), k, confirm)
 		if err != nil {
 			v.t.Fatal(err)
 		}

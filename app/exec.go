@@ -40,7 +40,7 @@ func execTx(kv store.KV, tx *auth.Tx, p *params, b computekeeper.Beacons, minFee
 	case a < 50:
 		evs, err = computekeeper.Execute(txc, &p.compute, &p.nft, b, &tx.Header, tx.Msg, height)
 	case a >= 60 && a < 80:
-		evs, err = bridgekeeper.Execute(txc, p.auth.ChainID, &tx.Header, tx.Msg)
+		evs, err = bridgekeeper.Execute(txc, p.auth.ChainID, &tx.Header, tx.Msg, height)
 	default:
 		err = codes.Wrapf(auth.ErrUnknownAction, "action %d has no module", a)
 	}

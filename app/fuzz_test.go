@@ -62,7 +62,7 @@ func FuzzQueryPath(f *testing.F) {
 		require.Empty(t, q.Codespace)
 		trimmed := strings.TrimPrefix(path, "/")
 		ok := false
-		for _, m := range []string{"auth/", "bank/", "staking/", "nft/", "compute/"} {
+		for _, m := range []string{"auth/", "bank/", "staking/", "nft/", "compute/", "bridge/"} {
 			ok = ok || strings.HasPrefix(trimmed, m)
 		}
 		require.True(t, ok, "OK for %q", path)

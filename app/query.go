@@ -182,6 +182,8 @@ func queryErr(err error, h int64) *abci.ResponseQuery {
 //	beacon/latest        height(8) ‖ Beacon(48)
 //	open_epochs          epochs accepting signatures, 8 bytes BE each
 //	anchored_set         the set that signs the next checkpoint, 60-byte entries
+//	facts/pending        pending TON facts: id(32) ‖ expires_height(8 BE) each
+//	fact/{0x id}         a pending TON fact, JSON
 func parseBridgePath(p []string) (queryRoute, bool, error) {
 	num := func(s string) (uint64, error) {
 		n, err := strconv.ParseUint(s, 10, 64)
@@ -211,6 +213,14 @@ func parseBridgePath(p []string) (queryRoute, bool, error) {
 			return queryRoute{}, false, err
 		}
 		return queryRoute{name: "bridge/checkpoint", key: bridge.CheckpointKey(e)}, true, nil
+	case len(p) == 2 && p[0] == "facts" && p[1] == "pending":
+		return queryRoute{name: "bridge/facts/pending", key: bridge.PendingFactsKey}, true, nil
+	case len(p) == 2 && p[0] == "fact":
+		var id bridge.Hash32
+		if err := id.UnmarshalText([]byte(p[1])); err != nil {
+			return queryRoute{}, false, codes.Wrapf(ErrUnknownPath, "%q is not a 0x fact id", clipPath(p[1]))
+		}
+		return queryRoute{name: "bridge/fact", key: bridge.FactKey(id)}, true, nil
 	case len(p) == 2 && p[0] == "beacon" && p[1] == "latest":
 		return queryRoute{name: "bridge/beacon/latest", key: bridge.LatestBeaconKey}, true, nil
 	case len(p) == 2 && p[0] == "beacon":

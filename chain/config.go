@@ -50,6 +50,14 @@ type AppConfig struct {
 	// (0 = off); SnapshotKeepRecent snapshots are kept.
 	SnapshotInterval   int64 `mapstructure:"snapshot-interval"`
 	SnapshotKeepRecent int   `mapstructure:"snapshot-keep-recent"`
+	// TONConfig is a TON global config file (liteservers) for this
+	// validator's TON watcher, which checks reported TON facts and votes
+	// for them in vote extensions; empty: no watcher, no fact votes.
+	TONConfig string `mapstructure:"ton-config"`
+	// TONAnchor is the anchor contract's address (required with TONConfig).
+	TONAnchor string `mapstructure:"ton-anchor"`
+	// TONUnsafe skips liteserver proofs: only for bridge/tonlocal.
+	TONUnsafe bool `mapstructure:"ton-unsafe"`
 }
 
 // DefaultAppConfig matches store.DefaultOptions.
@@ -101,6 +109,16 @@ pruning-interval = {{.PruningInterval}}
 # peers that join with [statesync] enable = true. Keep this many on disk.
 snapshot-interval = {{.SnapshotInterval}}
 snapshot-keep-recent = {{.SnapshotKeepRecent}}
+
+# TON watcher (validators): a TON global config file (liteservers) and the
+# anchor contract's address. The watcher checks reported TON facts (e.g. a
+# checkpoint anchored) against this node's own TON view, outside block
+# execution with a time budget per query, and this validator votes for what
+# it confirmed. Empty: no watcher; the node votes for no TON fact.
+ton-config = "{{.TONConfig}}"
+ton-anchor = "{{.TONAnchor}}"
+# Skip liteserver proofs: ONLY for the local TON endpoint (bridge/tonlocal).
+ton-unsafe = {{.TONUnsafe}}
 `))
 
 // WriteAppConfig writes app.toml.

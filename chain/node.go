@@ -25,6 +25,7 @@ type Node struct {
 	App *app.App
 	Cmt *node.Node
 	dbs *dbTracker
+	ton *tonWatch // nil without app.toml ton-config
 }
 
 // dbTracker remembers every database CometBFT opens. CometBFT v0.38's
@@ -145,6 +146,11 @@ func NewNode(c *Config, logger log.Logger) (*Node, error) {
 	if err != nil {
 		return nil, err
 	}
+	tw, err := newTONWatch(c.App, a, logger)
+	if err != nil {
+		a.Close()
+		return nil, err
+	}
 	pv := privval.LoadOrGenFilePV(c.Cmt.PrivValidatorKeyFile(), c.Cmt.PrivValidatorStateFile())
 	nodeKey, err := p2p.LoadOrGenNodeKey(c.Cmt.NodeKeyFile())
 	if err != nil {
@@ -167,18 +173,26 @@ func NewNode(c *Config, logger log.Logger) (*Node, error) {
 		return nil, err
 	}
 	a.SetMempoolSize(n.Mempool().Size)
-	nd := &Node{App: a, Cmt: n, dbs: dbs}
+	nd := &Node{App: a, Cmt: n, dbs: dbs, ton: tw}
 	trackMempool(nd)
 	return nd, nil
 }
 
-// Start starts CometBFT (handshake, replay, p2p, RPC).
-func (n *Node) Start() error { return n.Cmt.Start() }
+// Start starts CometBFT (handshake, replay, p2p, RPC) and the TON
+// watcher, if configured.
+func (n *Node) Start() error {
+	if err := n.Cmt.Start(); err != nil {
+		return err
+	}
+	n.ton.start()
+	return nil
+}
 
 // Stop shuts CometBFT down, waits for it, then closes the state database,
 // so no block is half-applied on disk: an uncommitted block is replayed on
 // the next start.
 func (n *Node) Stop() error {
+	n.ton.stop()
 	untrackMempool(n)
 	var err error
 	if n.Cmt.IsRunning() {

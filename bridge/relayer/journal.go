@@ -16,10 +16,12 @@ import (
 // Entry states. A pending entry is a signed wallet message that may have
 // been sent and may still land; a refused one is an epoch the anchor
 // refused as an alert (bad signatures…), never submitted again by this
-// relayer.
+// relayer; a landed one is an epoch this relayer anchored and is reporting
+// back to the chain (ReportAnchor) until the chain shows it confirmed.
 const (
 	StatePending = "pending"
 	StateRefused = "refused"
+	StateLanded  = "landed"
 )
 
 // Entry is one epoch's journal record.
@@ -28,6 +30,9 @@ type Entry struct {
 	State   string        `json:"state"`
 	Pending *bton.Pending `json:"pending,omitempty"`
 	Exit    int           `json:"exit,omitempty"` // the anchor's exit code of a refusal
+	// The anchor's transaction that accepted the checkpoint (landed).
+	TONTxHash []byte `json:"ton_tx_hash,omitempty"`
+	TONLt     uint64 `json:"ton_lt,omitempty"`
 }
 
 // Journal is the relayer's persistent memory (Babylon's lesson: relayers
@@ -78,6 +83,10 @@ func OpenJournal(dir string) (*Journal, error) {
 			if e.State == StatePending && e.Pending == nil {
 				j.Close()
 				return nil, fmt.Errorf("relayer: journal %s: pending epoch %d without a message", dir, e.Epoch)
+			}
+			if e.State == StateLanded && (len(e.TONTxHash) != 32 || e.TONLt == 0) {
+				j.Close()
+				return nil, fmt.Errorf("relayer: journal %s: landed epoch %d without its TON transaction", dir, e.Epoch)
 			}
 			j.entries[e.Epoch] = e
 		}

@@ -20,6 +20,11 @@ type Metrics struct {
 	Failures      *prometheus.CounterVec // by class
 	Alerts        *prometheus.CounterVec // by reason
 	Latency       prometheus.Histogram
+
+	Reports        *prometheus.CounterVec // ReportAnchor txs, by result: sent, failed
+	ConfirmedEpoch prometheus.Gauge
+	ConfirmedTotal prometheus.Counter
+	ConfirmLatency prometheus.Histogram
 }
 
 // Failure classes (label "class" of pingo_relayer_failures_total).
@@ -55,6 +60,16 @@ func NewMetrics() *Metrics {
 			Help:    "From the block that sealed a checkpoint to the relayer seeing it anchored.",
 			Buckets: []float64{1, 2, 5, 10, 20, 60, 180, 600}}),
 	}
+	m.Reports = prometheus.NewCounterVec(prometheus.CounterOpts{Namespace: ns, Name: "reports_total",
+		Help: "ReportAnchor transactions sent to the chain, by result (sent, failed)."}, []string{"result"})
+	m.ConfirmedEpoch = prometheus.NewGauge(prometheus.GaugeOpts{Namespace: ns, Name: "confirmed_epoch",
+		Help: "Newest epoch this relayer anchored that the chain shows confirmed."})
+	m.ConfirmedTotal = prometheus.NewCounter(prometheus.CounterOpts{Namespace: ns, Name: "confirmed_total",
+		Help: "Checkpoints this relayer anchored that the chain confirmed."})
+	m.ConfirmLatency = prometheus.NewHistogram(prometheus.HistogramOpts{Namespace: ns, Name: "seal_to_confirmed_seconds",
+		Help:    "From the block that sealed a checkpoint to the block that confirmed it (block times).",
+		Buckets: []float64{1, 2, 5, 10, 20, 60, 180, 600}})
+	m.Registry.MustRegister(m.Reports, m.ConfirmedEpoch, m.ConfirmedTotal, m.ConfirmLatency)
 	m.Registry.MustRegister(m.AnchoredEpoch, m.SealedEpoch, m.Lag, m.WalletBalance, m.Submissions, m.Failures, m.Alerts, m.Latency)
 	return m
 }

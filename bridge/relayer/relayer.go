@@ -99,6 +99,16 @@ type Relayer struct {
 	// find it already anchored), with the time since the block that sealed
 	// it (0 if unknown). For logs and tests.
 	Anchored func(epoch uint64, latency time.Duration)
+
+	// Reporter, if set, reports each checkpoint this relayer anchored back
+	// to the chain (ReportAnchor) and keeps it journaled as landed until
+	// the chain shows it confirmed (report.go). Nil: no reports.
+	Reporter Reporter
+	// Confirmed, if set, is called when a checkpoint this relayer
+	// anchored shows as confirmed on the chain, with the time between the
+	// blocks that sealed and confirmed it (0 if unknown).
+	Confirmed  func(epoch uint64, latency time.Duration)
+	lastReport map[uint64]time.Time // Run's goroutine only
 }
 
 // New builds a relayer. metrics and log may be nil.
@@ -159,6 +169,11 @@ func (r *Relayer) Round(ctx context.Context) error {
 	r.metrics.AnchoredEpoch.Set(float64(anchored))
 	if bal, err := r.ton.WalletBalance(ctx); err == nil {
 		setBig(r.metrics.WalletBalance, bal)
+	}
+
+	// 0. Report what landed back to the chain (until it is confirmed).
+	if err := r.reportLanded(ctx); err != nil {
+		return err
 	}
 
 	// 1. Whatever was journaled first: a message that may still land
@@ -226,6 +241,10 @@ func (r *Relayer) Round(ctx context.Context) error {
 			return err
 		}
 		done++
+		// Report at once (a broadcast, no waiting) rather than next round.
+		if err := r.reportLanded(ctx); err != nil {
+			return err
+		}
 		// The anchor may have moved past e (another relayer, or e was a
 		// duplicate): continue from wherever it is now.
 		if now, err := r.ton.LastEpoch(ctx); err == nil && now > e {
@@ -262,7 +281,7 @@ func (r *Relayer) submit(ctx context.Context, epoch uint64, p *bton.Pending, rec
 	var refused *bton.RefusedError
 	switch {
 	case err == nil:
-		if derr := r.journal.Delete(epoch); derr != nil {
+		if derr := r.landed(epoch, res); derr != nil {
 			r.metrics.Failures.WithLabelValues(FailJournal).Inc()
 			return derr
 		}

@@ -51,6 +51,7 @@ type Client struct {
 	wallet *wallet.Wallet
 	anchor *address.Address
 	pool   *liteclient.ConnectionPool // nil when built with New
+	unsafe bool                       // the API skips proofs (lastTx checks the same way)
 
 	// Poll is how often Submit re-checks and re-sends; 1s if zero.
 	Poll time.Duration
@@ -78,7 +79,7 @@ func Dial(ctx context.Context, cfg Config) (*Client, error) {
 		pool.Stop()
 		return nil, err
 	}
-	c.pool = pool
+	c.pool, c.unsafe = pool, cfg.Unsafe
 	return c, nil
 }
 

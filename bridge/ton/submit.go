@@ -303,11 +303,11 @@ func (c *Client) findTx(ctx context.Context, a *address.Address, afterLT uint64,
 		return nil, err
 	}
 	api := c.api.WaitForBlock(b.SeqNo)
-	acc, err := api.GetAccount(ctx, b, a)
+	// Not GetAccount: it cannot parse the anchor's storage_extra (lasttx.go).
+	lt, hash, err := lastTx(ctx, api, c.unsafe, b, a)
 	if err != nil {
 		return nil, err
 	}
-	lt, hash := acc.LastTxLT, acc.LastTxHash
 	for seen := 0; lt > afterLT; {
 		if seen >= scanLimit {
 			return nil, errScanLimit

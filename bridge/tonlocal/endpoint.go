@@ -60,6 +60,12 @@ type Options struct {
 	AnchorBalance *big.Int // nanoton; 10 TON if nil
 	WalletBalance *big.Int // nanoton each; 1000 TON if nil
 
+	// ServeStorageExtra serves accounts exactly as stored, storage_extra
+	// included, as a mainnet liteserver does (README "storage_extra"):
+	// tonutils-go v1.12.0's GetAccount then fails on the anchor. For tests
+	// of client code that must not depend on parsing account state.
+	ServeStorageExtra bool
+
 	Log    func(format string, args ...any) // nil: silent
 	Stderr io.Writer                        // the sidecar's stderr; nil: discarded
 }

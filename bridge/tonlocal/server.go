@@ -164,7 +164,11 @@ func (e *Endpoint) account(ctx context.Context, addr string) (*accountReply, *ce
 	if err := e.sc.call(ctx, "account", map[string]string{"address": addr}, &r); err != nil {
 		return nil, nil, err
 	}
-	b, err := base64.StdEncoding.DecodeString(r.ClientView)
+	view := r.ClientView
+	if e.opts.ServeStorageExtra {
+		view = r.ShardAccount
+	}
+	b, err := base64.StdEncoding.DecodeString(view)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -42,3 +42,21 @@ func (c *Client) Checkpoint(ctx context.Context, epoch uint64) (bridge.Checkpoin
 	}
 	return rec, true, nil
 }
+
+// Fact reads a pending TON fact (found false once it was applied or
+// expired, or if it was never reported).
+func (c *Client) Fact(ctx context.Context, id bridge.Hash32) (bridge.Fact, bool, error) {
+	t, _ := id.MarshalText()
+	r, err := c.Query(ctx, "/bridge/fact/"+string(t), 0)
+	if err != nil || r.Value == nil {
+		return bridge.Fact{}, false, err
+	}
+	f, err := bridge.UnmarshalFact(r.Value)
+	if err != nil {
+		return f, false, fmt.Errorf("bridge/fact: %w", err)
+	}
+	if f.ID() != id {
+		return f, false, fmt.Errorf("bridge/fact/%s: record has id %x", t, f.ID())
+	}
+	return f, true, nil
+}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"crypto/ecdsa"
 	"crypto/ed25519"
 	"encoding/hex"
 	"errors"
@@ -9,6 +10,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ethereum/go-ethereum/crypto"
+	"github.com/holiman/uint256"
 	"github.com/spf13/pflag"
 	"github.com/spf13/viper"
 	"github.com/xssnick/tonutils-go/address"
@@ -35,6 +38,10 @@ type settings struct {
 	Amount        tlb.Coins
 	MetricsAddr   string
 	LogLevel      string
+	// L2Key signs ReportAnchor txs (nil: the relayer does not report its
+	// anchorings back to the chain); ReportFee is their fee in upingo.
+	L2Key     *ecdsa.PrivateKey
+	ReportFee *uint256.Int
 }
 
 func flags() *pflag.FlagSet {
@@ -52,6 +59,9 @@ func flags() *pflag.FlagSet {
 	fs.Duration("poll", 2*time.Second, "pause between rounds")
 	fs.Duration("submit-timeout", 4*time.Minute, "bound of one submission attempt (the message stays journaled past it)")
 	fs.String("amount", "0.05", "TON attached to each submission (unused gas stays with the anchor; a refusal bounces it)")
+	fs.String("l2-key-file", "", "file holding the L2 account key (secp256k1, hex) that signs and pays ReportAnchor txs; unset: no reports")
+	fs.String("l2-key", "", "the L2 account key as hex; prefer the file or "+envPrefix+"_L2_KEY over a flag")
+	fs.String("report-fee", "100000", "fee (upingo) of each ReportAnchor tx")
 	fs.String("metrics-addr", "127.0.0.1:9464", "Prometheus listen address (empty: off)")
 	fs.String("log-level", "info", "debug, info, warn or error")
 	return fs
@@ -114,6 +124,22 @@ func loadSettings(args []string) (*settings, error) {
 	}
 	if s.WalletKey, err = parseKey(keyHex); err != nil {
 		return nil, err
+	}
+	l2Hex := v.GetString("l2-key")
+	if f := v.GetString("l2-key-file"); l2Hex == "" && f != "" {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			return nil, fmt.Errorf("--l2-key-file: %w", err)
+		}
+		l2Hex = string(b)
+	}
+	if l2Hex = strings.TrimPrefix(strings.TrimSpace(l2Hex), "0x"); l2Hex != "" {
+		if s.L2Key, err = crypto.HexToECDSA(l2Hex); err != nil {
+			return nil, fmt.Errorf("l2 key: %w", err)
+		}
+	}
+	if s.ReportFee, err = uint256.FromDecimal(v.GetString("report-fee")); err != nil {
+		return nil, fmt.Errorf("--report-fee: %w", err)
 	}
 	return s, nil
 }

@@ -67,6 +67,11 @@ func run(ctx context.Context, s *settings, log *slog.Logger) error {
 	defer ton.Close()
 	log.Info("relayer wallet", "address", ton.WalletAddress().String(), "anchor", s.Anchor.String())
 	r := relayer.New(relayer.Config{Amount: s.Amount, Poll: s.Poll, SubmitTimeout: s.SubmitTimeout}, chain, ton, j, nil, log)
+	if s.L2Key != nil {
+		r.Reporter = &relayer.ChainReporter{Client: chain.Client, Key: s.L2Key, Fee: s.ReportFee}
+	} else {
+		log.Warn("no --l2-key-file: anchorings are not reported back to the chain (another relayer must, for them to be confirmed)")
+	}
 	if s.MetricsAddr != "" {
 		srv := &http.Server{Addr: s.MetricsAddr, Handler: promhttp.HandlerFor(r.Metrics().Registry, promhttp.HandlerOpts{}), ReadHeaderTimeout: 5 * time.Second}
 		go func() {

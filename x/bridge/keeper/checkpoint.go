@@ -25,11 +25,16 @@ func BeginBlock(kv KV, chainID uint64, height int64, prevAppHash []byte) ([]Even
 	if end > 0 && uint64(end) > p.BeaconRetentionBlocks {
 		kv.Delete(types.BeaconKey(uint64(end) - p.BeaconRetentionBlocks))
 	}
+	// TON facts reported more than fact_expiry_blocks ago and never
+	// confirmed are dropped.
+	evs, err := expireFacts(kv, height)
+	if err != nil {
+		return nil, err
+	}
 	if end < 1 || uint64(end)%p.EpochBlocks != 0 {
-		return nil, nil
+		return evs, nil
 	}
 	epoch := uint64(end) / p.EpochBlocks
-	var evs []Event
 	open, err := OpenEpochs(kv)
 	if err != nil {
 		return nil, err

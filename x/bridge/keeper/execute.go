@@ -7,14 +7,16 @@ import (
 	stakingkeeper "github.com/pingo-chain/pingo/x/staking/keeper"
 )
 
-// Execute runs a bridge action for h.From on chain chainID.
-func Execute(kv KV, chainID uint64, h *auth.Header, msg auth.Msg) ([]Event, error) {
+// Execute runs a bridge action for h.From on chain chainID in block height.
+func Execute(kv KV, chainID uint64, h *auth.Header, msg auth.Msg, height int64) ([]Event, error) {
 	if err := msg.ValidateBasic(h); err != nil {
 		return nil, err
 	}
 	switch m := msg.(type) {
 	case *types.SetBridgeKey:
 		return setBridgeKey(kv, chainID, h.From, m)
+	case *types.ReportAnchor:
+		return reportAnchor(kv, h.From, m, height)
 	}
 	return nil, codes.Wrapf(auth.ErrUnknownAction, "bridge cannot execute %T", msg)
 }

@@ -1,7 +1,9 @@
 package keeper
 
 import (
+	"bytes"
 	"crypto/ed25519"
+	"sort"
 
 	"github.com/pingo-chain/pingo/x/bridge/types"
 )
@@ -19,7 +21,12 @@ import (
 // the sets or keys it reads), so Extend runs the same BeginBlock on a
 // scratch overlay and signs the checkpoint already in height h's
 // extensions: it is sealed in block h+1, not h+2.
-func Extend(committed KV, chainID uint64, h int64, prevAppHash []byte, priv ed25519.PrivateKey) ([]byte, error) {
+//
+// confirm (nil: vote for no fact) says whether this node's own TON view
+// confirms a pending fact. It must answer from memory (the TON watcher's
+// cache) and never wait: Extend votes for up to MaxFactVotes pending facts
+// it confirms, oldest report first.
+func Extend(committed KV, chainID uint64, h int64, prevAppHash []byte, priv ed25519.PrivateKey, confirm func(types.Hash32) bool) ([]byte, error) {
 	if len(priv) != ed25519.PrivateKeySize || h < 1 {
 		return nil, nil
 	}
@@ -58,6 +65,24 @@ func Extend(committed KV, chainID uint64, h int64, prevAppHash []byte, priv ed25
 		c := types.CheckpointSig{Epoch: e}
 		copy(c.Sig[:], ed25519.Sign(priv, r.Digest[:]))
 		ext.Checkpoints = append(ext.Checkpoints, c)
+	}
+	if confirm != nil {
+		pending, err := PendingFacts(kv)
+		if err != nil {
+			return nil, err
+		}
+		for _, p := range pending {
+			if len(ext.Facts) == types.MaxFactVotes {
+				break
+			}
+			if confirm(p.ID) {
+				ext.Facts = append(ext.Facts, p.ID)
+			}
+		}
+		if len(ext.Facts) > 0 {
+			sort.Slice(ext.Facts, func(i, j int) bool { return bytes.Compare(ext.Facts[i][:], ext.Facts[j][:]) < 0 })
+			copy(ext.FactsSig[:], ed25519.Sign(priv, types.FactsMessage(chainID, uint64(h), ext.Facts)))
+		}
 	}
 	return ext.Encode()
 }

@@ -101,6 +101,16 @@ func (v *verifier) check(consAddr []byte, ext types.VoteExt, strict bool) (types
 			return out, nil, err
 		}
 	}
+	if len(ext.Facts) > 0 {
+		// One signature covers the whole list, so the list is kept or
+		// dropped whole; ids that are not (or no longer) pending are
+		// simply not counted by ApplyVoteTx.
+		if ed25519.Verify(pub[:], types.FactsMessage(v.chainID, v.height, ext.Facts), ext.FactsSig[:]) {
+			out.Facts, out.FactsSig = ext.Facts, ext.FactsSig
+		} else if err := bad("fact votes signature does not verify"); err != nil {
+			return out, nil, err
+		}
+	}
 	for _, c := range ext.Checkpoints {
 		r, err := v.record(c.Epoch)
 		if err != nil {
@@ -186,9 +196,13 @@ func BuildVoteTx(kv KV, chainID uint64, voteHeight int64, votes []Vote) ([]byte,
 // ApplyVoteTx executes the injected tx of block height: every entry must be
 // a committed precommit of height-1 (votes is the block's LastCommit) and
 // every signature must verify; otherwise the block is invalid. It records
-// checkpoint signatures (sealing at >2/3 power) and, when the beacon
-// signatures carry more than 2/3 of the previous height's voting power,
-// stores the beacon of height-1.
+// checkpoint signatures (sealing at >2/3 power), when the beacon
+// signatures carry more than 2/3 of the previous height's voting power
+// stores the beacon of height-1, and applies every pending TON fact whose
+// votes in this tx carry more than 2/3 of that power. Fact votes are
+// counted per block, never accumulated across blocks: a tally can never
+// mix two validator sets, and validators repeat their votes every height
+// until the fact is applied.
 func ApplyVoteTx(kv KV, chainID uint64, height int64, raw []byte, votes []Vote) ([]Event, error) {
 	tx, err := types.DecodeVoteTx(raw)
 	if err != nil {
@@ -214,6 +228,7 @@ func ApplyVoteTx(kv KV, chainID uint64, height int64, raw []byte, votes []Vote) 
 	var evs []Event
 	var touched []uint64
 	var beaconPower uint64
+	factVotes := map[types.Hash32]uint64{} // lookups only: applyFacts walks the pending list
 	bh := sha256.New()
 	bh.Write(v.beaconTx)
 	for _, e := range tx.Entries {
@@ -224,6 +239,9 @@ func ApplyVoteTx(kv KV, chainID uint64, height int64, raw []byte, votes []Vote) 
 		good, idxs, err := v.check(e.ConsAddr[:], e.Ext, true)
 		if err != nil {
 			return nil, err
+		}
+		for _, id := range good.Facts {
+			factVotes[id] += uint64(p)
 		}
 		if good.Beacon != nil {
 			beaconPower += uint64(p)
@@ -251,6 +269,13 @@ func ApplyVoteTx(kv KV, chainID uint64, height int64, raw []byte, votes []Vote) 
 	for _, e := range touched {
 		setCheckpoint(kv, v.records[e])
 	}
+	// After the checkpoint records are written: a fact may confirm one of
+	// them, and reads it back.
+	fevs, err := applyFacts(kv, factVotes, total, height)
+	if err != nil {
+		return nil, err
+	}
+	evs = append(evs, fevs...)
 	if superMajority(beaconPower, total) {
 		b := types.Beacon{SignedPower: beaconPower, TotalPower: total}
 		copy(b.Value[:], bh.Sum(nil))

@@ -31,4 +31,15 @@ var (
 	ErrInvalidParams = codes.Register(Codespace, 8, "invalid bridge params")
 	// ErrInvalidGenesis: bridge genesis is inconsistent.
 	ErrInvalidGenesis = codes.Register(Codespace, 9, "invalid bridge genesis")
+	// ErrUnknownCheckpoint: a report names an epoch that has no checkpoint.
+	ErrUnknownCheckpoint = codes.Register(Codespace, 10, "unknown checkpoint")
+	// ErrNotSealed: a report names a checkpoint that is not sealed yet
+	// (the anchor cannot have accepted it).
+	ErrNotSealed = codes.Register(Codespace, 11, "checkpoint not sealed")
+	// ErrInvalidReport: a fact report with a zero TON transaction hash or
+	// logical time.
+	ErrInvalidReport = codes.Register(Codespace, 12, "invalid TON fact report")
+	// ErrTooManyFacts: the pending-fact list is full; retry once some are
+	// confirmed or expire.
+	ErrTooManyFacts = codes.Register(Codespace, 13, "too many pending TON facts")
 )

@@ -40,6 +40,12 @@ var (
 	AnchoredSetKey = []byte{ModulePrefix, 0x08}
 	// LatestSealedKey: 0x06 0x09 → epoch(8) of the newest sealed checkpoint.
 	LatestSealedKey = []byte{ModulePrefix, 0x09}
+	// FactPrefix: 0x06 0x0A ‖ fact id(32) → Fact JSON, while the fact is
+	// pending (deleted when applied or expired).
+	FactPrefix = []byte{ModulePrefix, 0x0A}
+	// PendingFactsKey: 0x06 0x0B → the pending facts in report order,
+	// id(32) ‖ expires_height(8 BE) each, at most MaxPendingFacts.
+	PendingFactsKey = []byte{ModulePrefix, 0x0B}
 )
 
 func u64(v uint64) []byte {
@@ -67,3 +73,6 @@ func CheckpointKey(epoch uint64) []byte { return join(CheckpointPrefix, u64(epoc
 
 // BeaconKey is the beacon of height h.
 func BeaconKey(h uint64) []byte { return join(BeaconPrefix, u64(h)) }
+
+// FactKey is a pending fact's record.
+func FactKey(id Hash32) []byte { return join(FactPrefix, id[:]) }

@@ -12,12 +12,16 @@ import (
 // Action numbers 60..79 belong to bridge. Never reuse one.
 //
 //	60 SetBridgeKey        implemented
-//	61 ReportSubmission    reserved: a relayer reports the TON message it sent
-//	62 ConfirmCheckpoint   reserved: validators' TON view confirms anchoring
+//	61 ReportAnchor        implemented: anyone reports the TON transaction
+//	                       that anchored a checkpoint (a FactAnchor fact)
+//	62 ConfirmCheckpoint   reserved, never a tx: confirmation is the
+//	                       validators' fact votes in vote extensions
+//	64 ReportDeposit       reserved for issue #7 (a FactDeposit fact)
 const (
 	ActionSetBridgeKey      uint64 = 60
-	ActionReportSubmission  uint64 = 61
+	ActionReportAnchor      uint64 = 61
 	ActionConfirmCheckpoint uint64 = 62
+	ActionReportDeposit     uint64 = 64
 )
 
 // ValidateKey checks that pub is an ed25519 point of large order (the
@@ -102,7 +106,82 @@ func (m *SetBridgeKey) VerifyProof(chainID uint64, operator auth.Address) error 
 	return nil
 }
 
+// ReportAnchor reports that the anchor contract accepted checkpoint Epoch
+// in the TON transaction (TONTxHash, TONLt). Anyone may send it (relayers
+// do, after their submission lands); it only records a pending FactAnchor
+// fact — validators check it against their own TON view and confirm it by
+// vote. Reporting a claim already pending, or for a confirmed checkpoint,
+// is a no-op.
+//
+//	EIP-712: ReportAnchor(address from,uint64 epoch,bytes32 tonTxHash,uint64 tonLt,uint256 fee,uint64 nonce)
+//	wire body: [epoch, tonTxHash (32 bytes), tonLt]
+type ReportAnchor struct {
+	Epoch     uint64
+	TONTxHash Hash32
+	TONLt     uint64
+}
+
+var reportAnchorType = auth.TypeDef{Name: "ReportAnchor", Fields: []auth.Field{
+	{Name: "from", Type: "address"}, {Name: "epoch", Type: "uint64"}, {Name: "tonTxHash", Type: "bytes32"},
+	{Name: "tonLt", Type: "uint64"}, {Name: "fee", Type: "uint256"}, {Name: "nonce", Type: "uint64"},
+}}
+var reportAnchorTypeHash = auth.TypeHash(reportAnchorType)
+
+type reportAnchorBody struct {
+	Epoch     uint64
+	TONTxHash [32]byte
+	TONLt     uint64
+}
+
+// DecodeReportAnchor decodes the wire body.
+func DecodeReportAnchor(b []byte) (auth.Msg, error) {
+	var w reportAnchorBody
+	if err := rlp.DecodeBytes(b, &w); err != nil {
+		return nil, err
+	}
+	return &ReportAnchor{Epoch: w.Epoch, TONTxHash: w.TONTxHash, TONLt: w.TONLt}, nil
+}
+
+func (m *ReportAnchor) Action() uint64                       { return ActionReportAnchor }
+func (m *ReportAnchor) Type() (auth.TypeDef, []auth.TypeDef) { return reportAnchorType, nil }
+func (m *ReportAnchor) EncodeBody() ([]byte, error) {
+	return rlp.EncodeToBytes(&reportAnchorBody{Epoch: m.Epoch, TONTxHash: m.TONTxHash, TONLt: m.TONLt})
+}
+
+func (m *ReportAnchor) HashStruct(h *auth.Header) [32]byte {
+	var w auth.StructHasher
+	w.Begin(reportAnchorTypeHash)
+	w.Address(h.From)
+	w.Uint64(m.Epoch)
+	w.Word(m.TONTxHash)
+	w.Uint64(m.TONLt)
+	w.Uint256(&h.Fee)
+	w.Uint64(h.Nonce)
+	return w.Sum()
+}
+
+func (m *ReportAnchor) Message(h *auth.Header) map[string]any {
+	th, _ := m.TONTxHash.MarshalText()
+	return map[string]any{"from": h.From.Hex(), "epoch": m.Epoch, "tonTxHash": string(th), "tonLt": m.TONLt,
+		"fee": h.Fee.Dec(), "nonce": h.Nonce}
+}
+
+// ValidateBasic refuses a zero hash or logical time (no TON transaction
+// has either) and epoch 0 (checkpoints start at 1).
+func (m *ReportAnchor) ValidateBasic(*auth.Header) error {
+	if m.TONTxHash == (Hash32{}) || m.TONLt == 0 || m.Epoch == 0 {
+		return codes.Wrapf(ErrInvalidReport, "epoch %d, lt %d, hash %x", m.Epoch, m.TONLt, m.TONTxHash[:])
+	}
+	return nil
+}
+
+// Fact is the claim this report makes.
+func (m *ReportAnchor) Fact() Fact {
+	return Fact{Kind: FactAnchor, Epoch: m.Epoch, TONTxHash: m.TONTxHash, TONLt: m.TONLt}
+}
+
 // Register adds bridge's actions to a codec.
 func Register(c *auth.Codec) {
 	c.Register(ActionSetBridgeKey, DecodeSetBridgeKey)
+	c.Register(ActionReportAnchor, DecodeReportAnchor)
 }

@@ -18,6 +18,22 @@ type Params struct {
 	// deleted (one point delete per block), so state does not grow without
 	// bound; consumers must use a beacon within this window.
 	BeaconRetentionBlocks uint64 `json:"beacon_retention_blocks"`
+	// FactExpiryBlocks: a reported TON fact that has not reached > 2/3 of
+	// the votes this many blocks after its report is dropped, so a bogus
+	// report costs nothing but its fee (a true one can be reported again).
+	// 0 (a state written before facts existed) means DefaultFactExpiry.
+	FactExpiryBlocks uint64 `json:"fact_expiry_blocks,omitempty"`
+}
+
+// DefaultFactExpiry is FactExpiryBlocks' default: 600 blocks.
+const DefaultFactExpiry = 600
+
+// FactExpiry is FactExpiryBlocks with 0 read as the default.
+func (p Params) FactExpiry() uint64 {
+	if p.FactExpiryBlocks == 0 {
+		return DefaultFactExpiry
+	}
+	return p.FactExpiryBlocks
 }
 
 // MaxLateEpochs bounds LateEpochs so a vote extension carries at most
@@ -37,6 +53,9 @@ func (p Params) Validate() error {
 	}
 	if p.BeaconRetentionBlocks < 100 {
 		return codes.Wrapf(ErrInvalidParams, "beacon_retention_blocks %d < 100", p.BeaconRetentionBlocks)
+	}
+	if p.FactExpiryBlocks != 0 && (p.FactExpiryBlocks < 10 || p.FactExpiryBlocks > 1_000_000) {
+		return codes.Wrapf(ErrInvalidParams, "fact_expiry_blocks %d out of [10, 1000000]", p.FactExpiryBlocks)
 	}
 	if p.LateEpochs > MaxLateEpochs {
 		return codes.Wrapf(ErrInvalidParams, "late_epochs %d > %d", p.LateEpochs, MaxLateEpochs)

@@ -123,6 +123,14 @@ type CheckpointRecord struct {
 	Valset         []SetEntry    `json:"valset"`
 	NextValset     []SetEntry    `json:"next_valset"`
 	Signatures     []RecordedSig `json:"signatures"`
+	// SubmittedHeight: the block of the first ReportAnchor for it (status
+	// submitted). TONTxHash/TONLt: the anchor's transaction that accepted
+	// it, recorded when > 2/3 of the voting power confirmed that report
+	// from their own TON view in ConfirmedHeight (status confirmed).
+	SubmittedHeight int64   `json:"submitted_height,omitempty"`
+	TONTxHash       *Hash32 `json:"ton_tx_hash,omitempty"`
+	TONLt           uint64  `json:"ton_lt,omitempty"`
+	ConfirmedHeight int64   `json:"confirmed_height,omitempty"`
 }
 
 // Checkpoint is the TON-side checkpoint this record describes.

@@ -12,21 +12,35 @@ import (
 // strictly parsed so one extension has exactly one encoding:
 //
 //	version(1) = 1
-//	flags(1)   bit 0: a beacon signature follows; other bits 0
+//	flags(1)   bit 0: a beacon signature follows; bit 1: fact votes
+//	           follow the checkpoint signatures; other bits 0
 //	[beacon_sig(64)]            ed25519 over BeaconMessage(chain_id, h)
 //	n(1)       0..MaxCheckpointSigs
 //	n × ( epoch(8, BE) ‖ sig(64) )   ed25519 over the checkpoint digest,
 //	                                 epochs strictly ascending
+//	[ m(1) 1..MaxFactVotes           fact votes (bit 1): the pending TON
+//	  m × fact_id(32)                facts this validator's own TON view
+//	  facts_sig(64) ]                confirms, ids strictly ascending;
+//	                                 ed25519 over FactsMessage(chain_id, h, ids)
 //
 // Nothing may follow. An empty extension (a node without a registered
-// bridge key) is valid and carries nothing.
+// bridge key) is valid and carries nothing. Fact votes were added with a
+// flag bit rather than a new version: an extension without them encodes
+// exactly as before.
 const (
 	VoteExtVersion    = 1
 	MaxCheckpointSigs = MaxLateEpochs + 1
-	SigLen            = ed25519.SignatureSize
+	// MaxFactVotes bounds the facts one extension votes for.
+	MaxFactVotes = 8
+	SigLen       = ed25519.SignatureSize
 	// MaxVoteExtBytes is what VerifyVoteExtension accepts at most; the
-	// largest well-formed extension is 2+64+1+4×72 = 355 bytes.
-	MaxVoteExtBytes = 512
+	// largest well-formed extension is 2+64+1+4×72 + 1+8×32+64 = 676 bytes.
+	MaxVoteExtBytes = 1024
+)
+
+const (
+	flagBeacon = 1 << 0
+	flagFacts  = 1 << 1
 )
 
 // CheckpointSig is one validator's signature over one checkpoint's digest.
@@ -39,10 +53,16 @@ type CheckpointSig struct {
 type VoteExt struct {
 	Beacon      *[SigLen]byte
 	Checkpoints []CheckpointSig
+	// Facts are the fact ids voted for (ascending), FactsSig the bridge
+	// key's signature over FactsMessage; both absent when Facts is empty.
+	Facts    []Hash32
+	FactsSig [SigLen]byte
 }
 
 // Empty reports whether the extension carries nothing.
-func (e *VoteExt) Empty() bool { return e.Beacon == nil && len(e.Checkpoints) == 0 }
+func (e *VoteExt) Empty() bool {
+	return e.Beacon == nil && len(e.Checkpoints) == 0 && len(e.Facts) == 0
+}
 
 // ErrMalformedExt wraps every decoding failure.
 var ErrMalformedExt = errors.New("bridge: malformed vote extension")
@@ -53,13 +73,21 @@ func (e *VoteExt) Encode() ([]byte, error) {
 	if len(e.Checkpoints) > MaxCheckpointSigs {
 		return nil, fmt.Errorf("%w: %d checkpoint signatures", ErrMalformedExt, len(e.Checkpoints))
 	}
-	out := make([]byte, 0, 3+SigLen+len(e.Checkpoints)*(8+SigLen))
+	if len(e.Facts) > MaxFactVotes {
+		return nil, fmt.Errorf("%w: %d fact votes", ErrMalformedExt, len(e.Facts))
+	}
+	out := make([]byte, 0, 4+2*SigLen+len(e.Checkpoints)*(8+SigLen)+len(e.Facts)*32)
 	out = append(out, VoteExtVersion)
+	var flags byte
 	if e.Beacon != nil {
-		out = append(out, 1)
+		flags |= flagBeacon
+	}
+	if len(e.Facts) > 0 {
+		flags |= flagFacts
+	}
+	out = append(out, flags)
+	if e.Beacon != nil {
 		out = append(out, e.Beacon[:]...)
-	} else {
-		out = append(out, 0)
 	}
 	out = append(out, byte(len(e.Checkpoints)))
 	for i, c := range e.Checkpoints {
@@ -68,6 +96,16 @@ func (e *VoteExt) Encode() ([]byte, error) {
 		}
 		out = binary.BigEndian.AppendUint64(out, c.Epoch)
 		out = append(out, c.Sig[:]...)
+	}
+	if len(e.Facts) > 0 {
+		out = append(out, byte(len(e.Facts)))
+		for i, id := range e.Facts {
+			if i > 0 && bytes.Compare(id[:], e.Facts[i-1][:]) <= 0 {
+				return nil, fmt.Errorf("%w: fact ids not ascending", ErrMalformedExt)
+			}
+			out = append(out, id[:]...)
+		}
+		out = append(out, e.FactsSig[:]...)
 	}
 	return out, nil
 }
@@ -82,11 +120,11 @@ func DecodeVoteExt(b []byte) (VoteExt, error) {
 	if len(b) > MaxVoteExtBytes {
 		return e, fmt.Errorf("%w: %d bytes", ErrMalformedExt, len(b))
 	}
-	if len(b) < 3 || b[0] != VoteExtVersion || b[1]&^1 != 0 {
+	if len(b) < 3 || b[0] != VoteExtVersion || b[1]&^(flagBeacon|flagFacts) != 0 {
 		return e, fmt.Errorf("%w: bad header", ErrMalformedExt)
 	}
 	p := 2
-	if b[1]&1 != 0 {
+	if b[1]&flagBeacon != 0 {
 		if len(b) < p+SigLen+1 {
 			return e, fmt.Errorf("%w: truncated beacon signature", ErrMalformedExt)
 		}
@@ -97,7 +135,19 @@ func DecodeVoteExt(b []byte) (VoteExt, error) {
 	}
 	n := int(b[p])
 	p++
-	if n > MaxCheckpointSigs || len(b)-p != n*(8+SigLen) {
+	factsLen := 0 // bytes after the checkpoint signatures
+	if b[1]&flagFacts != 0 {
+		at := p + n*(8+SigLen) // where m must be
+		if at >= len(b) {
+			return VoteExt{}, fmt.Errorf("%w: truncated fact votes", ErrMalformedExt)
+		}
+		m := int(b[at])
+		if m == 0 || m > MaxFactVotes {
+			return VoteExt{}, fmt.Errorf("%w: %d fact votes", ErrMalformedExt, m)
+		}
+		factsLen = 1 + m*32 + SigLen
+	}
+	if n > MaxCheckpointSigs || len(b)-p != n*(8+SigLen)+factsLen {
 		return VoteExt{}, fmt.Errorf("%w: %d checkpoint signatures in %d bytes", ErrMalformedExt, n, len(b)-p)
 	}
 	for i := 0; i < n; i++ {
@@ -109,6 +159,19 @@ func DecodeVoteExt(b []byte) (VoteExt, error) {
 			return VoteExt{}, fmt.Errorf("%w: epochs not ascending", ErrMalformedExt)
 		}
 		e.Checkpoints = append(e.Checkpoints, c)
+	}
+	if factsLen > 0 {
+		m := int(b[p])
+		p++
+		e.Facts = make([]Hash32, m)
+		for i := range e.Facts {
+			copy(e.Facts[i][:], b[p:p+32])
+			p += 32
+			if i > 0 && bytes.Compare(e.Facts[i][:], e.Facts[i-1][:]) <= 0 {
+				return VoteExt{}, fmt.Errorf("%w: fact ids not ascending", ErrMalformedExt)
+			}
+		}
+		copy(e.FactsSig[:], b[p:p+SigLen])
 	}
 	return e, nil
 }

@@ -42,7 +42,13 @@ type EmissionEpoch struct {
 }
 
 // Marshal is the stored form (canonical RLP, field order as above).
-func (e *EmissionEpoch) Marshal() []byte { return marshal(e) }
+func (e *EmissionEpoch) Marshal() []byte {
+	b, err := rlp.EncodeToBytes(e)
+	if err != nil {
+		panic(err) // fixed-shape struct: encoding cannot fail
+	}
+	return b
+}
 
 // UnmarshalEmissionEpoch reads the stored form.
 func UnmarshalEmissionEpoch(b []byte) (EmissionEpoch, error) {
