@@ -125,6 +125,21 @@ func InitialData(chainID, lastEpoch uint64, set []Validator) (*cell.Cell, error)
 // jetton whose master is given; the anchor learns its own jetton wallet
 // from the master (set_jetton) after deployment.
 func InitialDataWithJetton(chainID, lastEpoch uint64, set []Validator, master *address.Address) (*cell.Cell, error) {
+	return anchorData(chainID, lastEpoch, set, master, nil)
+}
+
+// DataWithJettonWallet is the storage of an anchor deployed with
+// InitialDataWithJetton (the address is that data's) whose jetton wallet is
+// already known: what set_jetton leaves. A local endpoint that places
+// accounts genesis-style (bridge/tonlocal) installs it directly.
+func DataWithJettonWallet(chainID, lastEpoch uint64, set []Validator, master, wallet *address.Address) (*cell.Cell, error) {
+	if wallet == nil || wallet.Type() != address.StdAddress {
+		return nil, fmt.Errorf("%w: jetton wallet must be a std address", ErrBadMessage)
+	}
+	return anchorData(chainID, lastEpoch, set, master, wallet)
+}
+
+func anchorData(chainID, lastEpoch uint64, set []Validator, master, wallet *address.Address) (*cell.Cell, error) {
 	vs, err := ValsetCell(set)
 	if err != nil {
 		return nil, err
@@ -134,11 +149,14 @@ func InitialDataWithJetton(chainID, lastEpoch uint64, set []Validator, master *a
 	} else if master.Type() != address.StdAddress {
 		return nil, fmt.Errorf("%w: jetton master must be a std address", ErrBadMessage)
 	}
+	if wallet == nil {
+		wallet = address.NewAddressNone()
+	}
 	bridge := cell.BeginCell().
 		MustStoreMaybeRef(nil). // withdrawal_roots: empty
 		MustStoreMaybeRef(nil). // claimed: empty
 		MustStoreAddr(master).  // jetton_master
-		MustStoreUInt(0, 2).    // jetton_wallet: addr_none until set_jetton
+		MustStoreAddr(wallet).  // jetton_wallet: addr_none until set_jetton
 		MustStoreMaybeRef(nil). // refunds: empty
 		EndCell()
 	return cell.BeginCell().
