@@ -87,7 +87,8 @@ func exitOf(tx *tlb.Transaction) int {
 // ParseTransferNotification reads to the L2 recipient. A payload without a
 // recipient and enough TON comes straight back.
 func TestJettonDepositOverLocalEndpoint(t *testing.T) {
-	e := tonlocaltest.StartWithJetton(t, t.TempDir(), "127.0.0.191:0")
+	dir := t.TempDir()
+	e := tonlocaltest.StartWithJetton(t, dir, "127.0.0.191:0")
 	defer e.Close()
 	j := e.Jetton()
 	if j == nil {
@@ -213,5 +214,18 @@ func TestJettonDepositOverLocalEndpoint(t *testing.T) {
 	sum := new(big.Int).Add(jettonBalance(t, ctx, master, e.Anchor()), after)
 	if sum.Cmp(tonlocaltest.JettonSupply) != 0 {
 		t.Fatalf("bridge + holder = %v, supply %v", sum, tonlocaltest.JettonSupply)
+	}
+
+	// A restart restores the jetton's addresses and balances.
+	e.Close()
+	e2 := tonlocaltest.StartWithJetton(t, dir, "127.0.0.191:0")
+	defer e2.Close()
+	j2 := e2.Jetton()
+	if j2 == nil || !j2.Master.Equals(j.Master) || !j2.AnchorWallet.Equals(j.AnchorWallet) || !j2.HolderWallet.Equals(j.HolderWallet) || !j2.Holder.Equals(j.Holder) {
+		t.Fatalf("after restart: %+v, before %+v", j2, j)
+	}
+	_, api2 := connect(t, e2)
+	if got := jettonBalance(t, ctx, jetton.NewJettonMasterClient(api2, j.Master), e.Anchor()); got.Cmp(bridge) != 0 {
+		t.Fatalf("after restart the bridge holds %v, want %v", got, bridge)
 	}
 }
