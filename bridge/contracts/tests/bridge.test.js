@@ -212,6 +212,23 @@ describe('claims (Go vectors)', () => {
     assert.equal(await env.anchor.getIsClaimed(good.id), false);
   });
 
+  test('a payout the bridge wallet refuses bounces and the id becomes claimable again', async () => {
+    const env = await deployBridge({ anchorJettons: 0n });
+    for (const r of VECTORS.roots) await anchorRoot(env, r.epoch, Buffer.from(r.root, 'hex'));
+    const good = VECTORS.claims.find((c) => c.name === 'depth 0');
+    const body = Cell.fromBoc(Buffer.from(good.body_boc, 'hex'))[0];
+    const res = await env.anchor.sendBody(env.relayer.getSender(), body, toNano('0.1'));
+    assert.equal(exitOf(res, env.anchor), 0);
+    const bounced = res.transactions.find((t) => t.inMessage?.info.type === 'internal' && t.inMessage.info.bounced && t.inMessage.info.dest.equals(env.anchor.address));
+    assert.ok(bounced, 'the wallet bounced the transfer (no jettons)');
+    assert.equal(await env.anchor.getIsClaimed(good.id), false, 'unmarked on bounce');
+    await env.minter.sendMint(env.admin.getSender(), { to: env.anchor.address, amount: BigInt(good.amount) });
+    const again = await env.anchor.sendBody(env.relayer.getSender(), body, toNano('0.1'));
+    assert.equal(exitOf(again, env.anchor), 0);
+    assert.equal(await env.anchor.getIsClaimed(good.id), true);
+    assert.equal(await (await env.walletOf(Address.parse(good.to))).getBalance(), BigInt(good.amount));
+  });
+
   test('before set_jetton: claims get 305, notifications 320', async () => {
     const env = await deployBridge({ setJetton: false });
     assert.equal(await env.anchor.getJettonWallet(), null);
