@@ -131,6 +131,22 @@ describe('deposits', () => {
     });
   }
 
+  // Below ~0.002 TON (good payload) / ~0.003 TON (unparseable) of
+  // forward_ton_amount the anchor runs out of gas (-14): the jettons are in
+  // the bridge wallet and nothing is recorded on TON. The L2 rule
+  // (README "Deposits", the watcher's case) covers it; this pins the fact.
+  test('a notification with too little TON for the anchor\'s gas fails with -14 and leaves the jettons in the bridge', async () => {
+    const env = await deployBridge();
+    const u = await user(env, 'alice', 1000n);
+    for (const payload of [depositPayload(L2), beginCell().storeUint(1, 8).endCell()]) {
+      const before = await env.anchorWallet.getBalance();
+      const r = await deposit(env, u, { amount: 10n, payload, forwardTon: toNano('0.001') });
+      assert.equal(exitOf(r, env.anchor), -14);
+      assert.equal((await env.anchorWallet.getBalance()) - before, 10n);
+    }
+    assert.equal(await env.anchor.getRefundable(u.t.address), 0n);
+  });
+
   test('unparseable with too little TON: recorded refundable, claim_refund pays it once', async () => {
     const env = await deployBridge();
     const u = await user(env, 'alice', 10n ** 9n);
