@@ -44,6 +44,10 @@ const depositPayloadBits = 32 + 160
 // recipient. Nothing is credited; the deposit is refundable on TON.
 var ErrUnparseableDeposit = errors.New("checkpoint: unparseable deposit payload")
 
+// ErrZeroDeposit: a notification of 0 jettons; nothing arrived, so there is
+// nothing to credit or refund (the anchor answers 321).
+var ErrZeroDeposit = errors.New("checkpoint: deposit of 0 jettons")
+
 // DepositPayload builds the forward payload a depositor attaches to its
 // jetton transfer (inline or as a ref; both are read the same).
 func DepositPayload(l2 [20]byte) *cell.Cell {
@@ -129,12 +133,14 @@ func ParseTransferNotification(body *cell.Cell) (n TransferNotification, err err
 	return n, nil
 }
 
-// Recipient is the L2 address the deposit credits, or ErrUnparseableDeposit
-// (the anchor then holds the amount as refundable to Sender). An amount of
-// 0 is never a deposit (the anchor ignores it).
+// Recipient is the L2 address the deposit credits; ErrUnparseableDeposit
+// when the payload names none (the amount is owed back to Sender: refunded
+// or recorded by the anchor, or — if the anchor's transaction failed, e.g.
+// out of gas — to be made refundable on the L2); ErrZeroDeposit for an
+// amount of 0 (nothing to credit or refund).
 func (n TransferNotification) Recipient() ([20]byte, error) {
 	if n.Amount == nil || n.Amount.Sign() <= 0 {
-		return [20]byte{}, fmt.Errorf("%w: amount 0", ErrUnparseableDeposit)
+		return [20]byte{}, ErrZeroDeposit
 	}
 	return ParseDepositPayload(n.ForwardPayload)
 }

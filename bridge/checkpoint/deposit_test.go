@@ -86,8 +86,12 @@ func TestTransferNotificationRecipient(t *testing.T) {
 		if tc.ok != (err == nil) || (tc.ok && got != testL2) {
 			t.Errorf("%s: recipient %x err %v, want ok=%v", tc.name, got, err, tc.ok)
 		}
-		if !tc.ok && !errors.Is(err, ErrUnparseableDeposit) {
-			t.Errorf("%s: err %v, want ErrUnparseableDeposit", tc.name, err)
+		want := ErrUnparseableDeposit
+		if tc.amount == 0 {
+			want = ErrZeroDeposit
+		}
+		if !tc.ok && !errors.Is(err, want) {
+			t.Errorf("%s: err %v, want %v", tc.name, err, want)
 		}
 	}
 }
