@@ -182,6 +182,7 @@ func queryErr(err error, h int64) *abci.ResponseQuery {
 //	beacon/latest        height(8) ‖ Beacon(48)
 //	open_epochs          epochs accepting signatures, 8 bytes BE each
 //	anchored_set         the set that signs the next checkpoint, 60-byte entries
+//	withdrawal…          see parseWithdrawalPath (query_withdraw.go)
 func parseBridgePath(p []string) (queryRoute, bool, error) {
 	num := func(s string) (uint64, error) {
 		n, err := strconv.ParseUint(s, 10, 64)
@@ -220,5 +221,5 @@ func parseBridgePath(p []string) (queryRoute, bool, error) {
 		}
 		return queryRoute{name: "bridge/beacon", key: bridge.BeaconKey(h)}, true, nil
 	}
-	return queryRoute{}, false, nil
+	return parseWithdrawalPath(p, num)
 }

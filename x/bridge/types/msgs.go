@@ -14,6 +14,7 @@ import (
 //	60 SetBridgeKey        implemented
 //	61 ReportSubmission    reserved: a relayer reports the TON message it sent
 //	62 ConfirmCheckpoint   reserved: validators' TON view confirms anchoring
+//	63 Withdraw            implemented (msgs_withdraw.go)
 const (
 	ActionSetBridgeKey      uint64 = 60
 	ActionReportSubmission  uint64 = 61
@@ -105,4 +106,5 @@ func (m *SetBridgeKey) VerifyProof(chainID uint64, operator auth.Address) error 
 // Register adds bridge's actions to a codec.
 func Register(c *auth.Codec) {
 	c.Register(ActionSetBridgeKey, DecodeSetBridgeKey)
+	c.Register(ActionWithdraw, DecodeWithdraw)
 }
