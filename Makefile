@@ -92,7 +92,9 @@ FUZZ_TARGETS = \
 	./x/nft/types:FuzzDecodeTransferNFT \
 	./bridge/tonlocal:FuzzParseExternalMessage \
 	./x/bridge/types:FuzzDecodeVoteExt \
-	./x/bridge/types:FuzzDecodeVoteTx
+	./x/bridge/types:FuzzDecodeVoteTx \
+	./x/bridge/types:FuzzDecodeWithdraw \
+	./x/bridge/types:FuzzParseTONAddr
 fuzz:
 	@set -e; for t in $(FUZZ_TARGETS); do \
 		pkg=$${t%%:*}; fn=$${t##*:}; \
