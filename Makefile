@@ -87,6 +87,8 @@ FUZZ_TARGETS = \
 	./bridge/checkpoint:FuzzParseBOC \
 	./bridge/checkpoint:FuzzParseSubmitBOC \
 	./bridge/checkpoint:FuzzParseWithdrawal \
+	./bridge/checkpoint:FuzzParseClaimBOC \
+	./bridge/checkpoint:FuzzParseTransferNotification \
 	./x/compute/types:FuzzDecodeComputeMsg \
 	./x/compute/kernel:FuzzDecodePath \
 	./x/nft/types:FuzzDecodeTransferNFT \

@@ -24,6 +24,27 @@ const (
 	ExitUnknownOp       = 0xFFFF
 )
 
+// Exit codes of claim_withdrawal, set_jetton / claim_refund and deposits
+// (transfer_notification) — issue #7, the same README table.
+const (
+	ExitClaimMalformed  = 300 // depth > 16, index >= 2^depth, leaf or path cells not of the layout
+	ExitUnknownEpoch    = 301 // no withdrawal_root anchored for the epoch
+	ExitWrongPath       = 302 // leaf + path do not reach the epoch's root
+	ExitAlreadyClaimed  = 303 // this withdrawal id was paid
+	ExitEpochMismatch   = 304 // the leaf's epoch field is not the claimed epoch
+	ExitNoJettonWallet  = 305 // the anchor's jetton wallet is not known yet
+	ExitValueTooLow     = 306 // attached TON below the minimum for a payout
+	ExitWalletKnown     = 310 // set_jetton: the wallet is already set
+	ExitNotMaster       = 311 // take_wallet_address not from the jetton master
+	ExitNotBridgeWallet = 320 // transfer_notification not from the anchor's jetton wallet: not a deposit
+	ExitZeroDeposit     = 321 // transfer_notification of amount 0
+	ExitNothingToRefund = 330 // claim_refund: no refundable amount for the owner
+)
+
+// Claimed reports whether a claim's exit code means the withdrawal is paid:
+// now (0) or before (303). A relayer stops re-sending on either.
+func Claimed(exit int) bool { return exit == ExitOK || exit == ExitAlreadyClaimed }
+
 // Landed reports whether an exit code means the checkpoint is on TON: it was
 // accepted now (0) or this very checkpoint was accepted before (200). A
 // relayer stops re-sending on either.
