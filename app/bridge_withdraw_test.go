@@ -157,7 +157,7 @@ func TestWithdrawEpochFull(t *testing.T) {
 	require.Equal(t, uint32(42), res.TxResults[i+2].Code, res.TxResults[i+2].Log)
 	require.Equal(t, uint64(biFunded), biBalance(t, a, testutil.Addr(k2)), "nothing burned, no fee")
 	require.Equal(t, new(uint256.Int).Sub(supply, uint256.NewInt(300)), wdSupply(t, a))
-	require.Equal(t, []byte{0, 0, 0, 2}, biQuery(t, a, "/bridge/withdrawal_count/1", 0, false).Value)
+	require.Equal(t, bridge.EpochWithdrawals{Count: 2, FirstID: 1}.Marshal(), biQuery(t, a, "/bridge/withdrawal_epoch/1", 0, false).Value)
 	for a.Height < 10 {
 		a.Block()
 	}
@@ -240,6 +240,7 @@ func TestWithdrawCheckpointRoot(t *testing.T) {
 		}
 		n1++
 		require.Equal(t, [32]byte(r.Leaf), leaves[r.Index])
+		require.Equal(t, uint64(1)+uint64(r.Index), r.ID, "id = first id + index")
 		path, err := checkpoint.WithdrawalPath(leaves, int(r.Index))
 		require.NoError(t, err)
 		require.True(t, checkpoint.VerifyWithdrawalPath(root, leaves[r.Index], uint64(r.Index), path))
@@ -254,7 +255,10 @@ func TestWithdrawCheckpointRoot(t *testing.T) {
 		require.False(t, checkpoint.VerifyWithdrawalPath(root, leaves[r.Index], uint64(r.Index)^1, path))
 	}
 	require.Equal(t, len(leaves), n1)
-	require.Equal(t, binary.BigEndian.AppendUint32(nil, uint32(n1)), biQuery(t, a, "/bridge/withdrawal_count/1", 0, false).Value)
+	require.Equal(t, bridge.EpochWithdrawals{Count: uint32(n1), FirstID: 1}.Marshal(), biQuery(t, a, "/bridge/withdrawal_epoch/1", 0, false).Value)
+	ew2, err := bridge.UnmarshalEpochWithdrawals(biQuery(t, a, "/bridge/withdrawal_epoch/2", 0, false).Value)
+	require.NoError(t, err)
+	require.Equal(t, uint64(n1+1), ew2.FirstID, "ids of an epoch are contiguous")
 	// Epoch 2 (withdrawals at height 6) is open: no leaf list yet.
 	require.Nil(t, biQuery(t, a, "/bridge/withdrawal_leaves/2", 0, false).Value)
 	for a.Height < 12 {

@@ -10,7 +10,7 @@ import (
 //
 //	withdrawal/{id}                WithdrawalRecord, JSON
 //	withdrawal_leaves/{epoch}      the checkpointed epoch's leaf hashes, 32 bytes each
-//	withdrawal_count/{epoch}       withdrawals in the epoch, u32 BE
+//	withdrawal_epoch/{epoch}       count u32 BE ‖ first id u64 BE of the epoch's withdrawals
 //	withdrawals/{from}/count       the account's withdrawal count, u64 BE
 //	withdrawals/{from}/{seq}       id of its seq-th withdrawal (from 0), u64 BE
 //	next_withdrawal_id             u64 BE (absent before the first)
@@ -24,7 +24,7 @@ func parseWithdrawalPath(p []string, num func(string) (uint64, error)) (queryRou
 		return route("next_withdrawal_id", bridge.NextWithdrawalIDKey)
 	case len(p) == 1 && p[0] == "withdrawn_total":
 		return route("withdrawn_total", bridge.WithdrawnTotalKey)
-	case len(p) == 2 && (p[0] == "withdrawal" || p[0] == "withdrawal_leaves" || p[0] == "withdrawal_count"):
+	case len(p) == 2 && (p[0] == "withdrawal" || p[0] == "withdrawal_leaves" || p[0] == "withdrawal_epoch"):
 		n, err := num(p[1])
 		if err != nil {
 			return queryRoute{}, false, err

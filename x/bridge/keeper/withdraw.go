@@ -43,10 +43,11 @@ func ExecuteWithdraw(kv KV, h *auth.Header, msg auth.Msg, height int64) ([]Event
 		return nil, err
 	}
 	epoch := EpochOf(height, p.EpochBlocks)
-	n, err := getU32(kv, types.EpochCountKey(epoch))
+	ew, err := GetEpochWithdrawals(kv, epoch)
 	if err != nil {
 		return nil, err
 	}
+	n := ew.Count
 	if uint64(n) >= p.WithdrawalCap() {
 		return nil, codes.Wrapf(types.ErrEpochFull, "epoch %d holds %d withdrawals", epoch, n)
 	}
@@ -70,7 +71,11 @@ func ExecuteWithdraw(kv KV, h *auth.Header, msg auth.Msg, height int64) ([]Event
 	r.Leaf = leaf
 	kv.Set(types.WithdrawalKey(id), r.Marshal())
 	kv.Set(types.EpochLeafKey(epoch, n), leaf[:])
-	kv.Set(types.EpochCountKey(epoch), u32be(n+1))
+	if n == 0 {
+		ew.FirstID = id
+	}
+	ew.Count = n + 1
+	kv.Set(types.EpochCountKey(epoch), ew.Marshal())
 	kv.Set(types.NextWithdrawalIDKey, u64be(id+1))
 	seq, err := getU64(kv, types.AccountWithdrawalCountKey(h.From))
 	if err != nil {
@@ -117,10 +122,11 @@ func requireSigningSet(kv KV) error {
 // deletes them, and returns the withdrawal_root. Later txs are in epoch+1,
 // so the list never changes again.
 func sealWithdrawals(kv KV, epoch uint64) ([32]byte, error) {
-	n, err := getU32(kv, types.EpochCountKey(epoch))
-	if err != nil || n == 0 {
+	ew, err := GetEpochWithdrawals(kv, epoch)
+	if err != nil || ew.Count == 0 {
 		return [32]byte{}, err
 	}
+	n := ew.Count
 	leaves := make([][32]byte, n)
 	list := make([]byte, 0, 32*int(n))
 	for i := uint32(0); i < n; i++ {
@@ -166,9 +172,17 @@ func EpochLeaves(kv KV, epoch uint64) ([][32]byte, error) {
 	return types.SplitLeaves(b)
 }
 
-// EpochWithdrawals is how many withdrawals epoch holds.
-func EpochWithdrawals(kv KV, epoch uint64) (uint32, error) {
-	return getU32(kv, types.EpochCountKey(epoch))
+// GetEpochWithdrawals is how many withdrawals epoch holds and its first id.
+func GetEpochWithdrawals(kv KV, epoch uint64) (types.EpochWithdrawals, error) {
+	b, err := get(kv, types.EpochCountKey(epoch))
+	if err != nil {
+		return types.EpochWithdrawals{}, err
+	}
+	ew, err := types.UnmarshalEpochWithdrawals(b)
+	if err != nil {
+		return ew, corrupt(types.EpochCountKey(epoch), err)
+	}
+	return ew, nil
 }
 
 // WithdrawnTotal is the upingo burned by Withdraw since genesis.
@@ -196,16 +210,4 @@ func getU64(kv KV, key []byte) (uint64, error) {
 	return binary.BigEndian.Uint64(b), nil
 }
 
-func getU32(kv KV, key []byte) (uint32, error) {
-	b, err := get(kv, key)
-	if err != nil || b == nil {
-		return 0, err
-	}
-	if len(b) != 4 {
-		return 0, corrupt(key, nil)
-	}
-	return binary.BigEndian.Uint32(b), nil
-}
-
 func u64be(v uint64) []byte { return binary.BigEndian.AppendUint64(nil, v) }
-func u32be(v uint32) []byte { return binary.BigEndian.AppendUint32(nil, v) }

@@ -23,8 +23,11 @@ var (
 	// of the epoch's index-th withdrawal, while the epoch is still open.
 	// The checkpoint folds them into EpochLeavesPrefix and deletes them.
 	EpochLeafPrefix = []byte{ModulePrefix, 0x22}
-	// EpochCountPrefix: 0x06 0x23 ‖ epoch(8 BE) → number of withdrawals in
-	// the epoch, 4 BE (absent = 0). Kept after the checkpoint.
+	// EpochCountPrefix: 0x06 0x23 ‖ epoch(8 BE) → count(4 BE) ‖ first
+	// id(8 BE) of the epoch's withdrawals (absent = none). An epoch's ids
+	// are contiguous (ids are handed out in block order), so index i is id
+	// first+i: what a relayer walks to claim a whole epoch. Kept after the
+	// checkpoint.
 	EpochCountPrefix = []byte{ModulePrefix, 0x23}
 	// EpochLeavesPrefix: 0x06 0x24 ‖ epoch(8 BE) → every leaf hash of the
 	// checkpointed epoch in index order, 32 bytes each: what a claimant
@@ -137,4 +140,27 @@ func SplitLeaves(b []byte) ([][32]byte, error) {
 		copy(out[i][:], b[32*i:])
 	}
 	return out, nil
+}
+
+// EpochWithdrawals is EpochCountKey's value: how many withdrawals an epoch
+// holds and the id of its first (index 0); index i is id First+i.
+type EpochWithdrawals struct {
+	Count   uint32 `json:"count"`
+	FirstID uint64 `json:"first_id"`
+}
+
+// Marshal is count(4 BE) ‖ first id(8 BE).
+func (e EpochWithdrawals) Marshal() []byte {
+	return binary.BigEndian.AppendUint64(binary.BigEndian.AppendUint32(nil, e.Count), e.FirstID)
+}
+
+// UnmarshalEpochWithdrawals reads Marshal's form; nil is an empty epoch.
+func UnmarshalEpochWithdrawals(b []byte) (EpochWithdrawals, error) {
+	if b == nil {
+		return EpochWithdrawals{}, nil
+	}
+	if len(b) != 12 {
+		return EpochWithdrawals{}, fmt.Errorf("epoch withdrawals: %d bytes", len(b))
+	}
+	return EpochWithdrawals{Count: binary.BigEndian.Uint32(b), FirstID: binary.BigEndian.Uint64(b[4:])}, nil
 }
