@@ -77,7 +77,7 @@ func TestWithdrawNetwork(t *testing.T) {
 		require.NoError(t, err, "withdraw %d", i)
 		all = append(all, sent{id: uint64(i + 1), height: h, amount: amt})
 		total += amt
-		n.WaitHeight(0, h+int64(epochBlocks)/3+1, 30*time.Second)
+		n.WaitHeight(0, h+int64(epochBlocks)/3+1, time.Duration(epochBlocks/3+10)*blockTime*3)
 	}
 	require.Equal(t, new(uint256.Int).Sub(s0, uint256.NewInt(total)).Dec(), supply().Dec(), "supply down by the burned total (no fees burned: they go to the pool)")
 

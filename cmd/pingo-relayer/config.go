@@ -33,6 +33,9 @@ type settings struct {
 	Poll          time.Duration
 	SubmitTimeout time.Duration
 	Amount        tlb.Coins
+	Claim         bool      // auto-claim withdrawals of anchored epochs
+	ClaimAmount   tlb.Coins // TON attached to each claim
+	ClaimFrom     uint64    // first epoch to claim on a fresh journal
 	MetricsAddr   string
 	LogLevel      string
 }
@@ -52,6 +55,9 @@ func flags() *pflag.FlagSet {
 	fs.Duration("poll", 2*time.Second, "pause between rounds")
 	fs.Duration("submit-timeout", 4*time.Minute, "bound of one submission attempt (the message stays journaled past it)")
 	fs.String("amount", "0.05", "TON attached to each submission (unused gas stays with the anchor; a refusal bounces it)")
+	fs.Bool("claim", true, "claim every withdrawal of an anchored epoch on TON (claim_withdrawal; anyone may, the anchor pays once)")
+	fs.String("claim-amount", "0.1", "TON attached to each claim (the anchor needs >= 0.06 to forward the jettons; the rest returns)")
+	fs.Uint64("claim-from-epoch", 1, "first epoch to claim when the journal has no claim cursor yet")
 	fs.String("metrics-addr", "127.0.0.1:9464", "Prometheus listen address (empty: off)")
 	fs.String("log-level", "info", "debug, info, warn or error")
 	return fs
@@ -85,6 +91,8 @@ func loadSettings(args []string) (*settings, error) {
 		JournalDir:    v.GetString("journal-dir"),
 		Poll:          v.GetDuration("poll"),
 		SubmitTimeout: v.GetDuration("submit-timeout"),
+		Claim:         v.GetBool("claim"),
+		ClaimFrom:     v.GetUint64("claim-from-epoch"),
 		MetricsAddr:   v.GetString("metrics-addr"),
 		LogLevel:      v.GetString("log-level"),
 	}
@@ -103,6 +111,9 @@ func loadSettings(args []string) (*settings, error) {
 	}
 	if s.Amount, err = tlb.FromTON(v.GetString("amount")); err != nil {
 		return nil, fmt.Errorf("--amount: %w", err)
+	}
+	if s.ClaimAmount, err = tlb.FromTON(v.GetString("claim-amount")); err != nil {
+		return nil, fmt.Errorf("--claim-amount: %w", err)
 	}
 	keyHex := v.GetString("wallet-key")
 	if f := v.GetString("wallet-key-file"); keyHex == "" && f != "" {

@@ -67,6 +67,13 @@ func run(ctx context.Context, s *settings, log *slog.Logger) error {
 	defer ton.Close()
 	log.Info("relayer wallet", "address", ton.WalletAddress().String(), "anchor", s.Anchor.String())
 	r := relayer.New(relayer.Config{Amount: s.Amount, Poll: s.Poll, SubmitTimeout: s.SubmitTimeout}, chain, ton, j, nil, log)
+	if s.Claim {
+		cj, err := relayer.OpenClaimJournal(j)
+		if err != nil {
+			return err
+		}
+		r.EnableClaims(relayer.ClaimConfig{Amount: s.ClaimAmount, FromEpoch: s.ClaimFrom}, chain, ton, cj)
+	}
 	if s.MetricsAddr != "" {
 		srv := &http.Server{Addr: s.MetricsAddr, Handler: promhttp.HandlerFor(r.Metrics().Registry, promhttp.HandlerOpts{}), ReadHeaderTimeout: 5 * time.Second}
 		go func() {
