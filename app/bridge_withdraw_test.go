@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/ecdsa"
 	"encoding/binary"
+	"encoding/json"
 	"math/big"
 	"strconv"
 	"testing"
@@ -286,4 +287,27 @@ func TestWithdrawCheckpointRoot(t *testing.T) {
 	require.Equal(t, uint64(1), binary.BigEndian.Uint64(first))
 	require.Equal(t, from, wdRecord(t, a, 1).From)
 	_ = big.NewInt
+}
+
+// TestWithdrawExportKeepsIDs: an export carries the next withdrawal id, so
+// the chain restarted from it never hands out an id the anchor may
+// already have paid.
+func TestWithdrawExportKeepsIDs(t *testing.T) {
+	a := testutil.NewApp(t, wdGenesis(5, 0))
+	a.Block()
+	res := a.Block(wdTx(testutil.Key(0), 0, wdTo(1), uint256.NewInt(100)), wdTx(testutil.Key(1), 0, wdTo(2), uint256.NewInt(200)))
+	require.Equal(t, uint32(0), res.TxResults[a.Injected+1].Code)
+	g, h, err := a.ExportGenesis(0)
+	require.NoError(t, err)
+	require.Equal(t, uint64(3), g.Bridge.NextWithdrawalID)
+	raw, err := json.Marshal(g)
+	require.NoError(t, err)
+	b := testutil.OpenApp(t, t.TempDir())
+	_, err = b.InitChain(context.Background(), &abci.RequestInitChain{ChainId: "pingo-test", AppStateBytes: raw, InitialHeight: h + 1})
+	require.NoError(t, err)
+	b.Height = h
+	res = b.Block(wdTx(testutil.Key(2), 0, wdTo(3), uint256.NewInt(300)))
+	require.Equal(t, uint32(0), res.TxResults[b.Injected].Code, res.TxResults[b.Injected].Log)
+	require.Equal(t, uint64(3), wdRecord(t, b, 3).ID)
+	require.Nil(t, biQuery(t, b, "/bridge/withdrawal/1", 0, false).Value, "records are history, not exported")
 }
