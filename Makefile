@@ -57,12 +57,21 @@ dev: build
 # funded V5R1 wallet (seed TONLOCAL_WALLET_SEED = sha256("pingo/dev-relayer"), a public dev key) in
 # @ton/sandbox. State in .tonlocal/ (delete it for a fresh genesis); the
 # TON global config is .tonlocal/global.config.json.
+# The PINGO jetton: TONLOCAL_JETTON_SUPPLY units in all (10^9 PINGO), of
+# which TONLOCAL_BRIDGE_JETTONS (set it to the L2 genesis supply) sit in the
+# anchor's jetton wallet and the rest in the dev TON wallet of seed
+# TONLOCAL_HOLDER_SEED = sha256("pingo/dev-ton-wallet") (a public dev key).
 TONLOCAL_CHAIN_ID    ?= 1
 TONLOCAL_WALLET_SEED ?= 689acaa45f70b0a70b3680f8ac6b86a430743d26001734094a2cb2e5a0ce725d
+TONLOCAL_JETTON_SUPPLY  ?= 1000000000000000000
+TONLOCAL_BRIDGE_JETTONS ?= 500000000000000000
+TONLOCAL_HOLDER_SEED    ?= fde3f9ffc074ade13b3d75c5ee7ff5a5ff50b34bad4b23136349184d5b834c80
 tonlocal: build
-	@test -d bridge/contracts/node_modules/@ton/sandbox || (cd bridge/contracts && npm ci --no-audit --no-fund)
+	@test -d bridge/contracts/node_modules/@ton-community/assets-sdk || (cd bridge/contracts && npm ci --no-audit --no-fund)
 	./$(BUILD)/pingo-tonlocal --dir .tonlocal --chain-id $(TONLOCAL_CHAIN_ID) \
-		--test-validators $(VALIDATORS) --wallet-seed-hex $(TONLOCAL_WALLET_SEED)
+		--test-validators $(VALIDATORS) --wallet-seed-hex $(TONLOCAL_WALLET_SEED) \
+		--jetton-supply $(TONLOCAL_JETTON_SUPPLY) --bridge-jettons $(TONLOCAL_BRIDGE_JETTONS) \
+		--jetton-holder-seed-hex $(TONLOCAL_HOLDER_SEED)
 
 bench: bench-app bench-node
 

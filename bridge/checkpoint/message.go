@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/xssnick/tonutils-go/address"
 	"github.com/xssnick/tonutils-go/tvm/cell"
 )
 
@@ -111,16 +112,52 @@ func rawSubmitBody(queryID uint64, cp, sigs, newSet *cell.Cell) *cell.Cell {
 //
 //	chain_id:uint64 last_epoch:uint64 total_power:uint64
 //	valset:(HashmapE 16 Validator) checkpoints:(HashmapE 8 ^Checkpoint)
-//	bridge:^[withdrawal_roots:(HashmapE 64 uint256) claimed:(HashmapE 256 ...) jetton_wallet:MsgAddress]
+//	bridge:^[withdrawal_roots:(HashmapE 64 uint256) claimed:(HashmapE 56 bits256)
+//	         jetton_master:MsgAddress jetton_wallet:MsgAddress refunds:(HashmapE 267 Coins)]
+//
+// This anchor has no jetton master: it anchors checkpoints but refuses
+// claims and deposits. InitialDataWithJetton names the PINGO master.
 func InitialData(chainID, lastEpoch uint64, set []Validator) (*cell.Cell, error) {
+	return InitialDataWithJetton(chainID, lastEpoch, set, nil)
+}
+
+// InitialDataWithJetton is InitialData for an anchor bridging the PINGO
+// jetton whose master is given; the anchor learns its own jetton wallet
+// from the master (set_jetton) after deployment.
+func InitialDataWithJetton(chainID, lastEpoch uint64, set []Validator, master *address.Address) (*cell.Cell, error) {
+	return anchorData(chainID, lastEpoch, set, master, nil)
+}
+
+// DataWithJettonWallet is the storage of an anchor deployed with
+// InitialDataWithJetton (the address is that data's) whose jetton wallet is
+// already known: what set_jetton leaves. A local endpoint that places
+// accounts genesis-style (bridge/tonlocal) installs it directly.
+func DataWithJettonWallet(chainID, lastEpoch uint64, set []Validator, master, wallet *address.Address) (*cell.Cell, error) {
+	if wallet == nil || wallet.Type() != address.StdAddress {
+		return nil, fmt.Errorf("%w: jetton wallet must be a std address", ErrBadMessage)
+	}
+	return anchorData(chainID, lastEpoch, set, master, wallet)
+}
+
+func anchorData(chainID, lastEpoch uint64, set []Validator, master, wallet *address.Address) (*cell.Cell, error) {
 	vs, err := ValsetCell(set)
 	if err != nil {
 		return nil, err
 	}
+	if master == nil {
+		master = address.NewAddressNone()
+	} else if master.Type() != address.StdAddress {
+		return nil, fmt.Errorf("%w: jetton master must be a std address", ErrBadMessage)
+	}
+	if wallet == nil {
+		wallet = address.NewAddressNone()
+	}
 	bridge := cell.BeginCell().
 		MustStoreMaybeRef(nil). // withdrawal_roots: empty
 		MustStoreMaybeRef(nil). // claimed: empty
-		MustStoreUInt(0, 2).    // jetton_wallet: addr_none
+		MustStoreAddr(master).  // jetton_master
+		MustStoreAddr(wallet).  // jetton_wallet: addr_none until set_jetton
+		MustStoreMaybeRef(nil). // refunds: empty
 		EndCell()
 	return cell.BeginCell().
 		MustStoreUInt(chainID, 64).

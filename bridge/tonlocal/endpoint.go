@@ -57,6 +57,11 @@ type Options struct {
 	LastEpoch  uint64
 	Wallets    []ed25519.PublicKey // V5R1 wallets to fund (WalletVersion)
 
+	// Jetton, when set, deploys the PINGO jetton at genesis and the anchor
+	// with its jetton wallet (jetton.go); the holder's wallet is funded like
+	// Wallets (it is added to them if absent).
+	Jetton *JettonGenesis
+
 	AnchorBalance *big.Int // nanoton; 10 TON if nil
 	WalletBalance *big.Int // nanoton each; 1000 TON if nil
 
@@ -76,6 +81,7 @@ type Endpoint struct {
 
 	anchor  *address.Address
 	wallets []*address.Address
+	jetton  *Jetton
 
 	connMu    sync.Mutex
 	conns     map[*liteclient.ServerClient]bool
@@ -140,24 +146,28 @@ func Start(ctx context.Context, opts Options) (*Endpoint, error) {
 // genesis deploys the anchor with the initial validator set and funds the
 // wallets, as accounts present from the start (no deploy transactions).
 func (e *Endpoint) genesis(ctx context.Context) error {
-	data, err := checkpoint.InitialData(e.opts.ChainID, e.opts.LastEpoch, e.opts.Validators)
+	code, err := e.contractCode(ctx, "anchor")
 	if err != nil {
 		return err
 	}
-	var comp struct {
-		Code string `json:"code"`
+	wallets := e.opts.Wallets
+	if e.opts.Jetton != nil {
+		if err := e.genesisJetton(ctx, code); err != nil {
+			return err
+		}
+		if !containsKey(wallets, e.opts.Jetton.Holder) {
+			wallets = append(append([]ed25519.PublicKey(nil), wallets...), e.opts.Jetton.Holder)
+		}
+	} else {
+		data, err := checkpoint.InitialData(e.opts.ChainID, e.opts.LastEpoch, e.opts.Validators)
+		if err != nil {
+			return err
+		}
+		if e.anchor, err = e.deploy(ctx, code, data, e.opts.AnchorBalance); err != nil {
+			return fmt.Errorf("tonlocal: deploy anchor: %w", err)
+		}
 	}
-	if err := e.sc.call(ctx, "compile", map[string]string{"contract": "anchor"}, &comp); err != nil {
-		return err
-	}
-	code, err := fromB64(comp.Code)
-	if err != nil {
-		return err
-	}
-	if e.anchor, err = e.deploy(ctx, code, data, e.opts.AnchorBalance); err != nil {
-		return fmt.Errorf("tonlocal: deploy anchor: %w", err)
-	}
-	for _, pub := range e.opts.Wallets {
+	for _, pub := range wallets {
 		si, err := wallet.GetStateInit(pub, WalletVersion, walletSubwallet)
 		if err != nil {
 			return err
@@ -176,6 +186,15 @@ func (e *Endpoint) genesis(ctx context.Context) error {
 		e.wallets = append(e.wallets, a)
 	}
 	return nil
+}
+
+func containsKey(keys []ed25519.PublicKey, k ed25519.PublicKey) bool {
+	for _, x := range keys {
+		if x.Equal(k) {
+			return true
+		}
+	}
+	return false
 }
 
 // deploy places an active account with code and data at its StateInit
@@ -314,7 +333,8 @@ func (e *Endpoint) ConfigPath() string { return filepath.Join(e.opts.Dir, "globa
 // Anchor is the anchor contract's address.
 func (e *Endpoint) Anchor() *address.Address { return e.anchor }
 
-// Wallets are the funded wallets' addresses, in Options.Wallets order.
+// Wallets are the funded wallets' addresses, in Options.Wallets order (then
+// the jetton holder's, when it was not among them).
 func (e *Endpoint) Wallets() []*address.Address { return e.wallets }
 
 // Seqno is the current masterchain block number.

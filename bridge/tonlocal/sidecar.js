@@ -20,9 +20,11 @@ const { Cell, Address, beginCell, contractAddress, storeShardAccount, loadShardA
 const { Blockchain, createShardAccount } = req('@ton/sandbox');
 const { compileAnchor } = require(path.join(contractsDir, 'scripts', 'compile.js'));
 
-// Named contracts compiled from source in bridge/contracts. Issue #7 adds
-// its jetton contracts here; everything else arrives as code BOCs.
-const compilers = { anchor: compileAnchor };
+// Named contracts: the anchor compiled from source in bridge/contracts, and
+// the PINGO jetton (TEP-74 reference code, from bridge/contracts/lib/jetton.js,
+// issue #7); everything else arrives as code BOCs.
+const jettonCode = (name) => async () => ({ code: require(path.join(contractsDir, 'lib', 'jetton.js'))[name] });
+const compilers = { anchor: compileAnchor, jetton_minter: jettonCode('MINTER_CODE'), jetton_wallet: jettonCode('WALLET_CODE') };
 
 let bc;
 const cell = (b64) => Cell.fromBase64(b64);
@@ -48,11 +50,14 @@ const ops = {
   },
 
   // deploy puts an active account with the given code, data and balance at
-  // its StateInit address (no deploy message: genesis-style).
+  // its StateInit address (no deploy message: genesis-style). With
+  // init_data, the address is that of (code, init_data) and the account
+  // holds data: a contract placed as if it had already run (a jetton wallet
+  // holding a balance, the anchor knowing its jetton wallet).
   async deploy(r) {
     const code = cell(r.code);
     const data = cell(r.data);
-    const address = contractAddress(r.workchain || 0, { code, data });
+    const address = contractAddress(r.workchain || 0, { code, data: r.init_data ? cell(r.init_data) : data });
     await bc.setShardAccount(address, createShardAccount({ address, code, data, balance: BigInt(r.balance) }));
     return { address: raw(address) };
   },

@@ -28,8 +28,17 @@ type persisted struct {
 	Addr     string            `json:"addr"`
 	Anchor   string            `json:"anchor"`
 	Wallets  []string          `json:"wallets"`
+	Jetton   *persistedJetton  `json:"jetton,omitempty"`
 	Accounts map[string]string `json:"accounts"` // raw address -> ShardAccount BOC (base64)
 	Txs      []*txRecord       `json:"txs"`
+}
+
+// persistedJetton is Jetton as raw addresses.
+type persistedJetton struct {
+	Master       string `json:"master"`
+	AnchorWallet string `json:"anchor_wallet"`
+	Holder       string `json:"holder"`
+	HolderWallet string `json:"holder_wallet"`
 }
 
 const stateFile = "state.json"
@@ -61,6 +70,9 @@ func (e *Endpoint) save(ctx context.Context) error {
 	st := persisted{Seqno: e.ledger.last(), LT: lt.LT, Addr: e.addr, Anchor: e.anchor.StringRaw(), Accounts: map[string]string{}, Txs: e.ledger.allTxs()}
 	for _, w := range e.wallets {
 		st.Wallets = append(st.Wallets, w.StringRaw())
+	}
+	if j := e.jetton; j != nil {
+		st.Jetton = &persistedJetton{j.Master.StringRaw(), j.AnchorWallet.StringRaw(), j.Holder.StringRaw(), j.HolderWallet.StringRaw()}
 	}
 	for _, a := range e.ledger.accounts() {
 		var r accountReply
@@ -105,6 +117,20 @@ func (e *Endpoint) restore(ctx context.Context, st *persisted) error {
 			return err
 		}
 		e.wallets = append(e.wallets, a)
+	}
+	if pj := st.Jetton; pj != nil {
+		j := &Jetton{}
+		for _, f := range []struct {
+			raw string
+			dst **address.Address
+		}{{pj.Master, &j.Master}, {pj.AnchorWallet, &j.AnchorWallet}, {pj.Holder, &j.Holder}, {pj.HolderWallet, &j.HolderWallet}} {
+			a, err := address.ParseRawAddr(f.raw)
+			if err != nil {
+				return err
+			}
+			*f.dst = a.Bounce(true)
+		}
+		e.jetton = j
 	}
 	return nil
 }

@@ -3,7 +3,8 @@
 // @ton/sandbox sidecar, for development, the localnet and the relayer's
 // tests, where TON mainnet is out of reach.
 //
-//	pingo-tonlocal --dir .tonlocal --chain-id 1 --test-validators 4 --wallet-seed-hex <64 hex>
+//	pingo-tonlocal --dir .tonlocal --chain-id 1 --test-validators 4 --wallet-seed-hex <64 hex> \
+//	    [--jetton-supply N --bridge-jettons M --jetton-holder-seed-hex <64 hex>]
 //
 // A fresh --dir deploys the anchor with the given validator set and funds
 // the wallets; a used one restores its state (the genesis flags are then
@@ -24,6 +25,7 @@ import (
 	"flag"
 	"fmt"
 	"log"
+	"math/big"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -44,6 +46,11 @@ type info struct {
 	Anchor       string   `json:"anchor"`
 	Wallets      []string `json:"wallets"`
 	WalletID     int32    `json:"wallet_network_global_id"`
+	// The PINGO jetton (issue #7), absent without --jetton-supply.
+	JettonMaster       string `json:"jetton_master,omitempty"`
+	AnchorJettonWallet string `json:"anchor_jetton_wallet,omitempty"`
+	DevWallet          string `json:"dev_wallet,omitempty"`        // the holder's V5R1 TON wallet
+	DevJettonWallet    string `json:"dev_jetton_wallet,omitempty"` // its PINGO jetton wallet
 }
 
 func main() {
@@ -66,6 +73,9 @@ func run() error {
 		testVals   = flag.Int("test-validators", 0, "use test validators 0..N-1 (keys from sha256(\"pingo/test-validator/<i>\")), power 10")
 		walletPubs = flag.String("wallet-pubkeys", "", "comma-separated hex ed25519 public keys of V5R1 wallets to fund (genesis only)")
 		walletSeed = flag.String("wallet-seed-hex", "", "hex 32-byte ed25519 seed of a V5R1 wallet to fund (genesis only)")
+		jSupply    = flag.String("jetton-supply", "", "deploy the PINGO jetton with this total supply in units (10^9 per PINGO); empty: no jetton (genesis only)")
+		jBridge    = flag.String("bridge-jettons", "0", "units in the anchor's jetton wallet: the L2 genesis supply (genesis only)")
+		holderSeed = flag.String("jetton-holder-seed-hex", "", "hex 32-byte ed25519 seed of the V5R1 wallet holding supply - bridge (genesis only)")
 		verbose    = flag.Bool("v", false, "log every client connection (tonutils-go's server log)")
 	)
 	flag.Parse()
@@ -96,12 +106,17 @@ func run() error {
 		wallets = append(wallets, ed25519.NewKeyFromSeed(b).Public().(ed25519.PublicKey))
 	}
 
+	jg, err := jettonGenesis(*jSupply, *jBridge, *holderSeed)
+	if err != nil {
+		return err
+	}
+
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	startCtx, cancel := context.WithTimeout(ctx, 2*time.Minute)
 	e, err := tonlocal.Start(startCtx, tonlocal.Options{
 		Dir: *dir, Addr: *addr, ContractsDir: *contracts, Node: *node, BlockInterval: *blockEvery,
-		ChainID: *chainID, LastEpoch: *lastEpoch, Validators: set, Wallets: wallets,
+		ChainID: *chainID, LastEpoch: *lastEpoch, Validators: set, Wallets: wallets, Jetton: jg,
 		Log: log.Printf, Stderr: os.Stderr,
 	})
 	cancel()
@@ -117,6 +132,10 @@ func run() error {
 	for _, w := range e.Wallets() {
 		in.Wallets = append(in.Wallets, w.String())
 	}
+	if j := e.Jetton(); j != nil {
+		in.JettonMaster, in.AnchorJettonWallet = j.Master.String(), j.AnchorWallet.String()
+		in.DevWallet, in.DevJettonWallet = j.Holder.String(), j.HolderWallet.String()
+	}
 	b, err := json.MarshalIndent(in, "", "  ")
 	if err != nil {
 		return err
@@ -128,6 +147,27 @@ func run() error {
 	<-ctx.Done()
 	log.Printf("stopping")
 	return nil
+}
+
+// jettonGenesis reads the jetton flags; nil without --jetton-supply.
+func jettonGenesis(supply, bridge, seedHex string) (*tonlocal.JettonGenesis, error) {
+	if supply == "" {
+		return nil, nil
+	}
+	g := &tonlocal.JettonGenesis{}
+	var ok bool
+	if g.Supply, ok = new(big.Int).SetString(supply, 10); !ok {
+		return nil, fmt.Errorf("--jetton-supply: %q is not a decimal integer", supply)
+	}
+	if g.Bridge, ok = new(big.Int).SetString(bridge, 10); !ok {
+		return nil, fmt.Errorf("--bridge-jettons: %q is not a decimal integer", bridge)
+	}
+	b, err := hex.DecodeString(seedHex)
+	if err != nil || len(b) != ed25519.SeedSize {
+		return nil, errors.New("--jetton-holder-seed-hex: want 64 hex digits")
+	}
+	g.Holder = ed25519.NewKeyFromSeed(b).Public().(ed25519.PublicKey)
+	return g, nil
 }
 
 // validatorSet reads --valset or builds the test set; a restart needs neither.

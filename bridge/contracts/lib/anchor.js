@@ -83,6 +83,26 @@ class Anchor {
     return (await provider.get('checkpointCount', [])).stack.readNumber();
   }
 
+  async getJettonWallet(provider) {
+    return (await provider.get('jettonWallet', [])).stack.readAddressOpt();
+  }
+
+  async getJettonMaster(provider) {
+    return (await provider.get('jettonMaster', [])).stack.readAddressOpt();
+  }
+
+  async getIsClaimed(provider, id) {
+    const t = new TupleBuilder();
+    t.writeNumber(id);
+    return (await provider.get('isClaimed', t.build())).stack.readBoolean();
+  }
+
+  async getRefundable(provider, owner) {
+    const t = new TupleBuilder();
+    t.writeAddress(owner);
+    return (await provider.get('refundable', t.build())).stack.readBigNumber();
+  }
+
   async getWithdrawalRoot(provider, epoch) {
     const t = new TupleBuilder();
     t.writeNumber(epoch);

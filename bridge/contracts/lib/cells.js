@@ -113,12 +113,14 @@ function submitBody({ queryId = 0n, checkpoint, sigs, newSet = null }) {
 }
 
 /** initialData: the anchor's storage at deployment. */
-function initialData({ chainId, lastEpoch = 0n, validators }) {
+function initialData({ chainId, lastEpoch = 0n, validators, jettonMaster = null }) {
   const total = validators.reduce((a, v) => a + BigInt(v.power), 0n);
   const bridge = beginCell()
     .storeBit(0) // withdrawalRoots: empty
     .storeBit(0) // claimed: empty
-    .storeUint(0, 2) // jettonWallet: addr_none
+    .storeAddress(jettonMaster) // jettonMaster: addr_none when null (no bridge)
+    .storeUint(0, 2) // jettonWallet: addr_none until set_jetton
+    .storeBit(0) // refunds: empty
     .endCell();
   return beginCell()
     .storeUint(BigInt(chainId), 64)

@@ -68,6 +68,45 @@ func RelayerKey() ed25519.PrivateKey {
 	return ed25519.NewKeyFromSeed(seed[:])
 }
 
+// HolderKey is the test jetton holder's wallet key: seed
+// sha256("pingo/test-ton-holder").
+func HolderKey() ed25519.PrivateKey {
+	seed := sha256.Sum256([]byte("pingo/test-ton-holder"))
+	return ed25519.NewKeyFromSeed(seed[:])
+}
+
+// Test jetton genesis: 10^6 PINGO in all, 4*10^5 of them in the bridge.
+var (
+	JettonSupply = new(big.Int).Mul(big.NewInt(1_000_000), big.NewInt(1_000_000_000))
+	JettonBridge = new(big.Int).Mul(big.NewInt(400_000), big.NewInt(1_000_000_000))
+)
+
+// StartWithJetton is Start with the PINGO jetton at genesis (JettonSupply,
+// JettonBridge in the anchor's wallet, the rest held by HolderKey's wallet),
+// listening on addr (host:0).
+func StartWithJetton(t testing.TB, dir, addr string) *tonlocal.Endpoint {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	e, err := tonlocal.Start(ctx, tonlocal.Options{
+		Dir:           dir,
+		Addr:          addr,
+		ContractsDir:  ContractsDir(t),
+		BlockInterval: 200 * time.Millisecond,
+		ChainID:       ChainID,
+		Validators:    Validators(4),
+		Wallets:       []ed25519.PublicKey{RelayerKey().Public().(ed25519.PublicKey)},
+		Jetton:        &tonlocal.JettonGenesis{Supply: JettonSupply, Bridge: JettonBridge, Holder: HolderKey().Public().(ed25519.PublicKey)},
+		AnchorBalance: big.NewInt(1_000_000_000),
+		Log:           t.Logf,
+		Stderr:        os.Stderr,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e
+}
+
 // Start runs an endpoint with state in dir (a fresh dir deploys the anchor
 // with Validators(4) and funds RelayerKey's wallet; an used one restores),
 // on 127.0.0.121 with an ephemeral port and 200 ms blocks.
@@ -107,7 +146,9 @@ func installContracts(dir string) error {
 		return err
 	}
 	defer syscall.Flock(int(lock.Fd()), syscall.LOCK_UN) //nolint:errcheck
-	if _, err := os.Stat(filepath.Join(dir, "node_modules", "@ton", "sandbox")); err == nil {
+	// Both the sandbox and the jetton code (issue #7): a node_modules from
+	// before the jetton needs npm ci again.
+	if _, err := os.Stat(filepath.Join(dir, "node_modules", "@ton-community", "assets-sdk")); err == nil {
 		return nil
 	}
 	cmd := exec.Command("npm", "ci", "--no-audit", "--no-fund")
