@@ -39,6 +39,8 @@ func execTx(kv store.KV, tx *auth.Tx, p *params, b computekeeper.Beacons, minFee
 		evs, err = nftkeeper.Execute(txc, &p.nft, &tx.Header, tx.Msg)
 	case a < 50:
 		evs, err = computekeeper.Execute(txc, &p.compute, &p.nft, b, &tx.Header, tx.Msg, height)
+	case a == bridge.ActionWithdraw: // needs the height (its epoch)
+		evs, err = bridgekeeper.ExecuteWithdraw(txc, &tx.Header, tx.Msg, height)
 	case a >= 60 && a < 80:
 		evs, err = bridgekeeper.Execute(txc, p.auth.ChainID, &tx.Header, tx.Msg, height)
 	default:

@@ -37,6 +37,8 @@ func FuzzQueryPath(f *testing.F) {
 		"/compute/jobs/state/open", "/compute/jobs/owner/" + a0 + "/0", "/compute/jobs/node/" + a0,
 		"/compute/jobs/epoch/0/4294967295", "/compute/receipts/job/01", "/compute/receipts/contributor/" + a0 + "/-1",
 		"/compute/attestation/0x" + strings.Repeat("ab", 32), "/compute/incentive_pool", "/compute/escrow_total",
+		"/bridge/withdrawal/1", "/bridge/withdrawal_leaves/1", "/bridge/withdrawal_epoch/01", "/bridge/withdrawals/" + a0 + "/count",
+		"/bridge/withdrawals/" + a0 + "/0", "/bridge/next_withdrawal_id", "/bridge/withdrawn_total",
 	} {
 		f.Add(p, int64(0), true)
 		f.Add(p, int64(1), false)
@@ -88,7 +90,8 @@ var txAllowed = map[string]map[uint32]bool{
 	"bank":    {2: true, 3: true, 4: true, 5: true, 6: true, 7: true},
 	"staking": codeRange(2, 18),
 	"nft":     codeRange(2, 5),
-	"compute": codeRange(2, 32),
+	"compute": codeRange(2, 42),
+	"bridge":  {2: true, 3: true, 4: true, 5: true, 6: true, 40: true, 41: true, 42: true, 43: true},
 }
 
 func codeRange(lo, hi uint32) map[uint32]bool {
@@ -112,6 +115,8 @@ func FuzzCheckTx(f *testing.F) {
 	f.Add(testutil.SignedTx(k0, testutil.ChainID, 0, biMinFee, testutil.Attestation(testutil.ChainID, 1, testutil.Addr(k0), 0, 4, 9, testutil.KeysFrom(20, 2))))
 	f.Add(testutil.SignedTx(k1, testutil.ChainID, 0, biMinFee, &compute.SubmitJob{UnitKind: 1, Units: 3, PricePerUnit: *uint256.NewInt(2), MaxNodes: 1, Expiry: 9}))
 	f.Add(testutil.SignedTx(k1, testutil.ChainID, 0, biMinFee, &nft.TransferNFT{ID: 1, To: testutil.Addr(k0)}))
+	f.Add(wdTx(k0, 0, wdTo(1), uint256.NewInt(1000)))
+	f.Add(wdTx(k0, 0, wdTo(1), uint256.NewInt(0)))
 	ctx := context.Background()
 	f.Fuzz(func(t *testing.T, tx []byte) {
 		res, err := a.CheckTx(ctx, &abci.RequestCheckTx{Tx: tx, Type: abci.CheckTxType_New})

@@ -184,6 +184,7 @@ func queryErr(err error, h int64) *abci.ResponseQuery {
 //	anchored_set         the set that signs the next checkpoint, 60-byte entries
 //	facts/pending        pending TON facts: id(32) ‖ expires_height(8 BE) each
 //	fact/{0x id}         a pending TON fact, JSON
+//	withdrawal…          see parseWithdrawalPath (query_withdraw.go)
 func parseBridgePath(p []string) (queryRoute, bool, error) {
 	num := func(s string) (uint64, error) {
 		n, err := strconv.ParseUint(s, 10, 64)
@@ -230,5 +231,5 @@ func parseBridgePath(p []string) (queryRoute, bool, error) {
 		}
 		return queryRoute{name: "bridge/beacon", key: bridge.BeaconKey(h)}, true, nil
 	}
-	return queryRoute{}, false, nil
+	return parseWithdrawalPath(p, num)
 }

@@ -94,6 +94,7 @@ type Relayer struct {
 	journal *Journal
 	metrics *Metrics
 	log     *slog.Logger
+	claimer *claimer // nil unless EnableClaims (claim.go)
 
 	// Anchored, if set, is called when this relayer saw epoch land (or
 	// find it already anchored), with the time since the block that sealed
@@ -136,6 +137,13 @@ func (r *Relayer) Run(ctx context.Context) error {
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
+		var ce claimError
+		if errors.As(err, &ce) {
+			// Anchoring went through; a failing claim must not slow it
+			// down with the backoff (the claim is retried next round).
+			r.log.Warn("auto-claim failed; retrying next round", "err", ce.error)
+			err = nil
+		}
 		if err != nil {
 			r.log.Warn("relayer round failed; backing off", "err", err, "retry_in", pause)
 		} else {
@@ -159,7 +167,8 @@ type errStop struct{ error }
 // Round does one pass: resume journaled messages, then submit the sealed
 // epochs the anchor does not hold yet, in order, one at a time (the
 // wallet's seqno orders them anyway, and a rotation must land before the
-// checkpoints its new set signs).
+// checkpoints its new set signs); then, with EnableClaims, claim the
+// withdrawals of anchored epochs (claim.go; its failures are claimError).
 func (r *Relayer) Round(ctx context.Context) error {
 	anchored, err := r.ton.LastEpoch(ctx)
 	if err != nil {
@@ -254,7 +263,12 @@ func (r *Relayer) Round(ctx context.Context) error {
 	if now, err := r.ton.LastEpoch(ctx); err == nil {
 		r.metrics.AnchoredEpoch.Set(float64(now))
 		r.setLag(sealed, now)
-		return r.pruneRefused(now)
+		if err := r.pruneRefused(now); err != nil {
+			return err
+		}
+		if err := r.claimRound(ctx, now); err != nil {
+			return claimError{err}
+		}
 	}
 	return nil
 }

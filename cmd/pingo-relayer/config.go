@@ -36,6 +36,9 @@ type settings struct {
 	Poll          time.Duration
 	SubmitTimeout time.Duration
 	Amount        tlb.Coins
+	Claim         bool      // auto-claim withdrawals of anchored epochs
+	ClaimAmount   tlb.Coins // TON attached to each claim
+	ClaimFrom     uint64    // first epoch to claim on a fresh journal
 	MetricsAddr   string
 	LogLevel      string
 	// L2Key signs ReportAnchor txs (nil: the relayer does not report its
@@ -62,6 +65,9 @@ func flags() *pflag.FlagSet {
 	fs.String("l2-key-file", "", "file holding the L2 account key (secp256k1, hex) that signs and pays ReportAnchor txs; unset: no reports")
 	fs.String("l2-key", "", "the L2 account key as hex; prefer the file or "+envPrefix+"_L2_KEY over a flag")
 	fs.String("report-fee", "100000", "fee (upingo) of each ReportAnchor tx")
+	fs.Bool("claim", true, "claim every withdrawal of an anchored epoch on TON (claim_withdrawal; anyone may, the anchor pays once)")
+	fs.String("claim-amount", "0.1", "TON attached to each claim (the anchor needs >= 0.06 to forward the jettons; the rest returns)")
+	fs.Uint64("claim-from-epoch", 1, "first epoch to claim when the journal has no claim cursor yet")
 	fs.String("metrics-addr", "127.0.0.1:9464", "Prometheus listen address (empty: off)")
 	fs.String("log-level", "info", "debug, info, warn or error")
 	return fs
@@ -95,6 +101,8 @@ func loadSettings(args []string) (*settings, error) {
 		JournalDir:    v.GetString("journal-dir"),
 		Poll:          v.GetDuration("poll"),
 		SubmitTimeout: v.GetDuration("submit-timeout"),
+		Claim:         v.GetBool("claim"),
+		ClaimFrom:     v.GetUint64("claim-from-epoch"),
 		MetricsAddr:   v.GetString("metrics-addr"),
 		LogLevel:      v.GetString("log-level"),
 	}
@@ -113,6 +121,9 @@ func loadSettings(args []string) (*settings, error) {
 	}
 	if s.Amount, err = tlb.FromTON(v.GetString("amount")); err != nil {
 		return nil, fmt.Errorf("--amount: %w", err)
+	}
+	if s.ClaimAmount, err = tlb.FromTON(v.GetString("claim-amount")); err != nil {
+		return nil, fmt.Errorf("--claim-amount: %w", err)
 	}
 	keyHex := v.GetString("wallet-key")
 	if f := v.GetString("wallet-key-file"); keyHex == "" && f != "" {

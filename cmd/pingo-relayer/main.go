@@ -72,6 +72,13 @@ func run(ctx context.Context, s *settings, log *slog.Logger) error {
 	} else {
 		log.Warn("no --l2-key-file: anchorings are not reported back to the chain (another relayer must, for them to be confirmed)")
 	}
+	if s.Claim {
+		cj, err := relayer.OpenClaimJournal(j)
+		if err != nil {
+			return err
+		}
+		r.EnableClaims(relayer.ClaimConfig{Amount: s.ClaimAmount, FromEpoch: s.ClaimFrom}, chain, ton, cj)
+	}
 	if s.MetricsAddr != "" {
 		srv := &http.Server{Addr: s.MetricsAddr, Handler: promhttp.HandlerFor(r.Metrics().Registry, promhttp.HandlerOpts{}), ReadHeaderTimeout: 5 * time.Second}
 		go func() {

@@ -37,6 +37,7 @@ func newRootCmd() *cobra.Command {
 	root.PersistentFlags().String("home", defaultHome(), "node home directory (env PINGOD_HOME)")
 	root.AddCommand(newInitCmd(), newStartCmd(), newKeysCmd(), newTxCmd(), newQueryCmd(),
 		newGenesisCmd(), newLocalnetCmd(), newExportCmd(), newRollbackCmd(), newVersionCmd())
+	root.AddCommand(newBridgeCmd())
 	return root
 }
 

@@ -72,7 +72,7 @@ func newTxCmd() *cobra.Command {
 			return signAndSend(cmd, m)
 		},
 	}
-	for _, c := range append([]*cobra.Command{transfer, multi}, stakingTxCmds()...) {
+	for _, c := range append([]*cobra.Command{transfer, multi, withdrawTxCmd()}, stakingTxCmds()...) {
 		addTxFlags(c)
 		cmd.AddCommand(c)
 	}

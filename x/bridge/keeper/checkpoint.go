@@ -4,7 +4,6 @@ import (
 	"math/bits"
 	"strconv"
 
-	"github.com/pingo-chain/pingo/bridge/checkpoint"
 	"github.com/pingo-chain/pingo/x/bridge/types"
 )
 
@@ -60,7 +59,11 @@ func BeginBlock(kv KV, chainID uint64, height int64, prevAppHash []byte) ([]Even
 		anchored = next
 	}
 	if len(anchored) > 0 {
-		r, err := newCheckpoint(chainID, epoch, uint64(end), prevAppHash, anchored, next, height)
+		root, err := sealWithdrawals(kv, epoch)
+		if err != nil {
+			return nil, err
+		}
+		r, err := newCheckpoint(chainID, epoch, uint64(end), prevAppHash, anchored, next, height, root)
 		if err != nil {
 			return nil, err
 		}
@@ -76,9 +79,10 @@ func BeginBlock(kv KV, chainID uint64, height int64, prevAppHash []byte) ([]Even
 	return evs, nil
 }
 
-func newCheckpoint(chainID, epoch, end uint64, appHash []byte, set, next []types.SetEntry, height int64) (*types.CheckpointRecord, error) {
+func newCheckpoint(chainID, epoch, end uint64, appHash []byte, set, next []types.SetEntry, height int64, withdrawalRoot [32]byte) (*types.CheckpointRecord, error) {
 	r := &types.CheckpointRecord{ChainID: chainID, Epoch: epoch, Height: end, Status: types.StatusAccumulating,
-		CreatedHeight: height, Valset: set, NextValset: next, Signatures: []types.RecordedSig{}}
+		CreatedHeight: height, Valset: set, NextValset: next, Signatures: []types.RecordedSig{},
+		WithdrawalRoot: withdrawalRoot}
 	copy(r.AppHash[:], appHash)
 	var err error
 	if r.ValsetHash, err = ValsetHash(set); err != nil {
@@ -95,8 +99,7 @@ func newCheckpoint(chainID, epoch, end uint64, appHash []byte, set, next []types
 	for _, e := range set {
 		r.TotalPower += e.Power
 	}
-	r.Digest = checkpoint.Checkpoint{ChainID: chainID, Epoch: epoch, Height: end, AppHash: r.AppHash,
-		ValsetHash: r.ValsetHash, NextValsetHash: r.NextValsetHash}.Digest()
+	r.Digest = r.Checkpoint().Digest()
 	return r, nil
 }
 

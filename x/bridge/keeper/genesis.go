@@ -27,18 +27,25 @@ func InitGenesis(kv KV, g *types.Genesis) error {
 		return err
 	}
 	kv.Set(types.AnchoredSetKey, types.MarshalSet(set))
+	if g.NextWithdrawalID > 1 {
+		kv.Set(types.NextWithdrawalIDKey, u64be(g.NextWithdrawalID))
+	}
 	return nil
 }
 
-// ExportGenesis reads params and every validator's current key (by point
-// reads over staking's validator list). Checkpoints and beacons are history
-// and are not exported; the anchored set is re-derived at InitGenesis.
+// ExportGenesis reads params, every validator's current key (by point
+// reads over staking's validator list) and the next withdrawal id.
+// Checkpoints, beacons and withdrawal records are history and are not
+// exported; the anchored set is re-derived at InitGenesis.
 func ExportGenesis(kv KV) (*types.Genesis, error) {
 	p, err := GetParams(kv)
 	if err != nil {
 		return nil, err
 	}
 	g := &types.Genesis{Params: p}
+	if g.NextWithdrawalID, err = getU64(kv, types.NextWithdrawalIDKey); err != nil {
+		return nil, err
+	}
 	ops, err := stakingkeeper.ValidatorList(kv)
 	if err != nil {
 		return nil, err

@@ -43,3 +43,20 @@ var (
 	// confirmed or expire.
 	ErrTooManyFacts = codes.Register(Codespace, 13, "too many pending TON facts")
 )
+
+// Withdrawals (issue #7) take codes from 40 up, so other bridge work can
+// number from 10 without colliding.
+var (
+	// ErrInvalidWithdrawAmount: a Withdraw of 0, or of more than 2^120-1
+	// (the largest TON Coins value a jetton transfer can carry).
+	ErrInvalidWithdrawAmount = codes.Register(Codespace, 40, "invalid withdrawal amount")
+	// ErrInvalidTONAddress: the recipient is not a 36-byte std address on
+	// workchain 0 or -1.
+	ErrInvalidTONAddress = codes.Register(Codespace, 41, "invalid TON address")
+	// ErrEpochFull: the current epoch already holds max_withdrawals_per_epoch
+	// withdrawals; send again in the next epoch.
+	ErrEpochFull = codes.Register(Codespace, 42, "epoch withdrawal tree is full")
+	// ErrBridgeInactive: no validator has a bridge key, so no checkpoint
+	// would ever carry the withdrawal; it is refused instead of burned.
+	ErrBridgeInactive = codes.Register(Codespace, 43, "bridge has no signing set")
+)

@@ -16,6 +16,10 @@ type GenesisKey struct {
 type Genesis struct {
 	Params Params       `json:"params"`
 	Keys   []GenesisKey `json:"keys,omitempty"`
+	// NextWithdrawalID carries the withdrawal id counter across an export:
+	// the anchor pays each id once, so an id must never be handed out
+	// twice (0 = start at 1).
+	NextWithdrawalID uint64 `json:"next_withdrawal_id,omitempty"`
 }
 
 // DefaultGenesis has default params and no keys.

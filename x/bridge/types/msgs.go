@@ -16,6 +16,7 @@ import (
 //	                       that anchored a checkpoint (a FactAnchor fact)
 //	62 ConfirmCheckpoint   reserved, never a tx: confirmation is the
 //	                       validators' fact votes in vote extensions
+//	63 Withdraw            implemented (msgs_withdraw.go)
 //	64 ReportDeposit       reserved for issue #7 (a FactDeposit fact)
 const (
 	ActionSetBridgeKey      uint64 = 60
@@ -184,4 +185,5 @@ func (m *ReportAnchor) Fact() Fact {
 func Register(c *auth.Codec) {
 	c.Register(ActionSetBridgeKey, DecodeSetBridgeKey)
 	c.Register(ActionReportAnchor, DecodeReportAnchor)
+	c.Register(ActionWithdraw, DecodeWithdraw)
 }

@@ -3,6 +3,8 @@ package types
 import (
 	"encoding/json"
 
+	"github.com/pingo-chain/pingo/bridge/checkpoint"
+
 	"github.com/pingo-chain/pingo/x/codes"
 )
 
@@ -18,6 +20,12 @@ type Params struct {
 	// deleted (one point delete per block), so state does not grow without
 	// bound; consumers must use a beacon within this window.
 	BeaconRetentionBlocks uint64 `json:"beacon_retention_blocks"`
+	// MaxWithdrawalsPerEpoch caps one epoch's withdrawal tree (and so the
+	// checkpoint's work building its root and the leaf list a claimant
+	// downloads). At most checkpoint.MaxWithdrawalsPerEpoch (2^16, the
+	// anchor's path bound); 0, in a state written before the parameter
+	// existed, means that bound.
+	MaxWithdrawalsPerEpoch uint64 `json:"max_withdrawals_per_epoch,omitempty"`
 	// FactExpiryBlocks: a reported TON fact that has not reached > 2/3 of
 	// the votes this many blocks after its report is dropped, so a bogus
 	// report costs nothing but its fee (a true one can be reported again).
@@ -41,9 +49,17 @@ func (p Params) FactExpiry() uint64 {
 const MaxLateEpochs = 3
 
 // DefaultParams: an epoch of 100 blocks, 3 epochs of late signatures,
-// beacons kept for 100,000 blocks.
+// beacons kept for 100,000 blocks, up to 4096 withdrawals an epoch.
 func DefaultParams() Params {
-	return Params{EpochBlocks: 100, LateEpochs: 3, BeaconRetentionBlocks: 100_000}
+	return Params{EpochBlocks: 100, LateEpochs: 3, BeaconRetentionBlocks: 100_000, MaxWithdrawalsPerEpoch: 4096}
+}
+
+// WithdrawalCap is the effective MaxWithdrawalsPerEpoch.
+func (p Params) WithdrawalCap() uint64 {
+	if p.MaxWithdrawalsPerEpoch == 0 {
+		return checkpoint.MaxWithdrawalsPerEpoch
+	}
+	return p.MaxWithdrawalsPerEpoch
 }
 
 // Validate checks the ranges.
@@ -56,6 +72,9 @@ func (p Params) Validate() error {
 	}
 	if p.FactExpiryBlocks != 0 && (p.FactExpiryBlocks < 10 || p.FactExpiryBlocks > 1_000_000) {
 		return codes.Wrapf(ErrInvalidParams, "fact_expiry_blocks %d out of [10, 1000000]", p.FactExpiryBlocks)
+	}
+	if p.MaxWithdrawalsPerEpoch > checkpoint.MaxWithdrawalsPerEpoch {
+		return codes.Wrapf(ErrInvalidParams, "max_withdrawals_per_epoch %d > %d", p.MaxWithdrawalsPerEpoch, checkpoint.MaxWithdrawalsPerEpoch)
 	}
 	if p.LateEpochs > MaxLateEpochs {
 		return codes.Wrapf(ErrInvalidParams, "late_epochs %d > %d", p.LateEpochs, MaxLateEpochs)

@@ -1,0 +1,260 @@
+package main
+
+import (
+	"context"
+	"crypto/ed25519"
+	"errors"
+	"log/slog"
+	"math/big"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/holiman/uint256"
+	"github.com/xssnick/tonutils-go/address"
+	"github.com/xssnick/tonutils-go/liteclient"
+	"github.com/xssnick/tonutils-go/tlb"
+	"github.com/xssnick/tonutils-go/ton"
+	"github.com/xssnick/tonutils-go/ton/jetton"
+
+	"github.com/pingo-chain/pingo/bridge/checkpoint"
+	"github.com/pingo-chain/pingo/bridge/relayer"
+	bton "github.com/pingo-chain/pingo/bridge/ton"
+	"github.com/pingo-chain/pingo/bridge/tonlocal"
+	"github.com/pingo-chain/pingo/bridge/tonlocal/tonlocaltest"
+	"github.com/pingo-chain/pingo/chain"
+	"github.com/pingo-chain/pingo/testutil"
+	bridge "github.com/pingo-chain/pingo/x/bridge/types"
+)
+
+// TestRelayerAutoClaimEndToEnd: a one-validator chain (epochs of 4 blocks,
+// 127.0.0.216), the local TON endpoint with the PINGO jetton and the anchor
+// that pays claims (127.0.0.217), and the relayer with auto-claim over its
+// production paths. Two withdrawals on the L2 — to the jetton holder's TON
+// wallet and to a fresh address — are anchored and claimed by the relayer:
+// each recipient's jetton wallet receives exactly the amount, the anchor's
+// jetton wallet gives exactly the sum, isClaimed turns true. A second,
+// manual claim of the same withdrawal from another wallet (the body
+// `pingod bridge claim` writes) is refused with 303 and pays nothing; a
+// restarted relayer prepares no claim again. It logs withdraw-to-paid
+// latency.
+func TestRelayerAutoClaimEndToEnd(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs a chain node and the local TON endpoint")
+	}
+	n := testutil.NewNet(t, testutil.NetOptions{Validators: 1, FirstIP: 216, BlockTime: 300 * time.Millisecond,
+		Genesis: func(g *chain.Genesis) { g.State.Bridge.Params.EpochBlocks = 4 }})
+	t.Cleanup(func() {
+		if t.Failed() {
+			n.LogTails(3000)
+		}
+	})
+	n.StartAll()
+	ctx, cancel := context.WithTimeout(context.Background(), 150*time.Second)
+	defer cancel()
+	c := n.Nodes[0].Client
+	var rec1 bridge.CheckpointRecord
+	waitFor(t, 20*time.Second, "checkpoint 1 on the chain", func() bool {
+		r, found, err := c.Checkpoint(ctx, 1)
+		rec1 = r
+		return err == nil && found
+	})
+	key := tonlocaltest.RelayerKey()
+	sctx, scancel := context.WithTimeout(ctx, 60*time.Second)
+	e, err := tonlocal.Start(sctx, tonlocal.Options{
+		Dir: t.TempDir(), Addr: "127.0.0.217:0", ContractsDir: tonlocaltest.ContractsDir(t),
+		BlockInterval: 200 * time.Millisecond, ChainID: rec1.ChainID, Validators: bridge.TONSet(rec1.Valset),
+		Wallets: []ed25519.PublicKey{key.Public().(ed25519.PublicKey)},
+		Jetton: &tonlocal.JettonGenesis{Supply: tonlocaltest.JettonSupply, Bridge: tonlocaltest.JettonBridge,
+			Holder: tonlocaltest.HolderKey().Public().(ed25519.PublicKey)},
+		AnchorBalance: big.NewInt(1_000_000_000), Log: t.Logf, Stderr: os.Stderr,
+	})
+	scancel()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(e.Close)
+	j := e.Jetton()
+	s := &settings{
+		ChainRPC: n.Nodes[0].RPC, ChainVerify: true, TONConfig: e.ConfigPath(), TONUnsafe: true,
+		Anchor: e.Anchor(), WalletKey: key, WalletNetwork: tonlocal.WalletVersion.NetworkGlobalID,
+		JournalDir: filepath.Join(t.TempDir(), "journal"), Amount: tlb.MustFromTON("0.05"),
+		Claim: true, ClaimAmount: tlb.MustFromTON("0.1"), ClaimFrom: 1,
+	}
+	master := jetton.NewJettonMasterClient(liteAPI(t, e), j.Master)
+	balance := func(owner *address.Address) *big.Int {
+		w, err := master.GetJettonWallet(ctx, owner)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := w.GetBalance(ctx)
+		if err != nil {
+			return new(big.Int) // not deployed yet: no jettons
+		}
+		return b
+	}
+
+	// The relayer runs and catches up with the sealed epochs first, so the
+	// latency below is the steady state.
+	r, stop := runClaimRelayer(t, ctx, s)
+	reader, err := dialTON(ctx, s, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(reader.Close)
+	waitFor(t, 60*time.Second, "the relayer caught up", func() bool {
+		sealed, err := c.LatestSealed(ctx)
+		anchored, err2 := reader.LastEpoch(ctx)
+		return err == nil && err2 == nil && sealed > 1 && anchored >= sealed
+	})
+
+	// Two withdrawals on the L2.
+	fresh := address.MustParseRawAddr("0:5a6b7c8d9e0f1a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f70819a2b")
+	holderTo, err := bridge.TONAddrFrom(j.Holder)
+	if err != nil {
+		t.Fatal(err)
+	}
+	freshTo, err := bridge.TONAddrFrom(fresh)
+	if err != nil {
+		t.Fatal(err)
+	}
+	amounts := []*big.Int{big.NewInt(5_000_000_000), big.NewInt(7_000_000_001)}
+	holder0, anchor0 := balance(j.Holder), balance(e.Anchor())
+	dev := chain.DevKey(0)
+	fee := uint256.NewInt(10_000)
+	var sentAt [2]time.Time
+	var heights [2]int64
+	for i, to := range []bridge.TONAddr{holderTo, freshTo} {
+		a, _ := uint256.FromBig(amounts[i])
+		_, h, err := c.Withdraw(ctx, dev, to, a, fee)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sentAt[i], heights[i] = time.Now(), h
+	}
+
+	// The relayer anchors their epoch and claims them.
+	paidAt := [2]time.Time{}
+	waitFor(t, 90*time.Second, "both withdrawals paid on TON", func() bool {
+		for i, owner := range []*address.Address{j.Holder, fresh} {
+			if paidAt[i].IsZero() {
+				want := new(big.Int).Set(amounts[i])
+				if i == 0 {
+					want.Add(want, holder0)
+				}
+				if balance(owner).Cmp(want) == 0 {
+					paidAt[i] = time.Now()
+				}
+			}
+		}
+		return !paidAt[0].IsZero() && !paidAt[1].IsZero()
+	})
+	// The relayer learns its claims' outcome from the anchor's transaction.
+	waitFor(t, 30*time.Second, "the relayer resolved both claims", func() bool { return r.ClaimMetric("claimed") == 2 })
+	stop()
+	for i := range paidAt {
+		t.Logf("withdrawal %d (block %d, epochs of 4 blocks of 300 ms): withdraw tx seen committed → jettons in the recipient's TON wallet: %.2f s",
+			i+1, heights[i], paidAt[i].Sub(sentAt[i]).Seconds())
+	}
+	sum := new(big.Int).Add(amounts[0], amounts[1])
+	if got := new(big.Int).Sub(anchor0, balance(e.Anchor())); got.Cmp(sum) != 0 {
+		t.Fatalf("anchor's jetton wallet gave %v, want %v", got, sum)
+	}
+	for id := uint64(1); id <= 2; id++ {
+		if ok, err := reader.IsClaimed(ctx, id); err != nil || !ok {
+			t.Fatalf("isClaimed(%d) = %v, %v", id, ok, err)
+		}
+	}
+	if got := r.ClaimMetric("claimed"); got != 2 {
+		t.Fatalf("claims_total{claimed} = %v, want 2", got)
+	}
+
+	// A manual claim of withdrawal 1 from another wallet: refused (303),
+	// nothing paid.
+	w, err := c.WithdrawalStatus(ctx, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, err := w.ClaimBody()
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := *s
+	hs.WalletKey = tonlocaltest.HolderKey()
+	hc, err := dialTON(ctx, &hs, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer hc.Close()
+	hc.Poll = 200 * time.Millisecond
+	before := balance(j.Holder)
+	_, err = hc.SubmitCheckpoint(ctx, body, tlb.MustFromTON("0.1"))
+	var refused *bton.RefusedError
+	if !errors.As(err, &refused) || refused.Exit != checkpoint.ExitAlreadyClaimed {
+		t.Fatalf("second claim of withdrawal 1: %v, want exit 303", err)
+	}
+	if after := balance(j.Holder); after.Cmp(before) != 0 {
+		t.Fatalf("second claim paid: %v → %v", before, after)
+	}
+
+	// A restarted relayer (same journal) claims nothing again.
+	r2, stop2 := runClaimRelayer(t, ctx, s)
+	time.Sleep(3 * time.Second)
+	stop2()
+	if got := r2.ClaimMetric("claimed") + r2.ClaimMetric("already_claimed"); got != 0 {
+		t.Fatalf("restarted relayer resolved %v claims, want none", got)
+	}
+}
+
+// runClaimRelayer runs a relayer with auto-claim until stop.
+func runClaimRelayer(t *testing.T, ctx context.Context, s *settings) (*relayer.Relayer, func()) {
+	j, err := relayer.OpenJournal(s.JournalDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ch, err := dialChain(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tc, err := dialTON(ctx, s, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tc.Poll = 200 * time.Millisecond
+	log := slog.New(slog.NewTextHandler(testWriter{t}, nil))
+	r := relayer.New(relayer.Config{Amount: s.Amount, Poll: 200 * time.Millisecond, MaxBackoff: 2 * time.Second, SubmitTimeout: 20 * time.Second},
+		ch, tc, j, nil, log)
+	cj, err := relayer.OpenClaimJournal(j)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.EnableClaims(relayer.ClaimConfig{Amount: s.ClaimAmount, FromEpoch: s.ClaimFrom}, ch, tc, cj)
+	rctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		defer tc.Close()
+		defer j.Close()
+		if err := r.Run(rctx); !errors.Is(err, context.Canceled) {
+			t.Errorf("relayer Run returned %v", err)
+		}
+	}()
+	return r, func() { cancel(); <-done }
+}
+
+func liteAPI(t *testing.T, e *tonlocal.Endpoint) ton.APIClientWrapped {
+	t.Helper()
+	cfg, err := liteclient.GetConfigFromFile(e.ConfigPath())
+	if err != nil {
+		t.Fatal(err)
+	}
+	pool := liteclient.NewConnectionPool()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := pool.AddConnectionsFromConfig(ctx, cfg); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(pool.Stop)
+	return ton.NewAPIClient(pool, ton.ProofCheckPolicyUnsafe).WithRetry(3)
+}
