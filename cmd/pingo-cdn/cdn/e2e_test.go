@@ -219,6 +219,12 @@ func TestEndToEnd(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, compute.VerdictPass, r.Verdict)
 	require.Equal(t, compute.ReceiptFinal, r.Status)
+	// The user job pays from escrow at PASS: 16 units × 1,000, 20% to the
+	// node, 800 per unit to the contributors.
+	require.Equal(t, uint64(3_200), r.NodePaid.Uint64())
+	for _, s := range r.Shares {
+		require.Equal(t, s.Units*800, s.Paid.Uint64())
+	}
 	id, err := c.NFTOfContributor(ctx, agents[1].Address())
 	require.NoError(t, err)
 	nf, _, _, err := c.NFT(ctx, id)
