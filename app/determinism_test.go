@@ -136,7 +136,7 @@ func detPrepare(t testing.TB, a *testutil.App, mempool [][]byte) [][]byte {
 // midway from disk and still agrees.
 func TestDeterminism(t *testing.T) {
 	g := testutil.Genesis(detKeys, biFunded)
-	g.Bridge.Params.EpochBlocks = 5 // checkpoints with withdrawal roots during the run
+	g.Bridge.Params.EpochBlocks = 5   // checkpoints with withdrawal roots during the run
 	proposer := testutil.NewApp(t, g) // runs PrepareProposal, then reuses it
 	follower := testutil.NewApp(t, g) // executes in ProcessProposal only
 	restarted := testutil.NewApp(t, g)
