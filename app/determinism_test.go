@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"fmt"
 	"math/rand"
+	"strconv"
 	"testing"
 
 	abci "github.com/cometbft/cometbft/abci/types"
@@ -12,6 +13,7 @@ import (
 	"github.com/pingo-chain/pingo/testutil"
 	auth "github.com/pingo-chain/pingo/x/auth/types"
 	bank "github.com/pingo-chain/pingo/x/bank/types"
+	bridge "github.com/pingo-chain/pingo/x/bridge/types"
 	"github.com/stretchr/testify/require"
 )
 
@@ -42,8 +44,11 @@ func (g *detGen) mempool(t testing.TB) (txs [][]byte, wantFail int) {
 		fee := uint64(biMinFee + g.rng.Intn(3)*1000)
 		amount := uint64(1 + g.rng.Intn(50_000))
 		switch kind := g.rng.Intn(20); {
-		case kind < 11: // valid transfer
+		case kind < 10: // valid transfer
 			txs = append(txs, testutil.Transfer(key, testutil.ChainID, nonce, fee, g.addr(to), amount))
+			g.nonces[from]++
+		case kind == 10: // valid withdrawal to TON (a leaf of the epoch's tree)
+			txs = append(txs, wdTx(key, nonce, wdTo(byte(to)), uint256.NewInt(amount)))
 			g.nonces[from]++
 		case kind < 14: // valid multisend
 			outs := make([]bank.Output, 1+g.rng.Intn(4))
@@ -131,6 +136,7 @@ func detPrepare(t testing.TB, a *testutil.App, mempool [][]byte) [][]byte {
 // midway from disk and still agrees.
 func TestDeterminism(t *testing.T) {
 	g := testutil.Genesis(detKeys, biFunded)
+	g.Bridge.Params.EpochBlocks = 5   // checkpoints with withdrawal roots during the run
 	proposer := testutil.NewApp(t, g) // runs PrepareProposal, then reuses it
 	follower := testutil.NewApp(t, g) // executes in ProcessProposal only
 	restarted := testutil.NewApp(t, g)
@@ -183,6 +189,20 @@ func TestDeterminism(t *testing.T) {
 		}
 	}
 	require.Greater(t, dropped, 0, "the run must include failing txs")
+	// Withdrawals went into checkpointed trees, identically on every app.
+	require.NotNil(t, biQuery(t, proposer, "/bridge/withdrawal/1", 0, false).Value, "the run must include withdrawals")
+	roots := 0
+	for e := 1; e <= detBlocks/5; e++ {
+		p := "/bridge/checkpoint/" + strconv.Itoa(e)
+		cp := biQuery(t, proposer, p, 0, false).Value
+		require.Equal(t, cp, biQuery(t, follower, p, 0, false).Value, p)
+		r, err := bridge.UnmarshalCheckpoint(cp)
+		require.NoError(t, err)
+		if r.WithdrawalRoot != (bridge.Hash32{}) {
+			roots++
+		}
+	}
+	require.Positive(t, roots, "no checkpoint carried a withdrawal root")
 	require.Greater(t, included, detBlocks, "the run must include valid txs")
 
 	// Distinct states give distinct hashes: this run changed state in

@@ -48,6 +48,10 @@ type ClaimConfig struct {
 	FromEpoch uint64
 	// MaxPerRound bounds the claims one round sends (16).
 	MaxPerRound int
+	// MaxEpochsPerRound bounds the epochs one round looks at (64): each
+	// costs proof-verified queries, and a relayer starting on a long
+	// chain must not hold anchoring up while it walks the history.
+	MaxEpochsPerRound int
 }
 
 // DefaultClaimAmount is attached to each claim.
@@ -79,6 +83,9 @@ func (r *Relayer) EnableClaims(cfg ClaimConfig, chain ClaimChain, ton ClaimTON, 
 	}
 	if cfg.MaxPerRound == 0 {
 		cfg.MaxPerRound = 16
+	}
+	if cfg.MaxEpochsPerRound == 0 {
+		cfg.MaxEpochsPerRound = 64
 	}
 	c := &claimer{cfg: cfg, chain: chain, ton: ton, journal: j,
 		claims: prometheus.NewCounterVec(prometheus.CounterOpts{Namespace: "pingo_relayer", Name: "claims_total",
@@ -126,8 +133,8 @@ func (r *Relayer) claimRound(ctx context.Context, anchored uint64) error {
 		}
 	}
 	// 2. Walk the cursor through anchored epochs.
-	budget := c.cfg.MaxPerRound
-	for budget > 0 {
+	budget, epochs := c.cfg.MaxPerRound, 0
+	for ; budget > 0 && epochs < c.cfg.MaxEpochsPerRound; epochs++ {
 		cur := c.journal.Cursor(c.cfg.FromEpoch)
 		c.cursor.Set(float64(cur.Epoch))
 		if cur.Epoch > anchored {

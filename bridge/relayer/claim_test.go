@@ -485,3 +485,26 @@ func TestClaimJournalDurable(t *testing.T) {
 	}
 	_ = big.NewInt
 }
+
+// TestAutoClaimEpochBudget: a relayer starting on a long history walks at
+// most MaxEpochsPerRound epochs a round.
+func TestAutoClaimEpochBudget(t *testing.T) {
+	counts := make([]int, 10)
+	counts[9] = 1 // only epoch 10 has a withdrawal
+	ch := newFakeClaimChain(t, counts...)
+	ton := newFakeAnchor()
+	ton.anchor(ch, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10)
+	r, cj, _ := newClaimRelayer(t, t.TempDir(), ch, ton, ClaimConfig{MaxEpochsPerRound: 4})
+	for round, want := range []uint64{5, 9} {
+		if err := r.Round(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		if c := cj.Cursor(1); c.Epoch != want {
+			t.Fatalf("round %d: cursor %+v, want epoch %d", round, c, want)
+		}
+	}
+	if err := r.Round(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	paidOnce(t, ton, 1)
+}

@@ -132,6 +132,27 @@ type WithdrawalClaim struct {
 	Index            uint32                  `json:"index"`
 	Path             []bridge.Hash32         `json:"path,omitempty"`
 	LeafBOC          string                  `json:"leaf_boc"` // hex
+	// ClaimedOnTON is the anchor's answer, when asked (CheckClaimed).
+	ClaimedOnTON *bool `json:"claimed_on_ton,omitempty"`
+}
+
+// ClaimChecker reads the anchor's isClaimed getter (bridge/ton's Client).
+type ClaimChecker interface {
+	IsClaimed(ctx context.Context, id uint64) (bool, error)
+}
+
+// CheckClaimed asks the anchor whether it paid this withdrawal and, if so,
+// sets Status to claimed: the one state the L2 cannot know by itself.
+func (w *WithdrawalClaim) CheckClaimed(ctx context.Context, ton ClaimChecker) error {
+	paid, err := ton.IsClaimed(ctx, w.Record.ID)
+	if err != nil {
+		return err
+	}
+	w.ClaimedOnTON = &paid
+	if paid {
+		w.Status = WithdrawClaimed
+	}
+	return nil
 }
 
 // ClaimBody is the claim_withdrawal body for this withdrawal (query id =

@@ -24,6 +24,7 @@ import (
 	"github.com/pingo-chain/pingo/bridge/tonlocal"
 	"github.com/pingo-chain/pingo/bridge/tonlocal/tonlocaltest"
 	"github.com/pingo-chain/pingo/chain"
+	"github.com/pingo-chain/pingo/chain/client"
 	"github.com/pingo-chain/pingo/testutil"
 	bridge "github.com/pingo-chain/pingo/x/bridge/types"
 )
@@ -171,10 +172,13 @@ func TestRelayerAutoClaimEndToEnd(t *testing.T) {
 	}
 
 	// A manual claim of withdrawal 1 from another wallet: refused (303),
-	// nothing paid.
+	// nothing paid. Its status, asked of TON too, is claimed.
 	w, err := c.WithdrawalStatus(ctx, 1)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if err := w.CheckClaimed(ctx, reader); err != nil || w.Status != client.WithdrawClaimed || !*w.ClaimedOnTON {
+		t.Fatalf("status with TON: %s %v (%v)", w.Status, w.ClaimedOnTON, err)
 	}
 	body, err := w.ClaimBody()
 	if err != nil {

@@ -1,11 +1,18 @@
 package main
 
 import (
+	"context"
+	"crypto/ed25519"
 	"fmt"
 	"os"
 	"strconv"
 	"time"
 
+	"github.com/xssnick/tonutils-go/address"
+	"github.com/xssnick/tonutils-go/ton/wallet"
+
+	bton "github.com/pingo-chain/pingo/bridge/ton"
+	"github.com/pingo-chain/pingo/chain/client"
 	auth "github.com/pingo-chain/pingo/x/auth/types"
 	bank "github.com/pingo-chain/pingo/x/bank/types"
 	bridge "github.com/pingo-chain/pingo/x/bridge/types"
@@ -56,8 +63,9 @@ func withdrawalQueryCmds() []*cobra.Command {
 		Short: "A withdrawal to TON: record, status, and (once checkpointed) the verified leaf and Merkle path",
 		Long: `Status: burned (its epoch's checkpoint is not sealed yet), checkpointed
 (sealed: claimable once anchored on TON), anchored / confirmed (the
-checkpoint's TON states), stuck (its checkpoint never sealed). Whether the
-anchor already paid it is known on TON only (the anchor's isClaimed getter).`,
+checkpoint's TON states), stuck (its checkpoint never sealed), claimed (the
+anchor paid it: known on TON only, so asked of the anchor's isClaimed getter
+when --ton-config and --anchor are given).`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			id, err := strconv.ParseUint(args[0], 10, 64)
@@ -72,6 +80,16 @@ anchor already paid it is known on TON only (the anchor's isClaimed getter).`,
 			w, err := c.WithdrawalStatus(ctx, id)
 			if err != nil {
 				return err
+			}
+			ton, done, err := tonChecker(cmd, ctx)
+			if err != nil {
+				return err
+			}
+			defer done()
+			if ton != nil {
+				if err := w.CheckClaimed(ctx, ton); err != nil {
+					return err
+				}
 			}
 			return printJSON(map[string]any{"withdrawal": w, "proof_verified": c.Verify})
 		},
@@ -96,11 +114,21 @@ anchor already paid it is known on TON only (the anchor's isClaimed getter).`,
 			if err != nil {
 				return err
 			}
+			ton, done, err := tonChecker(cmd, ctx)
+			if err != nil {
+				return err
+			}
+			defer done()
 			out := make([]any, 0, len(ids))
 			for _, id := range ids {
 				w, err := c.WithdrawalStatus(ctx, id)
 				if err != nil {
 					return err
+				}
+				if ton != nil {
+					if err := w.CheckClaimed(ctx, ton); err != nil {
+						return err
+					}
 				}
 				out = append(out, map[string]any{"id": id, "epoch": w.Record.Epoch, "to": w.Record.To,
 					"amount": w.Record.Amount.Dec(), "height": w.Record.Height, "status": w.Status})
@@ -111,7 +139,40 @@ anchor already paid it is known on TON only (the anchor's isClaimed getter).`,
 	list.Flags().String("from", "", "L2 address")
 	list.Flags().Int("limit", 50, "at most this many (0: all)")
 	_ = list.MarkFlagRequired("from")
+	for _, c := range []*cobra.Command{one, list} {
+		c.Flags().String("ton-config", "", "TON global config file: also ask the anchor whether it paid (status claimed)")
+		c.Flags().String("anchor", "", "the anchor contract's address (with --ton-config)")
+		c.Flags().Bool("ton-unsafe", false, "skip liteserver proofs (ONLY for the local TON endpoint)")
+	}
 	return []*cobra.Command{one, list}
+}
+
+// tonChecker connects to TON when --ton-config is set (nil otherwise). It
+// only runs getters: the wallet it needs to build a bridge/ton client is a
+// throwaway key that never signs anything.
+func tonChecker(cmd *cobra.Command, ctx context.Context) (client.ClaimChecker, func(), error) {
+	cfg, _ := cmd.Flags().GetString("ton-config")
+	if cfg == "" {
+		return nil, func() {}, nil
+	}
+	a, _ := cmd.Flags().GetString("anchor")
+	anchor, err := address.ParseAddr(a)
+	if err != nil {
+		if anchor, err = address.ParseRawAddr(a); err != nil {
+			return nil, nil, fmt.Errorf("--anchor %q: %w", a, err)
+		}
+	}
+	unsafe, _ := cmd.Flags().GetBool("ton-unsafe")
+	_, key, err := ed25519.GenerateKey(nil)
+	if err != nil {
+		return nil, nil, err
+	}
+	c, err := bton.Dial(ctx, bton.Config{GlobalConfig: cfg, WalletKey: key, Wallet: wallet.ConfigV5R1Final{NetworkGlobalID: -239},
+		Anchor: anchor, Unsafe: unsafe})
+	if err != nil {
+		return nil, nil, err
+	}
+	return c, c.Close, nil
 }
 
 // newBridgeCmd is `pingod bridge …`: TON-side helpers that need no TON

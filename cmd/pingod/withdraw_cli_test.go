@@ -10,6 +10,7 @@ import (
 	cmtcfg "github.com/cometbft/cometbft/config"
 	"github.com/holiman/uint256"
 	"github.com/pingo-chain/pingo/bridge/checkpoint"
+	"github.com/pingo-chain/pingo/bridge/tonlocal/tonlocaltest"
 	"github.com/pingo-chain/pingo/chain"
 	"github.com/pingo-chain/pingo/testutil"
 	auth "github.com/pingo-chain/pingo/x/auth/types"
@@ -23,7 +24,8 @@ import (
 // refusals with their codes; `query withdrawal` follows it from burned to
 // checkpointed with a verified path; `query withdrawals --from` lists
 // them; `bridge claim --out` writes a claim body that parses back and
-// whose path verifies against the sealed root.
+// whose path verifies against the sealed root; with --ton-config the
+// status also asks a real anchor (local TON endpoint, 127.0.0.218).
 func TestCLIWithdrawLive(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs a node")
@@ -112,6 +114,14 @@ func TestCLIWithdrawLive(t *testing.T) {
 	leaf, err := cl.Withdrawal.LeafHash()
 	require.NoError(t, err)
 	require.True(t, checkpoint.VerifyWithdrawalPath([32]byte(root), leaf, uint64(cl.Index), cl.Path))
+	// Asked of a real anchor (the local TON endpoint) too: not paid there,
+	// so still checkpointed, with the anchor's answer shown.
+	e := tonlocaltest.StartWithJetton(t, t.TempDir(), "127.0.0.218:0")
+	defer e.Close()
+	wt := q("query", "withdrawal", "2", "--ton-config", e.ConfigPath(), "--anchor", e.Anchor().String(), "--ton-unsafe")["withdrawal"].(map[string]any)
+	require.Equal(t, false, wt["claimed_on_ton"], "%v", wt)
+	require.Equal(t, "checkpointed", wt["status"])
+
 	// No withdrawal 3: a clear error.
 	r = pingod(t, nil, "bridge", "claim", "3", "--out", out, "--node", node)
 	require.Equal(t, 1, r.code, "%s", r)
