@@ -267,6 +267,9 @@ common=(--rpc "$RPC" --senders "$SENDERS" --accounts "$ACCOUNTS")
 # node_cpu: CPU seconds (user + system) the node process(es) used so far.
 # On a shared machine committed tx/s says more about the neighbours than
 # about the node; committed txs per node CPU-second does not.
+# The window is the whole pingo-load run, so it also holds the node's
+# empty blocks and nonce queries while pingo-load pre-signs (tens of
+# seconds for a saturation run): an upper bound on the CPU per tx.
 TICK=$(getconf CLK_TCK)
 node_cpu() {
 	local pid total=0
