@@ -12,8 +12,8 @@ import (
 	"fmt"
 	"path/filepath"
 	"sync"
-	"time"
 	"sync/atomic"
+	"time"
 
 	abci "github.com/cometbft/cometbft/abci/types"
 	"github.com/cometbft/cometbft/libs/log"
