@@ -10,6 +10,7 @@ import (
 	"github.com/holiman/uint256"
 	"github.com/pingo-chain/pingo/testutil"
 	bank "github.com/pingo-chain/pingo/x/bank/types"
+	bridge "github.com/pingo-chain/pingo/x/bridge/types"
 	compute "github.com/pingo-chain/pingo/x/compute/types"
 	nft "github.com/pingo-chain/pingo/x/nft/types"
 	"github.com/stretchr/testify/require"
@@ -89,6 +90,7 @@ var txAllowed = map[string]map[uint32]bool{
 	"staking": codeRange(2, 18),
 	"nft":     codeRange(2, 5),
 	"compute": codeRange(2, 32),
+	"bridge":  {2: true, 3: true, 4: true, 5: true, 6: true, 10: true, 11: true, 12: true, 13: true},
 }
 
 func codeRange(lo, hi uint32) map[uint32]bool {
@@ -112,6 +114,7 @@ func FuzzCheckTx(f *testing.F) {
 	f.Add(testutil.SignedTx(k0, testutil.ChainID, 0, biMinFee, testutil.Attestation(testutil.ChainID, 1, testutil.Addr(k0), 0, 4, 9, testutil.KeysFrom(20, 2))))
 	f.Add(testutil.SignedTx(k1, testutil.ChainID, 0, biMinFee, &compute.SubmitJob{UnitKind: 1, Units: 3, PricePerUnit: *uint256.NewInt(2), MaxNodes: 1, Expiry: 9}))
 	f.Add(testutil.SignedTx(k1, testutil.ChainID, 0, biMinFee, &nft.TransferNFT{ID: 1, To: testutil.Addr(k0)}))
+	f.Add(testutil.SignedTx(k1, testutil.ChainID, 0, biMinFee, &bridge.ReportAnchor{Epoch: 1, TONTxHash: bridge.Hash32{1}, TONLt: 7}))
 	ctx := context.Background()
 	f.Fuzz(func(t *testing.T, tx []byte) {
 		res, err := a.CheckTx(ctx, &abci.RequestCheckTx{Tx: tx, Type: abci.CheckTxType_New})
