@@ -1,6 +1,7 @@
 package chain_test
 
 import (
+	"bytes"
 	"context"
 	"crypto/ed25519"
 	"errors"
@@ -12,9 +13,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/holiman/uint256"
 	"github.com/stretchr/testify/require"
 	"github.com/xssnick/tonutils-go/tlb"
 
+	"github.com/pingo-chain/pingo/bridge/checkpoint"
 	"github.com/pingo-chain/pingo/bridge/relayer"
 	bton "github.com/pingo-chain/pingo/bridge/ton"
 	"github.com/pingo-chain/pingo/bridge/tonlocal"
@@ -47,7 +50,7 @@ type anchorNet struct {
 
 // TestAnchoringConfirmedOnNetwork: four validators (epochs of 8 blocks),
 // each with a TON watcher configured in app.toml against the local TON
-// endpoint, and a relayer that anchors sealed checkpoints and reports
+// endpoint (deployed with the genesis bridge set), and a relayer that anchors sealed checkpoints and reports
 // them back (ReportAnchor). In order:
 //  1. three consecutive checkpoints anchored on TON and confirmed on the
 //     chain (status confirmed with the anchor's transaction, read through
@@ -81,40 +84,40 @@ func TestAnchoringConfirmedOnNetwork(t *testing.T) {
 	}()
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute+2*outage)
 	defer cancel()
-	n.StartAll()
 	x := &anchorNet{t: t, n: n, anchored: map[uint64]time.Duration{}, confirmed: map[uint64]time.Duration{}}
 
-	// The anchor is deployed with the set that signs checkpoint 1.
+	// The anchor is deployed with the genesis bridge set (the set that
+	// signs checkpoint 1), so the TON endpoint runs before the chain and
+	// every validator's app.toml names it from the first start.
+	g, err := chain.ReadGenesis(chain.GenesisFile(n.Nodes[0].Home))
+	require.NoError(t, err)
+	key := tonlocaltest.RelayerKey()
+	x.tonOpts = tonlocal.Options{
+		Dir: t.TempDir(), Addr: "127.0.0.186:0", ContractsDir: tonlocaltest.ContractsDir(t),
+		BlockInterval: 200 * time.Millisecond, ChainID: g.State.Auth.Params.ChainID, Validators: genesisBridgeSet(t, g),
+		Wallets: []ed25519.PublicKey{key.Public().(ed25519.PublicKey)}, Log: t.Logf,
+	}
+	x.startTON()
+	t.Cleanup(func() { x.ton.Close() })
+	x.reader, err = bton.DialReader(ctx, x.ton.ConfigPath(), x.ton.Anchor(), true)
+	require.NoError(t, err)
+	t.Cleanup(x.reader.Close)
+	for i := 0; i < 4; i++ {
+		cfg, err := chain.LoadConfig(n.Nodes[i].Home, nil)
+		require.NoError(t, err)
+		cfg.App.TONConfig, cfg.App.TONAnchor, cfg.App.TONUnsafe = x.ton.ConfigPath(), x.ton.Anchor().String(), true
+		require.NoError(t, chain.WriteAppConfig(chain.AppConfigFile(n.Nodes[i].Home), cfg.App))
+	}
+	n.StartAll()
 	var rec1 bridge.CheckpointRecord
 	require.True(t, within(30*time.Second, func() bool {
 		r, found, err := n.Nodes[0].Client.Checkpoint(ctx, 1)
 		rec1 = r
 		return err == nil && found
 	}), "checkpoint 1 never taken")
-	key := tonlocaltest.RelayerKey()
-	x.tonOpts = tonlocal.Options{
-		Dir: t.TempDir(), Addr: "127.0.0.186:0", ContractsDir: tonlocaltest.ContractsDir(t),
-		BlockInterval: 200 * time.Millisecond, ChainID: rec1.ChainID, Validators: bridge.TONSet(rec1.Valset),
-		Wallets: []ed25519.PublicKey{key.Public().(ed25519.PublicKey)}, Log: t.Logf,
-	}
-	x.startTON()
-	t.Cleanup(func() { x.ton.Close() })
-	var err error
-	x.reader, err = bton.DialReader(ctx, x.ton.ConfigPath(), x.ton.Anchor(), true)
+	deployed, err := checkpoint.ValsetHash(x.tonOpts.Validators)
 	require.NoError(t, err)
-	t.Cleanup(x.reader.Close)
-
-	// Each validator's operator configures its TON watcher in app.toml
-	// and restarts (one at a time: three of four keep the chain going).
-	for i := 0; i < 4; i++ {
-		n.Stop(i)
-		cfg, err := chain.LoadConfig(n.Nodes[i].Home, nil)
-		require.NoError(t, err)
-		cfg.App.TONConfig, cfg.App.TONAnchor, cfg.App.TONUnsafe = x.ton.ConfigPath(), x.ton.Anchor().String(), true
-		require.NoError(t, chain.WriteAppConfig(chain.AppConfigFile(n.Nodes[i].Home), cfg.App))
-		n.Start(i)
-		n.WaitHeight(i, n.MaxHeight()+1, 60*time.Second)
-	}
+	require.Equal(t, [32]byte(rec1.ValsetHash), deployed, "the anchor was deployed with another set than checkpoint 1's")
 
 	stopRelayer := x.startRelayer(ctx, key)
 	defer stopRelayer()
@@ -190,6 +193,28 @@ func TestAnchoringConfirmedOnNetwork(t *testing.T) {
 		"epoch %d (sealed during the outage) not confirmed after TON returned: %s", sealedInOutage, x.status(ctx, sealedInOutage))
 	x.checkConfirmed(ctx, sealedInOutage)
 	t.Logf("epoch %d, sealed during the outage, anchored and confirmed %s after TON returned", sealedInOutage, time.Since(downAt)-outage)
+}
+
+// genesisBridgeSet is the bridge set x/bridge takes at genesis: genesis
+// validators with a bridge key, power = self-bond / power_reduction,
+// ascending by bridge key (x/bridge README "Bridge validator set").
+func genesisBridgeSet(t *testing.T, g *chain.Genesis) []checkpoint.Validator {
+	keys := map[auth.Address]bridge.Hash32{}
+	for _, k := range g.State.Bridge.Keys {
+		keys[k.Operator] = k.PubKey
+	}
+	var set []checkpoint.Validator
+	for _, v := range g.State.Staking.GenesisValidators {
+		pub, ok := keys[v.Operator]
+		if !ok {
+			continue
+		}
+		p := new(uint256.Int).Div(v.SelfBond, g.State.Staking.Params.PowerReduction)
+		set = append(set, checkpoint.Validator{PubKey: ed25519.PublicKey(append([]byte(nil), pub[:]...)), Power: p.Uint64()})
+	}
+	sort.Slice(set, func(i, j int) bool { return bytes.Compare(set[i].PubKey, set[j].PubKey) < 0 })
+	require.NotEmpty(t, set)
+	return set
 }
 
 func (x *anchorNet) startTON() {
