@@ -392,7 +392,9 @@ func TestComputeQueriesProven(t *testing.T) {
 	a := testutil.NewApp(t, testutil.ComputeGenesis(3, cFunded, cPool))
 	node, newcomer := testutil.Key(0), testutil.Key(20)
 	cPrefix(t, a)
-	cOK(t, a)
+	// Network-job emission is paid after its epoch (pooled emission), so
+	// someone funds the newcomer, who holds the NFT now, for its own jobs.
+	cOK(t, a, testutil.Transfer(testutil.Key(1), testutil.ChainID, 0, biMinFee, testutil.Addr(newcomer), 1_000_000))
 	submit := &compute.SubmitJob{UnitKind: 1, SpecHash: kernel.SpecMatmulI8, Units: 10, PricePerUnit: *uint256.NewInt(1_000), MaxNodes: 1, Expiry: uint64(a.Height) + 50}
 	cOK(t, a, cTx(newcomer, 0, submit))
 	w := testutil.DoWork(testutil.ChainID, 2, compute.Hash{}, testutil.Addr(node), 0, 10, uint64(a.Height)+10, cKeys(21, 22), nil)
@@ -406,8 +408,10 @@ func TestComputeQueriesProven(t *testing.T) {
 	be := func(ids ...uint64) []byte { return compute.MarshalIDs(ids) }
 	n8 := func(v uint64) []byte { return binary.BigEndian.AppendUint64(nil, v) }
 	nodeHex, newHex, c21 := testutil.Addr(node).Hex(), testutil.Addr(newcomer).Hex(), testutil.Addr(testutil.Key(21)).Hex()
+	// Network jobs hold no escrow under pooled emission (epoch 1's share is
+	// set aside in the emission total), and job 2 is fully paid: nothing
+	// is in escrow.
 	var escrow uint256.Int
-	escrow.SetUint64(64_000_000) // job 3: epoch 1's emission, unattested
 	for _, c := range []struct {
 		path string
 		want []byte // nil: only decoded below
