@@ -311,3 +311,52 @@ func TestWithdrawExportKeepsIDs(t *testing.T) {
 	require.Equal(t, uint64(3), wdRecord(t, b, 3).ID)
 	require.Nil(t, biQuery(t, b, "/bridge/withdrawal/1", 0, false).Value, "records are history, not exported")
 }
+
+// An export gives back, on the L2, every withdrawal whose epoch had no
+// sealed checkpoint yet: the exported chain has no checkpoint history to
+// carry it to TON, so it would be burned for nothing. A withdrawal whose
+// checkpoint sealed stays burned (claimable on TON against the anchor).
+func TestWithdrawExportRefundsUnsealed(t *testing.T) {
+	a := testutil.NewApp(t, wdGenesis(5, 0))
+	a.Block()
+	k0, k1 := testutil.Key(0), testutil.Key(1)
+	res := a.Block(wdTx(k0, 0, wdTo(1), uint256.NewInt(100)))
+	require.Equal(t, uint32(0), res.TxResults[a.Injected].Code, res.TxResults[a.Injected].Log)
+	for i := 0; i < 12 && !wdSealed(t, a, 1); i++ {
+		a.Block()
+	}
+	require.True(t, wdSealed(t, a, 1), "epoch 1's checkpoint seals")
+	res = a.Block(wdTx(k1, 0, wdTo(2), uint256.NewInt(200)))
+	require.Equal(t, uint32(0), res.TxResults[a.Injected].Code, res.TxResults[a.Injected].Log)
+	require.False(t, wdSealed(t, a, wdRecord(t, a, 2).Epoch), "withdrawal 2's epoch is still open")
+
+	g, _, err := a.ExportGenesis(0)
+	require.NoError(t, err)
+	got := map[auth.Address]uint64{}
+	for _, b := range g.Bank.Balances {
+		got[b.Address] = b.Amount.Uint64()
+	}
+	require.Equal(t, biBalance(t, a, testutil.Addr(k0)), got[testutil.Addr(k0)], "sealed withdrawal 1 stays burned")
+	require.Equal(t, biBalance(t, a, testutil.Addr(k1))+200, got[testutil.Addr(k1)], "unsealed withdrawal 2 is credited back")
+	require.NoError(t, g.Bank.Validate())
+	raw, err := json.Marshal(g)
+	require.NoError(t, err)
+	b := testutil.OpenApp(t, t.TempDir())
+	_, err = b.InitChain(context.Background(), &abci.RequestInitChain{ChainId: "pingo-test", AppStateBytes: raw, InitialHeight: a.Height + 1})
+	require.NoError(t, err)
+	b.Height = a.Height
+	b.Block()
+	require.NoError(t, b.CheckInvariants())
+	require.Equal(t, biBalance(t, a, testutil.Addr(k1))+200, biBalance(t, b, testutil.Addr(k1)))
+}
+
+func wdSealed(t testing.TB, a *testutil.App, epoch uint64) bool {
+	t.Helper()
+	v := biQuery(t, a, "/bridge/checkpoint/"+strconv.FormatUint(epoch, 10), 0, false).Value
+	if v == nil {
+		return false
+	}
+	var r bridge.CheckpointRecord
+	require.NoError(t, json.Unmarshal(v, &r))
+	return r.Status != bridge.StatusAccumulating
+}

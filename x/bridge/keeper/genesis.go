@@ -1,6 +1,8 @@
 package keeper
 
 import (
+	"fmt"
+
 	"github.com/pingo-chain/pingo/x/bridge/types"
 	"github.com/pingo-chain/pingo/x/codes"
 	stakingkeeper "github.com/pingo-chain/pingo/x/staking/keeper"
@@ -60,4 +62,43 @@ func ExportGenesis(kv KV) (*types.Genesis, error) {
 		}
 	}
 	return g, nil
+}
+
+// Unclaimable lists the withdrawals an export must give back on the L2:
+// those whose epoch has no sealed checkpoint at the exported height. A
+// sealed (or submitted, or confirmed) checkpoint makes a withdrawal
+// claimable on TON against the anchor forever, but the exported chain
+// starts without checkpoint history, so a withdrawal still waiting for its
+// epoch's checkpoint could never get a root on TON: burned on the L2 and
+// never payable. Export credits it back to its sender instead, so nothing
+// is lost across an export. Point reads over ids 1..next-1.
+func Unclaimable(kv KV) ([]types.WithdrawalRecord, error) {
+	next, err := getU64(kv, types.NextWithdrawalIDKey)
+	if err != nil {
+		return nil, err
+	}
+	var out []types.WithdrawalRecord
+	sealed := map[uint64]bool{}
+	for id := uint64(1); id < next; id++ {
+		w, ok, err := GetWithdrawal(kv, id)
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			return nil, fmt.Errorf("bridge export: withdrawal %d missing below next id %d", id, next)
+		}
+		s, seen := sealed[w.Epoch]
+		if !seen {
+			cp, found, err := GetCheckpoint(kv, w.Epoch)
+			if err != nil {
+				return nil, err
+			}
+			s = found && cp.Status != types.StatusAccumulating
+			sealed[w.Epoch] = s
+		}
+		if !s {
+			out = append(out, w)
+		}
+	}
+	return out, nil
 }
