@@ -55,8 +55,13 @@ func descendants(pid int) []int {
 // 150 s of the start: every validator advances; the CDN node has a PASS
 // receipt and both contributors have emission weight and an NFT (proof-verified
 // reads); a checkpoint the chain sealed is anchored on the TON endpoint,
-// read back through tonutils-go over ADNL with the chain's app hash; then
-// SIGINT leaves no process behind (the TON sidecar included).
+// read back through tonutils-go over ADNL with the chain's app hash, and
+// confirmed on the chain (the relayer reports it, the validators' TON
+// watchers vote); the anchor's PINGO jetton wallet holds exactly the L2
+// supply; a withdrawal to the dev TON wallet is claimed by the relayer
+// (isClaimed) and its jettons arrive, the anchor's wallet still equal to
+// the L2 supply; then SIGINT leaves no process behind (the TON sidecar
+// included).
 func TestLocalnetWholeSystem(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the whole localnet")
