@@ -287,12 +287,21 @@ func TestChaos(t *testing.T) {
 	withdrawn := new(big.Int)
 	// The same nonce read twice (a lagging node) signs byte-identical txs
 	// (deterministic signatures): one tx, however often it was sent.
-	byHash := map[string]bool{}
+	byHash := map[string]*chaosTx{}
+	var distinct []*chaosTx
 	for _, x := range txs {
-		if byHash[x.hash] {
+		if d, ok := byHash[x.hash]; ok {
+			d.accepted = d.accepted || x.accepted
+			if x.seen && !d.seen {
+				d.seen, d.latency = true, x.latency
+			}
 			continue
 		}
-		byHash[x.hash] = true
+		c := *x
+		byHash[x.hash] = &c
+		distinct = append(distinct, &c)
+	}
+	for _, x := range distinct {
 		if x.accepted {
 			accepted++
 		}
