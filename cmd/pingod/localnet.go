@@ -31,14 +31,18 @@ func newLocalnetCmd() *cobra.Command {
 processes, one pingod per validator on 127.0.0.1.. with the standard ports;
 then (unless --no-agents) a CDN node (pingo-cdn) with two contributors
 (pingo-contributor), and (unless --no-ton) the local TON endpoint
-(pingo-tonlocal) deployed with the localnet's validator set and a relayer
-(pingo-relayer) anchoring its checkpoints. The services bind the next
+(pingo-tonlocal) deployed with the localnet's validator set and the PINGO
+jetton (the anchor's jetton wallet holding the L2 supply, the dev TON
+wallet the rest), restarts each validator once with its TON watcher
+pointed at it, and a relayer (pingo-relayer) anchoring the checkpoints,
+reporting them back (L2 dev account 9) and claiming withdrawals. The services bind the next
 loopback addresses after the validators (127.0.0.5.. for 4 validators);
 their binaries are taken from --bin-dir (default: next to this pingod, as
 make build puts them). It prints where everything is, the funded dev
 mnemonic and one example command per user role, and on Ctrl-C
-(SIGINT/SIGTERM) stops every process it started. Logs: <dir>/nodeI/node.log
-and <dir>/<service>.log.`,
+(SIGINT/SIGTERM) stops every process it started. A process that exits by
+itself stops everything, unless --keep-going D restarts it after D (fault
+injection: make chaos). Logs: <dir>/nodeI/node.log and <dir>/<service>.log.`,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if o.Validators == 1 && o.BlockTime == 0 {
 				o.BlockTime = 200 * time.Millisecond
