@@ -170,3 +170,18 @@ func safeToWipe(dir string) error {
 	}
 	return fmt.Errorf("%s is not empty and does not look like a localnet (no node0/config/genesis.json); refusing to wipe it", dir)
 }
+
+// SetLocalnetTON points the TON watcher of the validator at home to the
+// local TON endpoint (bridge/tonlocal: global config file, anchor address,
+// proofs off, which only that endpoint may use) by rewriting its app.toml.
+// The localnet starts its validators before the endpoint (the endpoint's
+// anchor holds the set that signs checkpoint 1), so it calls this and
+// restarts each validator once the endpoint is up.
+func SetLocalnetTON(home, globalConfig, anchor string) error {
+	ac := DefaultAppConfig()
+	if err := loadInto(AppConfigFile(home), nil, &ac); err != nil {
+		return err
+	}
+	ac.TONConfig, ac.TONAnchor, ac.TONUnsafe = globalConfig, anchor, true
+	return WriteAppConfig(AppConfigFile(home), ac)
+}

@@ -2,10 +2,8 @@ package chain_test
 
 import (
 	"context"
-	"crypto/ed25519"
-	"crypto/sha256"
-	"encoding/json"
 	"fmt"
+	"math/big"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -15,16 +13,14 @@ import (
 	"testing"
 	"time"
 
-	"github.com/pingo-chain/pingo/bridge/ton"
-	"github.com/pingo-chain/pingo/bridge/tonlocal"
+	"github.com/holiman/uint256"
 	"github.com/pingo-chain/pingo/bridge/tonlocal/tonlocaltest"
 	"github.com/pingo-chain/pingo/chain"
 	"github.com/pingo-chain/pingo/chain/client"
 	auth "github.com/pingo-chain/pingo/x/auth/types"
+	bridgetypes "github.com/pingo-chain/pingo/x/bridge/types"
 	compute "github.com/pingo-chain/pingo/x/compute/types"
 	"github.com/stretchr/testify/require"
-	"github.com/xssnick/tonutils-go/address"
-	"github.com/xssnick/tonutils-go/ton/wallet"
 )
 
 // buildAll compiles pingod and the four service binaries into one temp
@@ -56,11 +52,16 @@ func descendants(pid int) []int {
 // `make localnet` as one command: 4 validators on 127.0.0.161-164, the
 // local TON endpoint (165), the relayer (166), the CDN node (167) and its
 // two contributors (168, 169), all children of `pingod localnet`. Within
-// 90 s of the start: every validator advances; the CDN node has a PASS
-// receipt and both contributors were paid and hold an NFT (proof-verified
+// 150 s of the start: every validator advances; the CDN node has a PASS
+// receipt and both contributors have emission weight and an NFT (proof-verified
 // reads); a checkpoint the chain sealed is anchored on the TON endpoint,
-// read back through tonutils-go over ADNL with the chain's app hash; then
-// SIGINT leaves no process behind (the TON sidecar included).
+// read back through tonutils-go over ADNL with the chain's app hash, and
+// confirmed on the chain (the relayer reports it, the validators' TON
+// watchers vote); the anchor's PINGO jetton wallet holds exactly the L2
+// supply; a withdrawal to the dev TON wallet is claimed by the relayer
+// (isClaimed) and its jettons arrive, the anchor's wallet still equal to
+// the L2 supply; then SIGINT leaves no process behind (the TON sidecar
+// included).
 func TestLocalnetWholeSystem(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the whole localnet")
@@ -118,7 +119,7 @@ func TestLocalnetWholeSystem(t *testing.T) {
 			}
 		}
 	}()
-	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 150*time.Second)
 	defer cancel()
 	// wait polls cond every 250 ms until it holds, failing if the localnet
 	// exits or the 90 s budget ends.
@@ -130,7 +131,7 @@ func TestLocalnetWholeSystem(t *testing.T) {
 				done = true
 				t.Fatalf("localnet exited while waiting for %s: %v", what, err)
 			case <-ctx.Done():
-				t.Fatalf("no %s within 90 s of the start", what)
+				t.Fatalf("no %s within 150 s of the start", what)
 			case <-time.After(250 * time.Millisecond):
 			}
 		}
@@ -183,31 +184,37 @@ func TestLocalnetWholeSystem(t *testing.T) {
 		return false
 	})
 	require.Equal(t, cdnAddr, pass.Node)
-	for i, a := range contribs {
-		acc, _, err := c.Account(ctx, a)
-		require.NoError(t, err)
-		require.False(t, acc.Balance.IsZero(), "contributor%d was not paid", i+1)
-		nft, err := c.NFTOfContributor(ctx, a)
-		require.NoError(t, err)
-		require.NotZero(t, nft, "contributor%d has no NFT", i+1)
-	}
+	// Network units are paid from the compute epoch's emission when the
+	// epoch ends (600 blocks: minutes), so what the test sees is each
+	// contributor's emission weight (x/compute README) and its NFT; they
+	// may land a block after the receipt, and the validators restart once
+	// (TON watchers) meanwhile.
+	wait("both contributors with emission weight (paid at the epoch's end) and an NFT", func() bool {
+		for _, a := range contribs {
+			w, err := c.EmissionWeight(ctx, 0, a)
+			if err != nil || w == 0 {
+				return false
+			}
+			nft, err := c.NFTOfContributor(ctx, a)
+			if err != nil || nft == 0 {
+				return false
+			}
+		}
+		return true
+	})
 
 	// A checkpoint anchored on the local TON endpoint, read through
 	// tonutils-go over ADNL, equal to the chain's record.
-	var ep struct {
-		Anchor       string `json:"anchor"`
-		GlobalConfig string `json:"global_config"`
-	}
-	wait("the TON endpoint's endpoint.json", func() bool {
-		b, err := os.ReadFile(filepath.Join(dir, "tonlocal", "endpoint.json"))
-		return err == nil && json.Unmarshal(b, &ep) == nil && ep.Anchor != ""
+	var ep localnetEndpoint
+	wait("the TON endpoint's endpoint.json with the PINGO jetton", func() bool {
+		var ok bool
+		ep, ok = readLocalnetEndpoint(dir)
+		return ok
 	})
-	seed := sha256.Sum256([]byte("pingo/dev-relayer"))
-	tc, err := ton.Dial(ctx, ton.Config{GlobalConfig: ep.GlobalConfig, WalletKey: ed25519.NewKeyFromSeed(seed[:]),
-		Wallet: wallet.ConfigV5R1Final{NetworkGlobalID: tonlocal.WalletVersion.NetworkGlobalID}, Anchor: address.MustParseAddr(ep.Anchor), Unsafe: true})
-	require.NoError(t, err)
-	defer tc.Close()
+	tv := dialTONView(t, ctx, ep)
+	tc := tv.anchor
 	var anchored uint64
+	var err error
 	wait("a checkpoint anchored on TON", func() bool {
 		anchored, err = tc.LastEpoch(ctx)
 		return err == nil && anchored >= 1
@@ -220,13 +227,61 @@ func TestLocalnetWholeSystem(t *testing.T) {
 	require.Equal(t, [32]byte(rec.AppHash), onTON.AppHash, "epoch %d", anchored)
 	require.Equal(t, rec.Height, onTON.Height)
 
+	// The jetton at genesis: the anchor's jetton wallet holds exactly the L2
+	// supply (nothing withdrawn yet), so L2 supply + PINGO outside the
+	// anchor = the jetton supply.
+	supply := func() *big.Int {
+		r, err := c.Query(ctx, "/bank/supply", 0)
+		require.NoError(t, err)
+		return new(big.Int).SetBytes(r.Value)
+	}
+	anchorJettons := func() *big.Int {
+		b, err := tv.jettons(ctx, ep.Anchor)
+		require.NoError(t, err)
+		return b
+	}
+	require.Equal(t, supply().String(), anchorJettons().String(), "anchor's jetton wallet = L2 supply")
+
+	// The validators' TON watchers confirm what the relayer reports (its L2
+	// key is set): some checkpoint reaches "confirmed".
+	wait("a checkpoint confirmed on the chain (watchers voted the relayer's ReportAnchor)", func() bool {
+		r, found, err := c.Checkpoint(ctx, anchored)
+		return err == nil && found && r.Status == bridgetypes.StatusConfirmed
+	})
+
+	// A withdrawal to the dev TON wallet: the relayer claims it; the anchor
+	// paid it once (isClaimed) and the jettons arrived.
+	before, err := tv.jettons(ctx, ep.DevWallet)
+	require.NoError(t, err)
+	to, err := bridgetypes.ParseTONAddr(ep.DevWallet)
+	require.NoError(t, err)
+	const amt = 2_000_000_000
+	_, wh, err := c.Withdraw(ctx, chain.DevKey(3), to, uint256.NewInt(amt), uint256.NewInt(10_000))
+	require.NoError(t, err)
+	withdrawn := time.Now()
+	ids, err := c.WithdrawalsFrom(ctx, auth.PubkeyToAddress(&chain.DevKey(3).PublicKey), 1)
+	require.NoError(t, err)
+	require.Len(t, ids, 1)
+	wait("the withdrawal claimed on TON by the relayer (isClaimed)", func() bool {
+		ok, err := tc.IsClaimed(ctx, ids[0])
+		return err == nil && ok
+	})
+	t.Logf("withdrawal %d (block %d) claimed on TON %s after its tx was committed (checkpoint every 10 blocks of 300 ms)",
+		ids[0], wh, time.Since(withdrawn).Round(100*time.Millisecond))
+	wait("the jettons in the dev TON wallet", func() bool {
+		b, err := tv.jettons(ctx, ep.DevWallet)
+		return err == nil && new(big.Int).Sub(b, before).Int64() == amt
+	})
+	require.Equal(t, supply().String(), anchorJettons().String(), "after the claim: anchor's jetton wallet = L2 supply")
+
 	// Every validator kept advancing.
 	last := heights()
 	for i := range last {
 		require.Greater(t, last[i], first[i], "node%d stalled", i)
 	}
 	require.Contains(t, out.String(), "Press Ctrl-C")
-	require.Contains(t, out.String(), "see issue #7")
+	require.Contains(t, out.String(), "pingod tx withdraw --to "+ep.DevWallet)
+	require.Contains(t, out.String(), "validators' TON watchers: on")
 	procs = descendants(cmd.Process.Pid)
 	names := map[string]int{}
 	for _, p := range procs {

@@ -10,6 +10,8 @@ import (
 	"os/signal"
 	"path/filepath"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -29,14 +31,18 @@ func newLocalnetCmd() *cobra.Command {
 processes, one pingod per validator on 127.0.0.1.. with the standard ports;
 then (unless --no-agents) a CDN node (pingo-cdn) with two contributors
 (pingo-contributor), and (unless --no-ton) the local TON endpoint
-(pingo-tonlocal) deployed with the localnet's validator set and a relayer
-(pingo-relayer) anchoring its checkpoints. The services bind the next
+(pingo-tonlocal) deployed with the localnet's validator set and the PINGO
+jetton (the anchor's jetton wallet holding the L2 supply, the dev TON
+wallet the rest), restarts each validator once with its TON watcher
+pointed at it, and a relayer (pingo-relayer) anchoring the checkpoints,
+reporting them back (L2 dev account 9) and claiming withdrawals. The services bind the next
 loopback addresses after the validators (127.0.0.5.. for 4 validators);
 their binaries are taken from --bin-dir (default: next to this pingod, as
 make build puts them). It prints where everything is, the funded dev
 mnemonic and one example command per user role, and on Ctrl-C
-(SIGINT/SIGTERM) stops every process it started. Logs: <dir>/nodeI/node.log
-and <dir>/<service>.log.`,
+(SIGINT/SIGTERM) stops every process it started. A process that exits by
+itself stops everything, unless --keep-going D restarts it after D (fault
+injection: make chaos). Logs: <dir>/nodeI/node.log and <dir>/<service>.log.`,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if o.Validators == 1 && o.BlockTime == 0 {
 				o.BlockTime = 200 * time.Millisecond
@@ -89,14 +95,19 @@ type child struct {
 	name      string
 	validator bool // stopped after every service
 	log       string
+	env       []string
+	bin       string
+	args      []string
 	cmd       *exec.Cmd
 	done      chan struct{} // closed when it has exited
+	planned   atomic.Bool   // the supervisor stopped it itself (restart): not reported
 }
 
 // supervisor owns the localnet's child processes: it starts them, reports
 // the first one that exits on its own, and stops them all (services first,
 // validators last, so no agent logs a storm of "node unreachable").
 type supervisor struct {
+	mu     sync.Mutex // guards procs (keep-going restarts replace entries)
 	procs  []*child
 	exited chan *child
 }
@@ -107,27 +118,68 @@ func newSupervisor() *supervisor { return &supervisor{exited: make(chan *child, 
 // Pdeathsig so that it dies with the localnet even if the localnet is
 // killed without a chance to stop it.
 func (s *supervisor) start(name, logPath string, env []string, bin string, args ...string) (*child, error) {
-	logf, err := os.OpenFile(logPath, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
-	if err != nil {
+	p := &child{name: name, log: logPath, env: env, bin: bin, args: args}
+	if err := s.spawn(p); err != nil {
 		return nil, err
 	}
+	s.mu.Lock()
+	s.procs = append(s.procs, p)
+	s.mu.Unlock()
+	return p, nil
+}
+
+// spawn (re)starts p's process with its recorded command line.
+func (s *supervisor) spawn(p *child) error {
+	logf, err := os.OpenFile(p.log, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+	if err != nil {
+		return err
+	}
+	env, bin, args, name := p.env, p.bin, p.args, p.name
 	c := exec.Command(bin, args...)
 	c.Stdout, c.Stderr = logf, logf
 	c.Env = append(childEnv(), env...)
 	c.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGTERM}
 	if err := c.Start(); err != nil {
 		logf.Close()
-		return nil, fmt.Errorf("start %s: %w", name, err)
+		return fmt.Errorf("start %s: %w", name, err)
 	}
-	p := &child{name: name, log: logPath, cmd: c, done: make(chan struct{})}
+	done := make(chan struct{})
+	s.mu.Lock()
+	p.cmd, p.done = c, done
+	s.mu.Unlock()
+	p.planned.Store(false)
 	go func() {
 		_ = c.Wait()
 		logf.Close()
-		close(p.done)
-		s.exited <- p
+		report := !p.planned.Load() // before done: restart may respawn right after
+		close(done)
+		if report {
+			s.exited <- p
+		}
 	}()
-	s.procs = append(s.procs, p)
-	return p, nil
+	return nil
+}
+
+// restart stops p (SIGTERM, SIGKILL after 30 s), runs before (e.g. to
+// rewrite its config) and starts it again with the same command line.
+func (s *supervisor) restart(p *child, before func() error) error {
+	s.mu.Lock()
+	c, done := p.cmd, p.done
+	s.mu.Unlock()
+	p.planned.Store(true)
+	_ = c.Process.Signal(syscall.SIGTERM)
+	select {
+	case <-done:
+	case <-time.After(30 * time.Second):
+		_ = c.Process.Kill()
+		<-done
+	}
+	if before != nil {
+		if err := before(); err != nil {
+			return err
+		}
+	}
+	return s.spawn(p)
 }
 
 // childEnv is this process's environment without the agents' settings
@@ -148,7 +200,10 @@ func childEnv() []string {
 // for each group (services, then validators) before killing.
 func (s *supervisor) stopAll() {
 	var services, validators []*child
-	for _, p := range s.procs {
+	s.mu.Lock()
+	procs := append([]*child(nil), s.procs...)
+	s.mu.Unlock()
+	for _, p := range procs {
 		if p.validator {
 			validators = append(validators, p)
 		} else {
@@ -157,16 +212,23 @@ func (s *supervisor) stopAll() {
 	}
 	for _, group := range [][]*child{services, validators} {
 		for i := len(group) - 1; i >= 0; i-- {
-			_ = group[i].cmd.Process.Signal(syscall.SIGTERM)
+			group[i].planned.Store(true)
+			s.mu.Lock()
+			c := group[i].cmd
+			s.mu.Unlock()
+			_ = c.Process.Signal(syscall.SIGTERM)
 		}
 		deadline := time.After(30 * time.Second)
 		for _, p := range group {
+			s.mu.Lock()
+			c, done := p.cmd, p.done
+			s.mu.Unlock()
 			select {
-			case <-p.done:
+			case <-done:
 			case <-deadline:
 				fmt.Fprintf(os.Stderr, "%s did not stop in time; killing\n", p.name)
-				_ = p.cmd.Process.Kill()
-				<-p.done
+				_ = c.Process.Kill()
+				<-done
 			}
 		}
 	}
@@ -176,13 +238,29 @@ func (s *supervisor) stopAll() {
 var errStopped = errors.New("stopped")
 
 // watch fails with the first child that exited by itself, or errStopped
-// when ctx ends.
-func (s *supervisor) watch(ctx context.Context) error {
-	select {
-	case <-ctx.Done():
-		return errStopped
-	case p := <-s.exited:
-		return fmt.Errorf("%s exited unexpectedly; see %s", p.name, p.log)
+// when ctx ends. With keepGoing > 0 (--keep-going, for fault injection:
+// make chaos kills children on purpose) a child that exits is logged and
+// started again after that delay instead, until ctx ends.
+func (s *supervisor) watch(ctx context.Context, keepGoing time.Duration) error {
+	for {
+		select {
+		case <-ctx.Done():
+			return errStopped
+		case p := <-s.exited:
+			if keepGoing <= 0 {
+				return fmt.Errorf("%s exited unexpectedly; see %s", p.name, p.log)
+			}
+			fmt.Printf("%s exited (%s); restarting in %s (--keep-going)\n", p.name, p.cmd.ProcessState, keepGoing)
+			select {
+			case <-ctx.Done():
+				return errStopped
+			case <-time.After(keepGoing):
+			}
+			if err := s.spawn(p); err != nil {
+				fmt.Printf("restart %s: %v\n", p.name, err)
+				go func() { time.Sleep(keepGoing); s.exited <- p }() // try again
+			}
+		}
 	}
 }
 
@@ -218,7 +296,7 @@ func runLocalnet(dir string, nodes []chain.LocalnetNode, so servicesOptions) err
 	}
 	printGuide(os.Stdout, dir, nodes, svc)
 	fmt.Println("Press Ctrl-C to stop every process.")
-	err = sup.watch(ctx)
+	err = sup.watch(ctx, so.KeepGoing)
 	if errors.Is(err, errStopped) {
 		fmt.Println("stopping localnet...")
 		sup.stopAll()

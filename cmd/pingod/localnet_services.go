@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/ecdsa"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -10,6 +11,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/holiman/uint256"
 	"github.com/pingo-chain/pingo/chain"
 	"github.com/pingo-chain/pingo/chain/client"
 	bridge "github.com/pingo-chain/pingo/x/bridge/types"
@@ -49,7 +51,10 @@ type servicesOptions struct {
 	FirstIP   int // last octet of the first service address (0: after the validators)
 	// BatchUnits is the CDN node's units per attestation.
 	BatchUnits int
-	ips        [svcCount]string
+	// KeepGoing, when > 0, restarts a child that dies after this delay
+	// instead of stopping the localnet (fault injection: make chaos).
+	KeepGoing time.Duration
+	ips       [svcCount]string
 }
 
 func (s *servicesOptions) flags(cmd *cobra.Command) {
@@ -60,6 +65,7 @@ func (s *servicesOptions) flags(cmd *cobra.Command) {
 	f.StringVar(&s.Contracts, "contracts", "bridge/contracts", "bridge/contracts directory with node_modules (npm ci) for the TON endpoint")
 	f.IntVar(&s.FirstIP, "services-ip", 0, "last octet of the first service's 127.0.0.x address (default: the one after the last validator)")
 	f.IntVar(&s.BatchUnits, "cdn-batch-units", 16, "the CDN node's units per attestation")
+	f.DurationVar(&s.KeepGoing, "keep-going", 0, "restart a process that exits after this delay instead of stopping everything (fault injection; 0: off)")
 }
 
 // resolve fills the addresses and checks that the binaries exist.
@@ -126,7 +132,10 @@ type services struct {
 	TONEndpoint  string // endpoint.json
 	Anchor       string
 	Relayer      string // metrics URL
-	Logs         map[string]string
+	// The PINGO jetton on the TON endpoint.
+	JettonMaster, AnchorJettonWallet, DevTONWallet, DevJettonWallet string
+	L2Supply, JettonSupply                                          string // units
+	Logs                                                            map[string]string
 }
 
 // startServices brings up the agents and TON beside the running
@@ -180,7 +189,7 @@ func startServices(ctx context.Context, sup *supervisor, dir string, nodes []cha
 		}
 	}
 	if !so.NoTON {
-		if err := startTON(ctx, sup, c, rpc, dir, out, start); err != nil {
+		if err := startTON(ctx, sup, c, nodes, rpc, dir, out, start); err != nil {
 			return nil, err
 		}
 	}
@@ -203,7 +212,7 @@ func binOf(name string) string {
 // startTON starts the local TON endpoint with the set that signs
 // checkpoint 1 (x/bridge's genesis bridge set: the anchor must hold exactly
 // the keys and powers the checkpoints are signed with), then the relayer.
-func startTON(ctx context.Context, sup *supervisor, c *client.Client, rpc, dir string, out *services,
+func startTON(ctx context.Context, sup *supervisor, c *client.Client, nodes []chain.LocalnetNode, rpc, dir string, out *services,
 	start func(string, []string, ...string) error) error {
 	so := out.opts
 	var rec bridge.CheckpointRecord
@@ -231,17 +240,36 @@ func startTON(ctx context.Context, sup *supervisor, c *client.Client, rpc, dir s
 	if err := os.WriteFile(valset, b, 0o644); err != nil {
 		return err
 	}
+	// The PINGO jetton: the anchor's jetton wallet holds exactly the L2
+	// supply (nothing has left the L2 yet) and the dev TON wallet the rest,
+	// so L2 supply + PINGO on TON outside the anchor = jettonSupply from
+	// genesis on (x/bridge README, withdrawals).
+	r, err := c.Query(ctx, "/bank/supply", 0)
+	if err != nil {
+		return fmt.Errorf("L2 supply: %w", err)
+	}
+	l2Supply := new(uint256.Int).SetBytes(r.Value)
+	total := uint256.MustFromDecimal(jettonSupply)
+	if total.Lt(l2Supply) {
+		total = new(uint256.Int).Mul(l2Supply, uint256.NewInt(2))
+	}
+	out.L2Supply, out.JettonSupply = l2Supply.Dec(), total.Dec()
 	tonDir := filepath.Join(dir, "tonlocal")
 	err = start("tonlocal", []string{"--dir", tonDir, "--addr", fmt.Sprintf("%s:%d", so.ips[svcTON], tonlocalPort),
 		"--chain-id", fmt.Sprint(rec.ChainID), "--valset", valset, "--wallet-seed-hex", devRelayerSeed(),
-		"--contracts", so.Contracts})
+		"--contracts", so.Contracts, "--jetton-supply", total.Dec(), "--bridge-jettons", l2Supply.Dec(),
+		"--jetton-holder-seed-hex", devTONWalletSeed()})
 	if err != nil {
 		return err
 	}
 	out.TONEndpoint = filepath.Join(tonDir, "endpoint.json")
 	var ep struct {
-		Anchor       string `json:"anchor"`
-		GlobalConfig string `json:"global_config"`
+		Anchor             string `json:"anchor"`
+		GlobalConfig       string `json:"global_config"`
+		JettonMaster       string `json:"jetton_master"`
+		AnchorJettonWallet string `json:"anchor_jetton_wallet"`
+		DevWallet          string `json:"dev_wallet"`
+		DevJettonWallet    string `json:"dev_jetton_wallet"`
 	}
 	err = waitUntil(ctx, sup, 3*time.Minute, "the TON endpoint's "+out.TONEndpoint, func(context.Context) bool {
 		b, err := os.ReadFile(out.TONEndpoint)
@@ -251,11 +279,77 @@ func startTON(ctx context.Context, sup *supervisor, c *client.Client, rpc, dir s
 		return err
 	}
 	out.Anchor, out.TONConfig = ep.Anchor, ep.GlobalConfig
+	out.JettonMaster, out.AnchorJettonWallet, out.DevTONWallet, out.DevJettonWallet =
+		ep.JettonMaster, ep.AnchorJettonWallet, ep.DevWallet, ep.DevJettonWallet
+	// The validators' TON watchers: each restarts once, in turn (the other
+	// three keep making blocks), with app.toml naming the endpoint, so
+	// reported TON facts (ReportAnchor) get their votes and confirm.
+	if err := enableWatchers(ctx, sup, nodes, ep.GlobalConfig, ep.Anchor); err != nil {
+		return err
+	}
 	out.Relayer = "http://" + so.ips[svcRelayer] + ":9464/metrics"
 	return start("relayer", []string{"--chain-rpc", rpc, "--ton-config", ep.GlobalConfig, "--ton-unsafe",
 		"--wallet-network-id", "-3", "--anchor", ep.Anchor, "--journal-dir", filepath.Join(dir, "relayer"),
-		"--metrics-addr", so.ips[svcRelayer] + ":9464", "--poll", "1s"},
-		"PINGO_RELAYER_WALLET_KEY="+devRelayerSeed())
+		"--metrics-addr", so.ips[svcRelayer] + ":9464", "--poll", "1s", "--claim=true"},
+		"PINGO_RELAYER_WALLET_KEY="+devRelayerSeed(), "PINGO_RELAYER_L2_KEY="+keyHex(chain.DevKey(RelayerL2Index)))
+}
+
+// jettonSupply is the PINGO jetton's total supply on the local TON
+// endpoint, in units: 10^9 PINGO (the Makefile's TONLOCAL_JETTON_SUPPLY).
+const jettonSupply = "1000000000000000000"
+
+// RelayerL2Index is the dev account (funded at genesis) whose key the
+// localnet's relayer signs its ReportAnchor txs with.
+const RelayerL2Index = chain.DevAccounts - 1
+
+// devTONWalletSeed is the public dev key of the TON wallet holding the
+// PINGO jettons outside the bridge, sha256("pingo/dev-ton-wallet") (the
+// Makefile's TONLOCAL_HOLDER_SEED).
+func devTONWalletSeed() string {
+	s := sha256.Sum256([]byte("pingo/dev-ton-wallet"))
+	return hex.EncodeToString(s[:])
+}
+
+func keyHex(k *ecdsa.PrivateKey) string { return hex.EncodeToString(k.D.FillBytes(make([]byte, 32))) }
+
+// enableWatchers restarts the validators one at a time with their TON
+// watcher configured, waiting for each to be back at the chain's height
+// before the next: one of four down never stops the chain.
+func enableWatchers(ctx context.Context, sup *supervisor, nodes []chain.LocalnetNode, tonConfig, anchor string) error {
+	sup.mu.Lock()
+	var vals []*child
+	for _, p := range sup.procs {
+		if p.validator {
+			vals = append(vals, p)
+		}
+	}
+	sup.mu.Unlock()
+	for i, p := range vals {
+		n := nodes[i]
+		nc, err := client.New(n.RPC)
+		if err != nil {
+			return err
+		}
+		c0, err := client.New(nodes[(i+1)%len(nodes)].RPC)
+		if err != nil {
+			return err
+		}
+		if err := sup.restart(p, func() error { return chain.SetLocalnetTON(n.Home, tonConfig, anchor) }); err != nil {
+			return fmt.Errorf("restart %s with its TON watcher: %w", p.name, err)
+		}
+		var target int64
+		if st, err := c0.RPC().Status(ctx); err == nil {
+			target = st.SyncInfo.LatestBlockHeight
+		}
+		err = waitUntil(ctx, sup, 2*time.Minute, p.name+" back with its TON watcher", func(ctx context.Context) bool {
+			st, err := nc.RPC().Status(ctx)
+			return err == nil && st.SyncInfo.LatestBlockHeight > target && !st.SyncInfo.CatchingUp
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // waitUntil polls cond every 200 ms (each call bounded to 3 s) until it
@@ -303,7 +397,13 @@ func printGuide(w *os.File, dir string, nodes []chain.LocalnetNode, s *services)
 	if s.Anchor != "" {
 		p("Local TON endpoint: liteserver config %s (use the unsafe proof policy), %s, anchor %s, log %s",
 			s.TONConfig, s.TONEndpoint, s.Anchor, s.Logs["tonlocal"])
+		p("  PINGO jetton: master %s, supply %s units; anchor's jetton wallet %s holds the L2 supply %s",
+			s.JettonMaster, s.JettonSupply, s.AnchorJettonWallet, s.L2Supply)
+		p("  dev TON wallet (V5R1, seed sha256(\"pingo/dev-ton-wallet\")) %s holds the rest in jetton wallet %s", s.DevTONWallet, s.DevJettonWallet)
+		p("  validators' TON watchers: on (app.toml ton-config/ton-anchor point here)")
 		p("Relayer: metrics %s  journal %s  log %s", s.Relayer, filepath.Join(dir, "relayer"), s.Logs["relayer"])
+		p("  anchors checkpoints with TON wallet seed sha256(\"pingo/dev-relayer\"), reports them with L2 key %s (dev account %d), auto-claims withdrawals",
+			devAddr(RelayerL2Index), RelayerL2Index)
 	} else {
 		p("Local TON endpoint and relayer: off (--no-ton)")
 	}
@@ -315,5 +415,12 @@ func printGuide(w *os.File, dir string, nodes []chain.LocalnetNode, s *services)
 	p("            (a contributor NFT holder: contributor1 has one after its first PASS receipt)")
 	p("  compute:  pingod query receipts --contributor %s --node %s", addrOf(chain.DevKey(chain.LocalnetKeys[2].Index)), rpc)
 	p("  bridge:   curl -s '%s/abci_query?path=\"/bridge/checkpoint/1\"'   (state sealed; anchored: relayer metrics above)", rpc)
-	p("  deposit from TON / withdrawal to TON: not in this release, see issue #7")
+	if s.Anchor != "" {
+		p("  withdraw: pingod tx withdraw --to %s --amount 2pingo --from dev %s", s.DevTONWallet, flags)
+		p("            pingod query withdrawal 1 --node %s   (burned → checkpointed → anchored; the relayer then claims it on TON)", rpc)
+		p("  deposit from TON: a TEP-74 jetton transfer from the dev TON wallet to the anchor %s with the", s.Anchor)
+		p("            deposit payload (L2 address) as forward payload; no pingod command yet, see docs/protocol.md#pingo-across-ton-deposits-and-claims")
+	} else {
+		p("  withdraw / deposit: need the TON endpoint (run without --no-ton)")
+	}
 }
