@@ -148,7 +148,9 @@ func TestComputeCycleOnNode(t *testing.T) {
 	require.Equal(t, []uint64{1, 2}, byNode)
 	st, err := c.RPC().Status(ctx)
 	require.NoError(t, err)
-	exp := uint64(st.SyncInfo.LatestBlockHeight) + 3
+	// Room for the submission to be included under load before it expires
+	// (an expired SubmitJob is dropped by PrepareProposal and never lands).
+	exp := uint64(st.SyncInfo.LatestBlockHeight) + 10
 	_, _, err = c.Send(ctx, newcomer, &compute.SubmitJob{UnitKind: 1, SpecHash: kernel.SpecMatmulI8, Units: 4, PricePerUnit: *uint256.NewInt(10), MaxNodes: 1, Expiry: exp}, fee)
 	require.NoError(t, err)
 	n.WaitHeight(t, int64(exp)+2, 30*time.Second)
