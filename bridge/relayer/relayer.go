@@ -95,6 +95,8 @@ type Relayer struct {
 	metrics *Metrics
 	log     *slog.Logger
 	claimer *claimer // nil unless EnableClaims (claim.go)
+	// Depositor is nil unless EnableDeposits (deposit.go).
+	depositor *Depositor
 
 	// Anchored, if set, is called when this relayer saw epoch land (or
 	// find it already anchored), with the time since the block that sealed
@@ -178,6 +180,14 @@ func (r *Relayer) Round(ctx context.Context) error {
 	r.metrics.AnchoredEpoch.Set(float64(anchored))
 	if bal, err := r.ton.WalletBalance(ctx); err == nil {
 		setBig(r.metrics.WalletBalance, bal)
+	}
+
+	// Deposits first: independent of anchoring, and a failure here (TON
+	// or the chain slow) must not hold anchoring back, nor the reverse.
+	if r.depositor != nil {
+		if err := r.depositor.round(ctx); err != nil {
+			r.log.Warn("deposit reporting failed; retrying next round", "err", err)
+		}
 	}
 
 	// 0. Report what landed back to the chain (until it is confirmed).

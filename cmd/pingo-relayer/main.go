@@ -72,6 +72,15 @@ func run(ctx context.Context, s *settings, log *slog.Logger) error {
 	} else {
 		log.Warn("no --l2-key-file: anchorings are not reported back to the chain (another relayer must, for them to be confirmed)")
 	}
+	if s.Deposits && s.L2Key != nil {
+		dj, err := relayer.OpenDepositJournal(j)
+		if err != nil {
+			return err
+		}
+		r.EnableDeposits(ton, r.Reporter.(*relayer.ChainReporter), dj)
+	} else if s.Deposits {
+		log.Warn("no --l2-key-file: deposits to the anchor are not reported to the chain")
+	}
 	if s.Claim {
 		cj, err := relayer.OpenClaimJournal(j)
 		if err != nil {
