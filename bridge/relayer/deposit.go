@@ -14,6 +14,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"sync"
@@ -217,6 +218,21 @@ func depositKey(h bridge.Hash32, lt uint64) [40]byte {
 	return k
 }
 
+// run calls round every poll until ctx ends; a failing round is logged
+// and retried (nothing it meets ends the loop).
+func (d *Depositor) run(ctx context.Context, poll time.Duration, log *slog.Logger) {
+	for {
+		if err := d.round(ctx); err != nil && ctx.Err() == nil {
+			log.Warn("deposit reporting failed; retrying", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(poll):
+		}
+	}
+}
+
 // round scans TON from the cursor, then drives every open deposit:
 // final on the chain → closed; its report pending → wait; otherwise
 // (never reported, or expired) → report, at most every reportEvery.
@@ -281,11 +297,4 @@ func containsID(l []bridge.Hash32, id bridge.Hash32) bool {
 		}
 	}
 	return false
-}
-
-// RetryDeposit forgets when d was last reported, so the next round
-// reports it again at once (pingo-relayer retry runs a one-off report
-// instead; this is for a running relayer's callers and tests).
-func (d *Depositor) RetryDeposit(hash bridge.Hash32, lt uint64) {
-	delete(d.lastReport, depositKey(hash, lt))
 }

@@ -133,6 +133,17 @@ func (r *Relayer) Metrics() *Metrics { return r.metrics }
 // failed round). Nothing a round meets — TON or the chain unreachable, a
 // refusal, a full disk — ends the loop; it returns ctx's error.
 func (r *Relayer) Run(ctx context.Context) error {
+	if r.depositor != nil {
+		// Deposits run on their own loop: a round of anchoring can take
+		// seconds per epoch (each submission waits to land), and a
+		// deposit must not wait behind it — nor anchoring behind TON scans.
+		done := make(chan struct{})
+		defer func() { <-done }()
+		go func() {
+			defer close(done)
+			r.depositor.run(ctx, r.cfg.Poll, r.log)
+		}()
+	}
 	pause := r.cfg.Poll
 	for {
 		err := r.Round(ctx)
@@ -180,14 +191,6 @@ func (r *Relayer) Round(ctx context.Context) error {
 	r.metrics.AnchoredEpoch.Set(float64(anchored))
 	if bal, err := r.ton.WalletBalance(ctx); err == nil {
 		setBig(r.metrics.WalletBalance, bal)
-	}
-
-	// Deposits first: independent of anchoring, and a failure here (TON
-	// or the chain slow) must not hold anchoring back, nor the reverse.
-	if r.depositor != nil {
-		if err := r.depositor.round(ctx); err != nil {
-			r.log.Warn("deposit reporting failed; retrying next round", "err", err)
-		}
 	}
 
 	// 0. Report what landed back to the chain (until it is confirmed).

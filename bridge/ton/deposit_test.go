@@ -31,7 +31,7 @@ import (
 //   - a transfer_notification the holder forges and sends the anchor
 //     itself (exit 320): not a deposit.
 func TestDepositsOverLocalEndpoint(t *testing.T) {
-	e := tonlocaltest.StartWithJetton(t, t.TempDir(), "127.0.0.221:0")
+	e := tonlocaltest.StartWithJetton(t, t.TempDir(), "127.0.0.229:0")
 	defer e.Close()
 	j := e.Jetton()
 	ctx, cancel := context.WithTimeout(context.Background(), 80*time.Second)
