@@ -2,6 +2,7 @@ package client
 
 import (
 	"context"
+	"encoding/binary"
 	"fmt"
 	"strconv"
 
@@ -54,4 +55,29 @@ func (c *Client) u256(ctx context.Context, path string) (uint256.Int, error) {
 	}
 	v.SetBytes32(r.Value)
 	return v, nil
+}
+
+// PendingFacts is /bridge/facts/pending: the pending TON facts in report
+// order.
+func (c *Client) PendingFacts(ctx context.Context) ([]bridge.PendingFact, error) {
+	r, err := c.Query(ctx, "/bridge/facts/pending", 0)
+	if err != nil || r.Value == nil {
+		return nil, err
+	}
+	return bridge.UnmarshalPending(r.Value)
+}
+
+// NextWithdrawalID is /bridge/next_withdrawal_id (1 before any).
+func (c *Client) NextWithdrawalID(ctx context.Context) (uint64, error) {
+	r, err := c.Query(ctx, "/bridge/next_withdrawal_id", 0)
+	if err != nil {
+		return 0, err
+	}
+	if r.Value == nil {
+		return 1, nil
+	}
+	if len(r.Value) != 8 {
+		return 0, fmt.Errorf("/bridge/next_withdrawal_id: %d bytes", len(r.Value))
+	}
+	return binary.BigEndian.Uint64(r.Value), nil
 }
