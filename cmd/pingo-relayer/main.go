@@ -4,6 +4,9 @@
 //
 //	pingo-relayer --chain-rpc http://127.0.0.1:26657 --ton-config global.config.json \
 //	    --anchor EQ… --wallet-key-file relayer.key --journal-dir ./journal
+//	pingo-relayer stuck …same settings…               (open deposits, claim journal)
+//	pingo-relayer retry --deposit 0x<hash>:<lt> …     (re-report a deposit)
+//	pingo-relayer retry --withdrawal <id> …           (re-claim a withdrawal)
 package main
 
 import (
@@ -27,7 +30,11 @@ import (
 )
 
 func main() {
-	s, err := loadSettings(os.Args[1:])
+	args, sub := os.Args[1:], ""
+	if len(args) > 0 && (args[0] == "stuck" || args[0] == "retry") {
+		sub, args = args[0], args[1:]
+	}
+	s, err := loadSettings(args)
 	if errors.Is(err, pflag.ErrHelp) {
 		return
 	}
@@ -43,6 +50,19 @@ func main() {
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	switch sub {
+	case "stuck":
+		err = runStuck(ctx, s, os.Stdout)
+	case "retry":
+		err = runRetry(ctx, s, s.RetryDeposit, s.RetryWithdraw, os.Stdout)
+	}
+	if sub != "" {
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "pingo-relayer "+sub+":", err)
+			os.Exit(1)
+		}
+		return
+	}
 	if err := run(ctx, s, log); err != nil && !errors.Is(err, context.Canceled) {
 		log.Error("pingo-relayer stopped", "err", err)
 		os.Exit(1)
