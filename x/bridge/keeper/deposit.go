@@ -1,6 +1,7 @@
 package keeper
 
 import (
+	"encoding/binary"
 	"strconv"
 
 	"github.com/holiman/uint256"
@@ -152,6 +153,9 @@ func applyDeposit(kv KV, f *types.Fact, id types.Hash32, power, total uint64, he
 	tb := t.Bytes32()
 	kv.Set(totalKey, tb[:])
 	setDeposit(kv, &rec)
+	if err := indexFinal(kv, &rec); err != nil {
+		return nil, err
+	}
 	ev := depositEvent(typ, f, id)
 	ev.Attrs = append(ev.Attrs, [2]string{"signed_power", strconv.FormatUint(power, 10)},
 		[2]string{"total_power", strconv.FormatUint(total, 10)})
@@ -175,4 +179,73 @@ func getU256(kv KV, key []byte) (uint256.Int, error) {
 	}
 	v.SetBytes32(b)
 	return v, nil
+}
+
+// indexFinal appends a final record to the export list.
+func indexFinal(kv KV, r *types.DepositRecord) error {
+	n, err := getU64(kv, types.FinalDepositCountKey)
+	if err != nil {
+		return err
+	}
+	kv.Set(types.FinalDepositKey(n), append(append([]byte(nil), r.TONTxHash[:]...), u64be(r.TONLt)...))
+	kv.Set(types.FinalDepositCountKey, u64be(n+1))
+	return nil
+}
+
+// exportDeposits reads every final deposit record by point reads.
+func exportDeposits(kv KV) ([]types.DepositRecord, error) {
+	n, err := getU64(kv, types.FinalDepositCountKey)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]types.DepositRecord, 0, n)
+	for i := uint64(0); i < n; i++ {
+		b, err := get(kv, types.FinalDepositKey(i))
+		if err != nil {
+			return nil, err
+		}
+		if len(b) != 40 {
+			return nil, corrupt(types.FinalDepositKey(i), nil)
+		}
+		var h types.Hash32
+		copy(h[:], b)
+		r, found, err := GetDeposit(kv, h, binary.BigEndian.Uint64(b[32:]))
+		if err != nil {
+			return nil, err
+		}
+		if !found || !r.Final() {
+			return nil, corrupt(types.FinalDepositKey(i), nil)
+		}
+		out = append(out, r)
+	}
+	return out, nil
+}
+
+// importDeposits writes validated final records, their index and the
+// totals derived from them.
+func importDeposits(kv KV, l []types.DepositRecord) error {
+	var credited, refundable uint256.Int
+	for i := range l {
+		r := l[i]
+		r.Facts = nil
+		setDeposit(kv, &r)
+		if err := indexFinal(kv, &r); err != nil {
+			return err
+		}
+		if r.Status == types.DepositCredited {
+			credited.Add(&credited, r.Amount)
+		} else {
+			refundable.Add(&refundable, r.Amount)
+		}
+	}
+	for _, t := range []struct {
+		key []byte
+		v   *uint256.Int
+	}{{types.DepositedTotalKey, &credited}, {types.RefundableTotalKey, &refundable}} {
+		if !t.v.IsZero() {
+			b := t.v.Bytes32()
+			kv.Set(t.key, b[:])
+		}
+	}
+	return nil
 }

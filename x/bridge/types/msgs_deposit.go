@@ -36,7 +36,17 @@ var (
 	// refundable (payload without an L2 recipient) since genesis, uint256
 	// BE: in the bridge's jetton wallet but owed to their TON senders.
 	RefundableTotalKey = []byte{ModulePrefix, 0x32}
+	// FinalDepositCountKey: 0x06 0x33 → how many deposits are final
+	// (credited or refundable), 8 BE.
+	FinalDepositCountKey = []byte{ModulePrefix, 0x33}
+	// FinalDepositPrefix: 0x06 0x34 ‖ seq(8 BE) → ton_tx_hash(32) ‖
+	// ton_lt(8 BE) of the seq-th final deposit (from 0): the list export
+	// walks by point reads, so an exported chain still refuses replays.
+	FinalDepositPrefix = []byte{ModulePrefix, 0x34}
 )
+
+// FinalDepositKey is the seq-th final deposit's index entry.
+func FinalDepositKey(seq uint64) []byte { return join(FinalDepositPrefix, u64(seq)) }
 
 // DepositKey is the record of the anchor's transaction (hash, lt).
 func DepositKey(hash Hash32, lt uint64) []byte { return join(DepositPrefix, hash[:], u64(lt)) }
