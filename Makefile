@@ -147,7 +147,8 @@ FUZZ_TARGETS = \
 	./x/bridge/types:FuzzDecodeVoteTx \
 	./cmd/internal/agentproto:FuzzParseAuth \
 	./x/bridge/types:FuzzDecodeWithdraw \
-	./x/bridge/types:FuzzParseTONAddr
+	./x/bridge/types:FuzzParseTONAddr \
+	./x/bridge/types:FuzzDecodeReportDeposit
 fuzz:
 	@set -e; for t in $(FUZZ_TARGETS); do \
 		pkg=$${t%%:*}; fn=$${t##*:}; \

@@ -185,6 +185,7 @@ func queryErr(err error, h int64) *abci.ResponseQuery {
 //	facts/pending        pending TON facts: id(32) ‖ expires_height(8 BE) each
 //	fact/{0x id}         a pending TON fact, JSON
 //	withdrawal…          see parseWithdrawalPath (query_withdraw.go)
+//	deposit…             see parseDepositPath (query_deposit.go)
 func parseBridgePath(p []string) (queryRoute, bool, error) {
 	num := func(s string) (uint64, error) {
 		n, err := strconv.ParseUint(s, 10, 64)
@@ -230,6 +231,9 @@ func parseBridgePath(p []string) (queryRoute, bool, error) {
 			return queryRoute{}, false, err
 		}
 		return queryRoute{name: "bridge/beacon", key: bridge.BeaconKey(h)}, true, nil
+	}
+	if r, ok, err := parseDepositPath(p, num); ok || err != nil {
+		return r, ok, err
 	}
 	return parseWithdrawalPath(p, num)
 }

@@ -46,6 +46,20 @@ type ChainReporter struct {
 // state (fact pending, or checkpoint confirmed) on its next round. A
 // report the chain finds redundant is a harmless no-op.
 func (c *ChainReporter) ReportAnchor(ctx context.Context, epoch uint64, hash [32]byte, lt uint64) error {
+	return c.send(ctx, &bridge.ReportAnchor{Epoch: epoch, TONTxHash: hash, TONLt: lt})
+}
+
+// ReportDeposit broadcasts a ReportDeposit like ReportAnchor.
+func (c *ChainReporter) ReportDeposit(ctx context.Context, m *bridge.ReportDeposit) error {
+	return c.send(ctx, m)
+}
+
+// Deposit reads the deposit's record (proof-checked with Verify on).
+func (c *ChainReporter) Deposit(ctx context.Context, hash bridge.Hash32, lt uint64) (bridge.DepositRecord, bool, error) {
+	return c.Client.Deposit(ctx, hash, lt)
+}
+
+func (c *ChainReporter) send(ctx context.Context, msg auth.Msg) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.nonce == nil {
@@ -56,7 +70,7 @@ func (c *ChainReporter) ReportAnchor(ctx context.Context, epoch uint64, hash [32
 		c.nonce = &acc.Nonce
 	}
 	n := *c.nonce
-	tx, err := c.Client.Sign(ctx, c.Key, &bridge.ReportAnchor{Epoch: epoch, TONTxHash: hash, TONLt: lt}, c.Fee, &n)
+	tx, err := c.Client.Sign(ctx, c.Key, msg, c.Fee, &n)
 	if err != nil {
 		return err
 	}

@@ -95,6 +95,8 @@ type Relayer struct {
 	metrics *Metrics
 	log     *slog.Logger
 	claimer *claimer // nil unless EnableClaims (claim.go)
+	// Depositor is nil unless EnableDeposits (deposit.go).
+	depositor *Depositor
 
 	// Anchored, if set, is called when this relayer saw epoch land (or
 	// find it already anchored), with the time since the block that sealed
@@ -131,6 +133,17 @@ func (r *Relayer) Metrics() *Metrics { return r.metrics }
 // failed round). Nothing a round meets — TON or the chain unreachable, a
 // refusal, a full disk — ends the loop; it returns ctx's error.
 func (r *Relayer) Run(ctx context.Context) error {
+	if r.depositor != nil {
+		// Deposits run on their own loop: a round of anchoring can take
+		// seconds per epoch (each submission waits to land), and a
+		// deposit must not wait behind it — nor anchoring behind TON scans.
+		done := make(chan struct{})
+		defer func() { <-done }()
+		go func() {
+			defer close(done)
+			r.depositor.run(ctx, r.cfg.Poll, r.log)
+		}()
+	}
 	pause := r.cfg.Poll
 	for {
 		err := r.Round(ctx)

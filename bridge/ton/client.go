@@ -47,11 +47,12 @@ type Config struct {
 
 // Client submits checkpoints and reads the anchor.
 type Client struct {
-	api    API
-	wallet *wallet.Wallet
-	anchor *address.Address
-	pool   *liteclient.ConnectionPool // nil when built with New
-	unsafe bool                       // the API skips proofs (lastTx checks the same way)
+	api     API
+	wallet  *wallet.Wallet
+	anchor  *address.Address
+	pool    *liteclient.ConnectionPool // nil when built with New
+	unsafe  bool                       // the API skips proofs (lastTx checks the same way)
+	wallets jettonWalletCache          // the anchor's jetton wallet, once known
 
 	// Poll is how often Submit re-checks and re-sends; 1s if zero.
 	Poll time.Duration

@@ -28,6 +28,7 @@ type Reader struct {
 	api    lite.APIClientWrapped
 	anchor *address.Address
 	pool   *liteclient.ConnectionPool
+	wallet jettonWalletCache
 }
 
 // DialReader connects to the liteservers of globalConfig (unsafe: skip

@@ -16,6 +16,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	bton "github.com/pingo-chain/pingo/bridge/ton"
+	auth "github.com/pingo-chain/pingo/x/auth/types"
 	bridge "github.com/pingo-chain/pingo/x/bridge/types"
 )
 
@@ -30,6 +31,9 @@ type Chain interface {
 // TON is this node's TON view (bridge/ton.Reader).
 type TON interface {
 	VerifyAnchor(ctx context.Context, epoch uint64, digest [32]byte, hash []byte, lt uint64) error
+	// Deposit classifies the anchor's transaction (hash, lt) as a deposit
+	// (bton.ErrNotDeposit, bton.ErrNoSuchTransaction when it is none).
+	Deposit(ctx context.Context, hash []byte, lt uint64) (bton.Deposit, error)
 }
 
 // Config tunes a Watcher; zero fields take the defaults.
@@ -204,8 +208,32 @@ func (w *Watcher) check(ctx context.Context, id bridge.Hash32) (bool, error) {
 			return false, nil
 		}
 		return err == nil, err
+	case bridge.FactDeposit:
+		d, err := w.ton.Deposit(ctx, f.TONTxHash[:], f.TONLt)
+		if errors.Is(err, bton.ErrNoSuchTransaction) || errors.Is(err, bton.ErrNotDeposit) {
+			w.log.Info("ton watcher: deposit contradicted by this node's TON view", "fact", id, "lt", f.TONLt, "err", err)
+			return false, nil
+		}
+		if err != nil {
+			return false, err
+		}
+		return DepositMatches(&f, &d), nil
 	}
 	return false, nil // a kind this node does not know: never vote for it
+}
+
+// DepositMatches: the reported content of a FactDeposit is exactly what
+// this node's TON view shows — the amount, and the recipient (zero for a
+// refundable deposit). Anything else gets no vote: since the content is in
+// the fact id, > 2/3 of the power behind one id means they all saw it.
+func DepositMatches(f *bridge.Fact, d *bton.Deposit) bool {
+	if f.Amount == nil || f.Recipient == nil || d.Amount == nil || f.Amount.ToBig().Cmp(d.Amount) != 0 {
+		return false
+	}
+	if d.Refundable {
+		return *f.Recipient == (auth.Address{})
+	}
+	return *f.Recipient == auth.Address(d.Recipient)
 }
 
 type watcherMetrics struct{ checks *prometheus.CounterVec }

@@ -3,11 +3,13 @@ package watcher
 import (
 	"context"
 	"errors"
+	"math/big"
 	"sync"
 	"testing"
 	"time"
 
 	bton "github.com/pingo-chain/pingo/bridge/ton"
+	auth "github.com/pingo-chain/pingo/x/auth/types"
 	bridge "github.com/pingo-chain/pingo/x/bridge/types"
 )
 
@@ -70,6 +72,27 @@ func (t *fakeTON) VerifyAnchor(ctx context.Context, epoch uint64, digest [32]byt
 		return ctx.Err()
 	}
 	return errors.New("no active connections")
+}
+
+// Deposit answers per lt: "credit" 5 units to 0xaa…, "refund" 5 units
+// without a recipient, "forged"/"zero" (not from the bridge wallet, or 0
+// jettons: ErrNotDeposit), "missing", else an outage.
+func (t *fakeTON) Deposit(ctx context.Context, hash []byte, lt uint64) (bton.Deposit, error) {
+	t.mu.Lock()
+	t.calls[lt]++
+	m := t.mode[lt]
+	t.mu.Unlock()
+	switch m {
+	case "credit":
+		return bton.Deposit{LT: lt, Amount: big.NewInt(5), Recipient: [20]byte{0xaa}}, nil
+	case "refund":
+		return bton.Deposit{LT: lt, Amount: big.NewInt(5), Refundable: true}, nil
+	case "forged", "zero":
+		return bton.Deposit{}, bton.ErrNotDeposit
+	case "missing":
+		return bton.Deposit{}, bton.ErrNoSuchTransaction
+	}
+	return bton.Deposit{}, errors.New("no active connections")
 }
 
 func (t *fakeTON) set(lt uint64, m string) {
@@ -159,5 +182,49 @@ func TestWatcherDialRetried(t *testing.T) {
 	}
 	if dials != 3 || !w.Confirmed(id) {
 		t.Fatalf("dials %d, confirmed %v", dials, w.Confirmed(id))
+	}
+}
+
+func depositFact(lt uint64, to auth.Address, amount uint64) bridge.Fact {
+	m := &bridge.ReportDeposit{TONTxHash: bridge.Hash32{3}, TONLt: lt, Recipient: to}
+	m.Amount.SetUint64(amount)
+	return m.Fact()
+}
+
+// TestWatcherDeposits: a deposit fact gets this node's vote only when its
+// TON view shows exactly the reported content: the right recipient and
+// amount, or "refundable" for a payload without a recipient. A wrong
+// recipient or amount, a refundable report of a crediting deposit (and the
+// reverse), a forged notification, 0 jettons or a missing transaction get
+// none; an outage concludes nothing.
+func TestWatcherDeposits(t *testing.T) {
+	c := &fakeChain{facts: map[bridge.Hash32]bridge.Fact{}}
+	ton := &fakeTON{mode: map[uint64]string{1: "credit", 2: "refund", 3: "forged", 4: "zero", 5: "missing"}, calls: map[uint64]int{}}
+	w := New(Config{MaxPerRound: 16}, c, func(context.Context) (TON, error) { return ton, nil }, nil)
+	aa := auth.Address{0xaa}
+	for _, tc := range []struct {
+		name string
+		f    bridge.Fact
+		want bool
+	}{
+		{"credit", depositFact(1, aa, 5), true},
+		{"wrong recipient", depositFact(1, auth.Address{0xbb}, 5), false},
+		{"wrong amount", depositFact(1, aa, 6), false},
+		{"credit reported refundable", depositFact(1, auth.Address{}, 5), false},
+		{"refundable", depositFact(2, auth.Address{}, 5), true},
+		{"refundable reported as credit", depositFact(2, aa, 5), false},
+		{"forged notification", depositFact(3, aa, 5), false},
+		{"zero jettons", depositFact(4, aa, 5), false},
+		{"no such transaction", depositFact(5, aa, 5), false},
+		{"TON down", depositFact(6, aa, 5), false},
+	} {
+		id := c.add(tc.f)
+		w.Round(context.Background())
+		if got := w.Confirmed(id); got != tc.want {
+			t.Errorf("%s: confirmed=%v, want %v", tc.name, got, tc.want)
+		}
+	}
+	if ton.calls[6] == 0 {
+		t.Fatal("outage case never checked")
 	}
 }

@@ -1,13 +1,16 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"crypto/ed25519"
+	"encoding/json"
 	"errors"
 	"log/slog"
 	"math/big"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -208,6 +211,29 @@ func TestRelayerAutoClaimEndToEnd(t *testing.T) {
 	stop2()
 	if got := r2.ClaimMetric("claimed") + r2.ClaimMetric("already_claimed"); got != 0 {
 		t.Fatalf("restarted relayer resolved %v claims, want none", got)
+	}
+
+	// Recovery by hand: `retry --withdrawal 1` sends the claim again and
+	// reports it already claimed (303, nothing paid); `stuck` lists the
+	// journal's state; a malformed --deposit is refused.
+	var out bytes.Buffer
+	before = balance(j.Holder)
+	if err := runRetry(ctx, s, "", 1, &out); err != nil || !strings.Contains(out.String(), "already_claimed") {
+		t.Fatalf("retry --withdrawal 1: %v %s", err, out.String())
+	}
+	if after := balance(j.Holder); after.Cmp(before) != 0 {
+		t.Fatalf("retried claim paid: %v → %v", before, after)
+	}
+	out.Reset()
+	if err := runStuck(ctx, s, &out); err != nil {
+		t.Fatal(err)
+	}
+	var st stuckReport
+	if err := json.Unmarshal(out.Bytes(), &st); err != nil || len(st.Deposits) != 0 || len(st.Claims) == 0 {
+		t.Fatalf("stuck: %v %s", err, out.String())
+	}
+	if err := runRetry(ctx, s, "0x12:1", 0, &out); err == nil || !strings.Contains(err.Error(), "want 0x") {
+		t.Fatalf("retry with a malformed deposit: %v", err)
 	}
 }
 

@@ -39,6 +39,9 @@ type settings struct {
 	Claim         bool      // auto-claim withdrawals of anchored epochs
 	ClaimAmount   tlb.Coins // TON attached to each claim
 	ClaimFrom     uint64    // first epoch to claim on a fresh journal
+	RetryDeposit  string    // retry: 0x<hash>:<lt>
+	RetryWithdraw uint64    // retry: withdrawal id
+	Deposits      bool      // report the anchor's deposits (ReportDeposit)
 	MetricsAddr   string
 	LogLevel      string
 	// L2Key signs ReportAnchor txs (nil: the relayer does not report its
@@ -68,6 +71,9 @@ func flags() *pflag.FlagSet {
 	fs.Bool("claim", true, "claim every withdrawal of an anchored epoch on TON (claim_withdrawal; anyone may, the anchor pays once)")
 	fs.String("claim-amount", "0.1", "TON attached to each claim (the anchor needs >= 0.06 to forward the jettons; the rest returns)")
 	fs.Uint64("claim-from-epoch", 1, "first epoch to claim when the journal has no claim cursor yet")
+	fs.Bool("deposits", true, "report every jetton deposit the anchor receives to the chain (ReportDeposit, needs --l2-key-file)")
+	fs.String("deposit", "", "retry only: re-report the deposit in the anchor's TON transaction 0x<hash>:<lt>")
+	fs.Uint64("withdrawal", 0, "retry only: claim this withdrawal id on TON again")
 	fs.String("metrics-addr", "127.0.0.1:9464", "Prometheus listen address (empty: off)")
 	fs.String("log-level", "info", "debug, info, warn or error")
 	return fs
@@ -103,6 +109,9 @@ func loadSettings(args []string) (*settings, error) {
 		SubmitTimeout: v.GetDuration("submit-timeout"),
 		Claim:         v.GetBool("claim"),
 		ClaimFrom:     v.GetUint64("claim-from-epoch"),
+		Deposits:      v.GetBool("deposits"),
+		RetryDeposit:  v.GetString("deposit"),
+		RetryWithdraw: v.GetUint64("withdrawal"),
 		MetricsAddr:   v.GetString("metrics-addr"),
 		LogLevel:      v.GetString("log-level"),
 	}

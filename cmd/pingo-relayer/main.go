@@ -4,6 +4,9 @@
 //
 //	pingo-relayer --chain-rpc http://127.0.0.1:26657 --ton-config global.config.json \
 //	    --anchor EQ… --wallet-key-file relayer.key --journal-dir ./journal
+//	pingo-relayer stuck …same settings…               (open deposits, claim journal)
+//	pingo-relayer retry --deposit 0x<hash>:<lt> …     (re-report a deposit)
+//	pingo-relayer retry --withdrawal <id> …           (re-claim a withdrawal)
 package main
 
 import (
@@ -27,7 +30,11 @@ import (
 )
 
 func main() {
-	s, err := loadSettings(os.Args[1:])
+	args, sub := os.Args[1:], ""
+	if len(args) > 0 && (args[0] == "stuck" || args[0] == "retry") {
+		sub, args = args[0], args[1:]
+	}
+	s, err := loadSettings(args)
 	if errors.Is(err, pflag.ErrHelp) {
 		return
 	}
@@ -43,6 +50,19 @@ func main() {
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	switch sub {
+	case "stuck":
+		err = runStuck(ctx, s, os.Stdout)
+	case "retry":
+		err = runRetry(ctx, s, s.RetryDeposit, s.RetryWithdraw, os.Stdout)
+	}
+	if sub != "" {
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "pingo-relayer "+sub+":", err)
+			os.Exit(1)
+		}
+		return
+	}
 	if err := run(ctx, s, log); err != nil && !errors.Is(err, context.Canceled) {
 		log.Error("pingo-relayer stopped", "err", err)
 		os.Exit(1)
@@ -71,6 +91,15 @@ func run(ctx context.Context, s *settings, log *slog.Logger) error {
 		r.Reporter = &relayer.ChainReporter{Client: chain.Client, Key: s.L2Key, Fee: s.ReportFee}
 	} else {
 		log.Warn("no --l2-key-file: anchorings are not reported back to the chain (another relayer must, for them to be confirmed)")
+	}
+	if s.Deposits && s.L2Key != nil {
+		dj, err := relayer.OpenDepositJournal(j)
+		if err != nil {
+			return err
+		}
+		r.EnableDeposits(ton, r.Reporter.(*relayer.ChainReporter), dj)
+	} else if s.Deposits {
+		log.Warn("no --l2-key-file: deposits to the anchor are not reported to the chain")
 	}
 	if s.Claim {
 		cj, err := relayer.OpenClaimJournal(j)

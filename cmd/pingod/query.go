@@ -92,7 +92,7 @@ func newQueryCmd() *cobra.Command {
 			return printJSON(res)
 		},
 	}
-	for _, q := range append(append(append([]*cobra.Command{balance, acct, tx, block}, stakingQueryCmds()...), computeQueryCmds()...), withdrawalQueryCmds()...) {
+	for _, q := range append(append(append([]*cobra.Command{balance, acct, tx, block}, stakingQueryCmds()...), computeQueryCmds()...), append(withdrawalQueryCmds(), depositQueryCmds()...)...) {
 		addNodeFlag(q)
 		q.Flags().Bool("no-verify", false, "do not verify proofs (trust the node)")
 		q.Flags().Int64("height", 0, "state height (default: newest provable)")

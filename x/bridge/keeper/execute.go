@@ -17,6 +17,8 @@ func Execute(kv KV, chainID uint64, h *auth.Header, msg auth.Msg, height int64) 
 		return setBridgeKey(kv, chainID, h.From, m)
 	case *types.ReportAnchor:
 		return reportAnchor(kv, h.From, m, height)
+	case *types.ReportDeposit:
+		return reportDeposit(kv, h.From, m, height)
 	}
 	return nil, codes.Wrapf(auth.ErrUnknownAction, "bridge cannot execute %T", msg)
 }

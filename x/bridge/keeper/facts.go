@@ -120,7 +120,12 @@ func expireFacts(kv KV, height int64) ([]Event, error) {
 			return nil, err
 		}
 		kv.Delete(types.FactKey(p.ID))
-		if found {
+		if found && f.Kind == types.FactDeposit {
+			if err := forgetDepositFact(kv, &f, p.ID); err != nil {
+				return nil, err
+			}
+			evs = append(evs, depositEvent("ton_fact_expired", &f, p.ID))
+		} else if found {
 			evs = append(evs, factEvent("ton_fact_expired", &f, p.ID))
 		}
 	}
@@ -184,6 +189,8 @@ func applyFact(kv KV, f *types.Fact, id types.Hash32, power, total uint64, heigh
 		ev.Attrs = append(ev.Attrs, [2]string{"signed_power", strconv.FormatUint(power, 10)},
 			[2]string{"total_power", strconv.FormatUint(total, 10)})
 		return []Event{ev}, nil
+	case types.FactDeposit:
+		return applyDeposit(kv, f, id, power, total, height)
 	}
 	// Unknown kinds are never stored (no report creates them).
 	return nil, codes.Wrapf(codes.Internal, "fact of kind %d", f.Kind)

@@ -32,11 +32,12 @@ func InitGenesis(kv KV, g *types.Genesis) error {
 	if g.NextWithdrawalID > 1 {
 		kv.Set(types.NextWithdrawalIDKey, u64be(g.NextWithdrawalID))
 	}
-	return nil
+	return importDeposits(kv, g.Deposits)
 }
 
 // ExportGenesis reads params, every validator's current key (by point
-// reads over staking's validator list) and the next withdrawal id.
+// reads over staking's validator list), the next withdrawal id and the
+// final deposit records (so replays stay refused).
 // Checkpoints, beacons and withdrawal records are history and are not
 // exported; the anchored set is re-derived at InitGenesis.
 func ExportGenesis(kv KV) (*types.Genesis, error) {
@@ -46,6 +47,9 @@ func ExportGenesis(kv KV) (*types.Genesis, error) {
 	}
 	g := &types.Genesis{Params: p}
 	if g.NextWithdrawalID, err = getU64(kv, types.NextWithdrawalIDKey); err != nil {
+		return nil, err
+	}
+	if g.Deposits, err = exportDeposits(kv); err != nil {
 		return nil, err
 	}
 	ops, err := stakingkeeper.ValidatorList(kv)

@@ -60,3 +60,13 @@ var (
 	// would ever carry the withdrawal; it is refused instead of burned.
 	ErrBridgeInactive = codes.Register(Codespace, 43, "bridge has no signing set")
 )
+
+// Deposits (issue #7) take codes from 50 up.
+var (
+	// ErrInvalidDepositAmount: a ReportDeposit of 0 jetton units (nothing
+	// moved; the anchor answers 321) or of more than 2^120-1.
+	ErrInvalidDepositAmount = codes.Register(Codespace, 50, "invalid deposit amount")
+	// ErrDepositProcessed: the TON transaction was already credited or
+	// recorded refundable; a deposit counts once.
+	ErrDepositProcessed = codes.Register(Codespace, 51, "deposit already processed")
+)

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 
+	"github.com/holiman/uint256"
 	auth "github.com/pingo-chain/pingo/x/auth/types"
 )
 
@@ -23,9 +24,12 @@ const (
 	// its inbound message a submit_checkpoint with the record's digest.
 	// Reported by ReportAnchor (61); applied: checkpoint → confirmed.
 	FactAnchor FactKind = 1
-	// FactDeposit is reserved for issue #7 (ReportDeposit, 64): a jetton
-	// transfer_notification received by the anchor from the bridge's jetton
-	// wallet in transaction (TONTxHash, TONLt). Not accepted yet.
+	// FactDeposit (issue #7, ReportDeposit 64): the anchor's transaction
+	// (TONTxHash, TONLt) received a jetton transfer_notification from the
+	// bridge's jetton wallet of Amount units whose payload names Recipient
+	// (zero: no parseable L2 address, refundable). Applied: Recipient is
+	// credited (minted) once per (TONTxHash, TONLt), or the deposit is
+	// recorded refundable.
 	FactDeposit FactKind = 2
 )
 
@@ -49,6 +53,9 @@ type Fact struct {
 	Reporter       auth.Address `json:"reporter"`
 	ReportedHeight int64        `json:"reported_height"`
 	ExpiresHeight  int64        `json:"expires_height"`
+	// FactDeposit only: the reported content, part of the id.
+	Recipient *auth.Address `json:"recipient,omitempty"` // zero: refundable
+	Amount    *uint256.Int  `json:"amount,omitempty"`
 }
 
 // FactTag separates fact ids from every other hash.
@@ -58,7 +65,13 @@ const FactTag = "pingo:fact:v1"
 // the same id, so the second is a no-op.
 //
 //	sha256(FactTag ‖ kind(1) ‖ epoch(8 BE) ‖ ton_tx_hash(32) ‖ ton_lt(8 BE))
+//
+// and for FactDeposit the content follows: ‖ recipient(20) ‖ amount(32 BE),
+// so a vote for the id is a vote for exactly that content.
 func (f Fact) ID() Hash32 {
+	if f.Kind == FactDeposit {
+		return depositFactID(f)
+	}
 	h := sha256.New()
 	h.Write([]byte(FactTag))
 	h.Write([]byte{byte(f.Kind)})

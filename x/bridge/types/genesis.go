@@ -20,6 +20,11 @@ type Genesis struct {
 	// the anchor pays each id once, so an id must never be handed out
 	// twice (0 = start at 1).
 	NextWithdrawalID uint64 `json:"next_withdrawal_id,omitempty"`
+	// Deposits are the final (credited or refundable) deposit records, in
+	// the order they became final: a deposit counts once across an export
+	// too (a replayed report is ErrDepositProcessed). The totals are
+	// re-derived from them.
+	Deposits []DepositRecord `json:"deposits,omitempty"`
 }
 
 // DefaultGenesis has default params and no keys.
@@ -44,6 +49,17 @@ func (g *Genesis) Validate() error {
 			return codes.Wrapf(ErrBridgeKeyInUse, "genesis key %x listed twice", k.PubKey[:])
 		}
 		ops[k.Operator], keys[k.PubKey] = true, true
+	}
+	seen := map[[40]byte]bool{}
+	for _, d := range g.Deposits {
+		var k [40]byte
+		copy(k[:], d.TONTxHash[:])
+		copy(k[32:], u64(d.TONLt))
+		if !d.Final() || d.Amount == nil || d.Amount.IsZero() || seen[k] ||
+			(d.Status == DepositCredited && (d.Recipient == nil || *d.Recipient == (auth.Address{}))) {
+			return codes.Wrapf(ErrInvalidGenesis, "deposit %x lt %d: not a final record, or listed twice", d.TONTxHash[:], d.TONLt)
+		}
+		seen[k] = true
 	}
 	return nil
 }

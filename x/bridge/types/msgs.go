@@ -17,7 +17,8 @@ import (
 //	62 ConfirmCheckpoint   reserved, never a tx: confirmation is the
 //	                       validators' fact votes in vote extensions
 //	63 Withdraw            implemented (msgs_withdraw.go)
-//	64 ReportDeposit       reserved for issue #7 (a FactDeposit fact)
+//	64 ReportDeposit       implemented (msgs_deposit.go): anyone reports a
+//	                       jetton deposit to the anchor (a FactDeposit fact)
 const (
 	ActionSetBridgeKey      uint64 = 60
 	ActionReportAnchor      uint64 = 61
@@ -186,4 +187,5 @@ func Register(c *auth.Codec) {
 	c.Register(ActionSetBridgeKey, DecodeSetBridgeKey)
 	c.Register(ActionReportAnchor, DecodeReportAnchor)
 	c.Register(ActionWithdraw, DecodeWithdraw)
+	c.Register(ActionReportDeposit, DecodeReportDeposit)
 }

@@ -1,0 +1,300 @@
+package relayer
+
+// Deposit reports (issue #7): the relayer watches the anchor's transactions
+// (getTransactions from a cursor kept in deposits.json) and reports every
+// deposit notification from the bridge's jetton wallet with ReportDeposit
+// (action 64), then keeps it open until the chain shows it credited or
+// refundable, re-reporting it when a report expired unapplied (the
+// validators' TON view was down longer than fact_expiry_blocks). Duplicates
+// are harmless: the same claim while pending is a no-op on the chain, and a
+// report of a processed deposit is refused (bridge/51) by CheckTx.
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/holiman/uint256"
+	"github.com/prometheus/client_golang/prometheus"
+
+	bton "github.com/pingo-chain/pingo/bridge/ton"
+	auth "github.com/pingo-chain/pingo/x/auth/types"
+	bridge "github.com/pingo-chain/pingo/x/bridge/types"
+)
+
+// DepositTON is what deposit reporting uses of bridge/ton's Client.
+type DepositTON interface {
+	Deposits(ctx context.Context, afterLT uint64) ([]bton.Deposit, uint64, error)
+}
+
+// DepositChain reads a deposit's record (chain/client, proofs on) and
+// sends ReportDeposit (ChainReporter).
+type DepositChain interface {
+	Deposit(ctx context.Context, hash bridge.Hash32, lt uint64) (bridge.DepositRecord, bool, error)
+	ReportDeposit(ctx context.Context, m *bridge.ReportDeposit) error
+}
+
+// OpenDeposit is a deposit seen on TON and not yet final on the chain.
+type OpenDeposit struct {
+	TONTxHash bridge.Hash32 `json:"ton_tx_hash"`
+	TONLt     uint64        `json:"ton_lt"`
+	Recipient auth.Address  `json:"recipient"` // zero: refundable
+	Amount    *uint256.Int  `json:"amount"`
+	SeenAt    time.Time     `json:"seen_at"`
+}
+
+// Report is the ReportDeposit for d.
+func (d *OpenDeposit) Report() *bridge.ReportDeposit {
+	return &bridge.ReportDeposit{TONTxHash: d.TONTxHash, TONLt: d.TONLt, Recipient: d.Recipient, Amount: *d.Amount}
+}
+
+// OpenDepositFrom converts what the TON scan found; false if the amount
+// does not fit (it cannot: Coins are < 2^120).
+func OpenDepositFrom(d bton.Deposit, now time.Time) (OpenDeposit, bool) {
+	o := OpenDeposit{TONLt: d.LT, SeenAt: now}
+	copy(o.TONTxHash[:], d.TxHash)
+	amt, overflow := uint256.FromBig(d.Amount)
+	if overflow || len(d.TxHash) != 32 {
+		return o, false
+	}
+	o.Amount = amt
+	if !d.Refundable {
+		o.Recipient = auth.Address(d.Recipient)
+	}
+	return o, true
+}
+
+type depositFile struct {
+	CursorLT uint64        `json:"cursor_lt"`
+	Open     []OpenDeposit `json:"open,omitempty"`
+}
+
+// DepositJournal is deposits.json next to journal.json, under its LOCK,
+// written atomically like claims.json.
+type DepositJournal struct {
+	dir string
+	mu  sync.Mutex
+	f   depositFile
+}
+
+const depositJournalFile = "deposits.json"
+
+// OpenDepositJournal opens (or creates) the deposit journal in j's directory.
+func OpenDepositJournal(j *Journal) (*DepositJournal, error) {
+	return openDepositJournal(j.dir)
+}
+
+func openDepositJournal(dir string) (*DepositJournal, error) {
+	dj := &DepositJournal{dir: dir}
+	b, err := os.ReadFile(filepath.Join(dir, depositJournalFile))
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+	case err != nil:
+		return nil, err
+	default:
+		if err := json.Unmarshal(b, &dj.f); err != nil {
+			return nil, fmt.Errorf("relayer: deposit journal %s: %w", dir, err)
+		}
+	}
+	return dj, nil
+}
+
+// ReadDepositJournal reads dir's deposits.json without taking the journal
+// lock (for `pingo-relayer stuck` next to a running relayer): a snapshot.
+func ReadDepositJournal(dir string) (cursorLT uint64, open []OpenDeposit, err error) {
+	dj, err := openDepositJournal(dir)
+	if err != nil {
+		return 0, nil, err
+	}
+	return dj.f.CursorLT, dj.f.Open, nil
+}
+
+// Cursor is the newest anchor lt already scanned.
+func (dj *DepositJournal) Cursor() uint64 {
+	dj.mu.Lock()
+	defer dj.mu.Unlock()
+	return dj.f.CursorLT
+}
+
+// Open lists the deposits not yet final, oldest first.
+func (dj *DepositJournal) Open() []OpenDeposit {
+	dj.mu.Lock()
+	defer dj.mu.Unlock()
+	return append([]OpenDeposit(nil), dj.f.Open...)
+}
+
+// Advance adds newly seen deposits (skipping any already open) and moves
+// the cursor, in one durable write: a crash either keeps both or neither,
+// so no deposit is skipped.
+func (dj *DepositJournal) Advance(cursor uint64, seen []OpenDeposit) error {
+	return dj.update(func(f *depositFile) {
+		for _, d := range seen {
+			dup := false
+			for _, o := range f.Open {
+				dup = dup || (o.TONLt == d.TONLt && o.TONTxHash == d.TONTxHash)
+			}
+			if !dup {
+				f.Open = append(f.Open, d)
+			}
+		}
+		if cursor > f.CursorLT {
+			f.CursorLT = cursor
+		}
+	})
+}
+
+// Close drops a deposit that became final on the chain.
+func (dj *DepositJournal) Close(hash bridge.Hash32, lt uint64) error {
+	return dj.update(func(f *depositFile) {
+		keep := f.Open[:0:0]
+		for _, o := range f.Open {
+			if o.TONLt != lt || o.TONTxHash != hash {
+				keep = append(keep, o)
+			}
+		}
+		f.Open = keep
+	})
+}
+
+func (dj *DepositJournal) update(fn func(*depositFile)) error {
+	dj.mu.Lock()
+	defer dj.mu.Unlock()
+	next := dj.f
+	next.Open = append([]OpenDeposit(nil), dj.f.Open...)
+	fn(&next)
+	b, err := json.MarshalIndent(&next, "", " ")
+	if err != nil {
+		return err
+	}
+	if err := writeFileAtomic(dj.dir, depositJournalFile, b); err != nil {
+		return err
+	}
+	dj.f = next
+	return nil
+}
+
+// Depositor is the deposit-reporting state of one Relayer.
+type Depositor struct {
+	ton        DepositTON
+	chain      DepositChain
+	journal    *DepositJournal
+	maxReports int
+	lastReport map[[40]byte]time.Time // Run's goroutine only
+	reports    *prometheus.CounterVec // by result
+	credited   prometheus.Counter
+
+	// Final, if set, is called when an open deposit shows final on the
+	// chain, with its record and the time since the relayer saw it on TON.
+	Final func(rec bridge.DepositRecord, sinceSeen time.Duration)
+}
+
+// EnableDeposits turns deposit reporting on: every round, scan the
+// anchor's new transactions and report their deposits. j must be opened
+// on the relayer's journal (OpenDepositJournal).
+func (r *Relayer) EnableDeposits(ton DepositTON, chain DepositChain, j *DepositJournal) *Depositor {
+	d := &Depositor{ton: ton, chain: chain, journal: j, maxReports: 16, lastReport: map[[40]byte]time.Time{},
+		reports: prometheus.NewCounterVec(prometheus.CounterOpts{Namespace: "pingo_relayer", Name: "deposit_reports_total",
+			Help: "ReportDeposit txs by result (sent, failed)."}, []string{"result"}),
+		credited: prometheus.NewCounter(prometheus.CounterOpts{Namespace: "pingo_relayer", Name: "deposits_final_total",
+			Help: "Deposits this relayer saw become final (credited or refundable) on the chain."}),
+	}
+	r.metrics.Registry.MustRegister(d.reports, d.credited)
+	r.depositor = d
+	return d
+}
+
+func depositKey(h bridge.Hash32, lt uint64) [40]byte {
+	var k [40]byte
+	copy(k[:], h[:])
+	for i := 0; i < 8; i++ {
+		k[32+i] = byte(lt >> (56 - 8*i))
+	}
+	return k
+}
+
+// run calls round every poll until ctx ends; a failing round is logged
+// and retried (nothing it meets ends the loop).
+func (d *Depositor) run(ctx context.Context, poll time.Duration, log *slog.Logger) {
+	for {
+		if err := d.round(ctx); err != nil && ctx.Err() == nil {
+			log.Warn("deposit reporting failed; retrying", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(poll):
+		}
+	}
+}
+
+// round scans TON from the cursor, then drives every open deposit:
+// final on the chain → closed; its report pending → wait; otherwise
+// (never reported, or expired) → report, at most every reportEvery.
+func (d *Depositor) round(ctx context.Context) error {
+	found, cursor, err := d.ton.Deposits(ctx, d.journal.Cursor())
+	if err != nil {
+		return fmt.Errorf("ton: deposits: %w", err)
+	}
+	now := time.Now()
+	seen := make([]OpenDeposit, 0, len(found))
+	for _, x := range found {
+		if o, ok := OpenDepositFrom(x, now); ok {
+			seen = append(seen, o)
+		}
+	}
+	if cursor != d.journal.Cursor() || len(seen) > 0 {
+		if err := d.journal.Advance(cursor, seen); err != nil {
+			return fmt.Errorf("deposit journal: %w", err)
+		}
+	}
+	sent := 0
+	for _, o := range d.journal.Open() {
+		rec, exists, err := d.chain.Deposit(ctx, o.TONTxHash, o.TONLt)
+		if err != nil {
+			return fmt.Errorf("chain: deposit %d: %w", o.TONLt, err)
+		}
+		k := depositKey(o.TONTxHash, o.TONLt)
+		if exists && rec.Final() {
+			if err := d.journal.Close(o.TONTxHash, o.TONLt); err != nil {
+				return fmt.Errorf("deposit journal: %w", err)
+			}
+			delete(d.lastReport, k)
+			d.credited.Inc()
+			if d.Final != nil {
+				d.Final(rec, time.Since(o.SeenAt))
+			}
+			continue
+		}
+		m := o.Report()
+		id := m.Fact().ID()
+		if exists && containsID(rec.Facts, id) {
+			continue // pending: the validators are voting
+		}
+		if sent >= d.maxReports || time.Since(d.lastReport[k]) < reportEvery {
+			continue
+		}
+		d.lastReport[k] = time.Now()
+		sent++
+		if err := d.chain.ReportDeposit(ctx, m); err != nil {
+			d.reports.WithLabelValues("failed").Inc()
+			continue // retried after reportEvery; a processed one shows final next round
+		}
+		d.reports.WithLabelValues("sent").Inc()
+	}
+	return nil
+}
+
+func containsID(l []bridge.Hash32, id bridge.Hash32) bool {
+	for _, x := range l {
+		if x == id {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,167 @@
+package relayer
+
+import (
+	"context"
+	"math/big"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/holiman/uint256"
+
+	bton "github.com/pingo-chain/pingo/bridge/ton"
+	auth "github.com/pingo-chain/pingo/x/auth/types"
+	bridge "github.com/pingo-chain/pingo/x/bridge/types"
+)
+
+// depTON serves a fixed list of anchor deposits, by lt.
+type depTON struct {
+	mu    sync.Mutex
+	deps  []bton.Deposit
+	calls []uint64 // afterLT of each scan
+}
+
+func (t *depTON) Deposits(_ context.Context, after uint64) ([]bton.Deposit, uint64, error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.calls = append(t.calls, after)
+	var out []bton.Deposit
+	newest := after
+	for _, d := range t.deps {
+		if d.LT > after {
+			out = append(out, d)
+			newest = max(newest, d.LT)
+		}
+	}
+	return out, newest, nil
+}
+
+// depChain is the chain as the relayer sees it: a report makes the fact
+// pending; the test applies or expires it.
+type depChain struct {
+	mu      sync.Mutex
+	recs    map[uint64]bridge.DepositRecord
+	reports map[uint64]int
+}
+
+func (c *depChain) Deposit(_ context.Context, h bridge.Hash32, lt uint64) (bridge.DepositRecord, bool, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	r, ok := c.recs[lt]
+	return r, ok, nil
+}
+
+func (c *depChain) ReportDeposit(_ context.Context, m *bridge.ReportDeposit) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.reports[m.TONLt]++
+	r := c.recs[m.TONLt]
+	if r.Final() {
+		return bridge.ErrDepositProcessed
+	}
+	c.recs[m.TONLt] = bridge.DepositRecord{TONTxHash: m.TONTxHash, TONLt: m.TONLt, Status: bridge.DepositReported, Facts: []bridge.Hash32{m.Fact().ID()}}
+	return nil
+}
+
+func (c *depChain) set(lt uint64, status string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if status == "" {
+		delete(c.recs, lt)
+		return
+	}
+	r := c.recs[lt]
+	r.Status, r.Facts = status, nil
+	c.recs[lt] = r
+}
+
+func tonDeposit(lt uint64, to byte, amount int64) bton.Deposit {
+	h := make([]byte, 32)
+	h[0] = byte(lt)
+	d := bton.Deposit{TxHash: h, LT: lt, Amount: big.NewInt(amount)}
+	if to == 0 {
+		d.Refundable = true
+	} else {
+		d.Recipient[0] = to
+	}
+	return d
+}
+
+// TestRelayerReportsDeposits: every deposit the scan finds is reported
+// once and left alone while pending; an expired report is re-sent (after
+// reportEvery); a final one is closed; the cursor and the open list survive
+// a restart, so nothing is skipped or reported from scratch.
+func TestRelayerReportsDeposits(t *testing.T) {
+	old := reportEvery
+	reportEvery = 50 * time.Millisecond
+	defer func() { reportEvery = old }()
+	dir := t.TempDir()
+	j, err := OpenJournal(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ton := &depTON{deps: []bton.Deposit{tonDeposit(10, 0xaa, 5), tonDeposit(20, 0, 7)}}
+	ch := &depChain{recs: map[uint64]bridge.DepositRecord{}, reports: map[uint64]int{}}
+	open := func(j *Journal) *Depositor {
+		dj, err := OpenDepositJournal(j)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return New(Config{}, nil, nil, j, nil, nil).EnableDeposits(ton, ch, dj)
+	}
+	d := open(j)
+	var finals []bridge.DepositRecord
+	d.Final = func(r bridge.DepositRecord, _ time.Duration) { finals = append(finals, r) }
+	ctx := context.Background()
+	if err := d.round(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if ch.reports[10] != 1 || ch.reports[20] != 1 {
+		t.Fatalf("reports %v", ch.reports)
+	}
+	if r := ch.recs[10]; r.TONTxHash[0] != 10 || len(r.Facts) != 1 ||
+		r.Facts[0] != (&bridge.ReportDeposit{TONTxHash: r.TONTxHash, TONLt: 10, Recipient: auth.Address{0xaa}, Amount: *uint256.NewInt(5)}).Fact().ID() {
+		t.Fatalf("wrong report: %+v", r)
+	}
+	time.Sleep(60 * time.Millisecond)
+	d.round(ctx) // pending: not reported again
+	if ch.reports[10] != 1 || ch.reports[20] != 1 {
+		t.Fatalf("pending reported again: %v", ch.reports)
+	}
+	ch.set(10, bridge.DepositCredited)
+	ch.set(20, "") // expired unapplied
+	d.round(ctx)
+	if ch.reports[20] != 2 || ch.reports[10] != 1 || len(finals) != 1 || finals[0].TONLt != 10 {
+		t.Fatalf("after credit/expiry: reports %v, finals %v", ch.reports, finals)
+	}
+	if o := d.journal.Open(); len(o) != 1 || o[0].TONLt != 20 || o[0].Recipient != (auth.Address{}) || o[0].Amount.Uint64() != 7 {
+		t.Fatalf("open %+v", o)
+	}
+
+	// Restart: a new deposit arrives meanwhile.
+	j.Close()
+	ton.mu.Lock()
+	ton.deps = append(ton.deps, tonDeposit(30, 0xbb, 9))
+	ton.mu.Unlock()
+	j2, err := OpenJournal(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer j2.Close()
+	d2 := open(j2)
+	if d2.journal.Cursor() != 20 {
+		t.Fatalf("cursor after restart %d", d2.journal.Cursor())
+	}
+	ch.set(20, bridge.DepositRefundable)
+	d2.round(ctx)
+	if ch.reports[30] != 1 || ch.reports[10] != 1 || ton.calls[len(ton.calls)-1] != 20 {
+		t.Fatalf("after restart: reports %v, scans %v", ch.reports, ton.calls)
+	}
+	if o := d2.journal.Open(); len(o) != 1 || o[0].TONLt != 30 {
+		t.Fatalf("open after restart %+v", o)
+	}
+	cur, open2, err := ReadDepositJournal(dir)
+	if err != nil || cur != 30 || len(open2) != 1 {
+		t.Fatalf("snapshot: %d %v %v", cur, open2, err)
+	}
+}
