@@ -279,6 +279,19 @@ func appendList(kv KV, kind byte, subject []byte, id uint64) error {
 // another record keeps (the contributor's NFT for its receipt list).
 func appendPage(kv KV, kind byte, subject []byte, index, id uint64) error {
 	page := types.ListPageKey(kind, subject, uint32(index/types.ListPageSize))
+	if a, ok := kv.(appender); ok {
+		// Same bytes as below, without copying the page per append.
+		var e [8]byte
+		binary.BigEndian.PutUint64(e[:], id)
+		ok, err := a.Append(page, e[:], int(8*(index%types.ListPageSize)), 8*types.ListPageSize)
+		if err != nil {
+			return codes.Wrapf(codes.Internal, "read %x: %v", page, err)
+		}
+		if !ok {
+			return corrupt(page, errLen)
+		}
+		return nil
+	}
 	b, err := get(kv, page)
 	if err != nil {
 		return err
@@ -288,6 +301,12 @@ func appendPage(kv KV, kind byte, subject []byte, index, id uint64) error {
 	}
 	kv.Set(page, binary.BigEndian.AppendUint64(append(make([]byte, 0, len(b)+8), b...), id))
 	return nil
+}
+
+// appender is the block overlay's in-place append (store.Cache.Append):
+// an append-only page is extended without a copy of the page.
+type appender interface {
+	Append(key, suffix []byte, wantLen, capHint int) (bool, error)
 }
 
 // ListCount is the length of list (kind, subject).
