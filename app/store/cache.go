@@ -199,11 +199,9 @@ func AcquireCache(parent Reader) *Cache {
 }
 
 // Release clears c and returns it to the pool; c must not be used after.
-// Overlays that grew very large are left to the collector.
+// (sync.Pool drops idle overlays at garbage collection, so one that grew
+// large for a big tx does not stay pinned.)
 func (c *Cache) Release() {
-	if len(c.dirty) > 4096 {
-		return
-	}
 	clear(c.dirty)
 	c.parent, c.reads = nil, nil
 	txCaches.Put(c)
