@@ -189,7 +189,7 @@ func passReceipt(kv KV, p *types.Params, np *nft.Params, j *types.Job, r *types.
 	}
 	setJob(kv, j)
 	setNode(kv, &n)
-	return append([]Event{revealEvent(r, "pass", [2]string{"node_paid", r.NodePaid.Dec()})}, evs...), nil
+	return append([]Event{revealEvent(r, "pass", [2]string{"node_paid", decString(&r.NodePaid)})}, evs...), nil
 }
 
 // failReceipt gives a pending receipt a failing verdict (fail, missed or
