@@ -17,6 +17,7 @@ package app_test
 import (
 	"context"
 	"encoding/binary"
+	"runtime"
 	"runtime/pprof"
 	"syscall"
 	"testing"
@@ -105,6 +106,14 @@ func BenchmarkAttestationSettle(b *testing.B) {
 	// block: on a shared machine the CPU time is the steadier figure.
 	var att, settle, kern, tr, cAtt, cSettle, cKern, cTr time.Duration
 	phase := func(name string, f func()) (wall, cpu time.Duration) {
+		// Each phase starts on a collected heap, so a collection owed to
+		// the untimed setup (work, signatures) does not land in whichever
+		// phase happens to cross the threshold — with 512-tx blocks of
+		// ~25 ms that was the largest noise on the transfer baseline.
+		// A phase pays for collections its own garbage triggers while it
+		// runs; what it leaves is collected before the next, untimed, for
+		// every phase alike (so allocation-heavy phases read a little low).
+		runtime.GC()
 		pprof.Do(context.Background(), pprof.Labels("phase", name), func(context.Context) {
 			c0, t0 := processCPU(), time.Now()
 			f()
