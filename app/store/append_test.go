@@ -109,3 +109,21 @@ func TestWriteIntoCacheUnsorted(t *testing.T) {
 	block.WriteTo(tree)
 	require.Equal(t, []string{"del a", "set b=2", "set c=3"}, tree.ops)
 }
+
+// TestAppendAnyLength: wantLen -1 appends to any value; capHint 0 grows
+// by doubling; the bytes are those of copying appends.
+func TestAppendAnyLength(t *testing.T) {
+	block := store.NewCache(newMem("q", "xy")).Memoize()
+	want := "xy"
+	for i := 0; i < 40; i++ {
+		tx := store.AcquireCache(block)
+		ok, err := tx.Append([]byte("q"), []byte{byte('a' + i%26)}, -1, 0)
+		require.NoError(t, err)
+		require.True(t, ok)
+		tx.Write()
+		tx.Release()
+		want += string(rune('a' + i%26))
+		got, _ := block.Get([]byte("q"))
+		require.Equal(t, want, string(got))
+	}
+}

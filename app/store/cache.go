@@ -104,7 +104,8 @@ func (c *Cache) lookup(key []byte) ([]byte, bool, error) {
 }
 
 // Append stages key's value extended by suffix, provided the value is now
-// wantLen bytes long (else it returns false and stages nothing).
+// wantLen bytes long (else it returns false and stages nothing; wantLen -1
+// takes any length). capHint is the buffer size to allocate (0: double).
 // Append-only records (x/compute's list pages, rewritten on every receipt
 // of every contributor) then cost no copy of the whole value: the first
 // Append of a block copies it into a buffer of capacity capHint owned by
@@ -118,11 +119,15 @@ func (c *Cache) Append(key, suffix []byte, wantLen, capHint int) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	if len(v) != wantLen {
+	if wantLen >= 0 && len(v) != wantLen {
 		return false, nil
 	}
 	if !owned || cap(v)-len(v) < len(suffix) {
-		nv := make([]byte, len(v), max(capHint, len(v)+len(suffix)))
+		need := len(v) + len(suffix)
+		if capHint <= 0 {
+			capHint = 2 * need
+		}
+		nv := make([]byte, len(v), max(capHint, need))
 		copy(nv, v)
 		v = nv
 	}
