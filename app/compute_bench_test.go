@@ -47,12 +47,12 @@ type attestBench struct {
 	round    int
 }
 
-func newAttestBench(b *testing.B, perBlock int) *attestBench {
+func newAttestBench(b testing.TB, perBlock int) *attestBench {
 	return newAttestBenchWith(b, perBlock, func(*compute.Params) {})
 }
 
 // newAttestBenchWith lets a benchmark tune compute's genesis params.
-func newAttestBenchWith(b *testing.B, perBlock int, tune func(*compute.Params)) *attestBench {
+func newAttestBenchWith(b testing.TB, perBlock int, tune func(*compute.Params)) *attestBench {
 	g := testutil.Genesis(abNodes+1, 1_000_000_000_000_000)
 	owner := testutil.Key(abNodes)
 	g.NFT.NFTs = []nft.NFT{{ID: 1, Contributor: testutil.Addr(owner), Owner: testutil.Addr(owner)}}
@@ -128,12 +128,12 @@ func (c *attestBench) timedBlock(b *testing.B, txs [][]byte) time.Duration {
 	return time.Since(t0)
 }
 
-func (c *attestBench) mustBlock(b *testing.B, txs [][]byte) {
+func (c *attestBench) mustBlock(b testing.TB, txs [][]byte) {
 	res := c.mustBlockRaw(b, txs)
 	_ = res
 }
 
-func (c *attestBench) mustBlockRaw(b *testing.B, txs [][]byte) *abci.ResponseFinalizeBlock {
+func (c *attestBench) mustBlockRaw(b testing.TB, txs [][]byte) *abci.ResponseFinalizeBlock {
 	ctx := context.Background()
 	h := c.a.Height + 1
 	res, err := c.a.FinalizeBlock(ctx, &abci.RequestFinalizeBlock{Txs: txs, Height: h, Time: time.Unix(1_700_000_000+h, 0)})

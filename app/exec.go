@@ -22,7 +22,8 @@ import (
 // execTx runs one verified tx against kv atomically: on error nothing it
 // staged reaches kv. It returns the tx's events.
 func execTx(kv store.KV, tx *auth.Tx, p *params, b computekeeper.Beacons, minFee *uint256.Int, height int64) ([]abci.Event, error) {
-	txc := store.NewCache(kv)
+	txc := store.AcquireCache(kv)
+	defer txc.Release()
 	if err := authkeeper.Ante(txc, tx, minFee); err != nil {
 		return nil, err
 	}

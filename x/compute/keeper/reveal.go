@@ -189,7 +189,7 @@ func passReceipt(kv KV, p *types.Params, np *nft.Params, j *types.Job, r *types.
 	}
 	setJob(kv, j)
 	setNode(kv, &n)
-	return append([]Event{revealEvent(r, "pass", [2]string{"node_paid", r.NodePaid.Dec()})}, evs...), nil
+	return append([]Event{revealEvent(r, "pass", [2]string{"node_paid", decString(&r.NodePaid)})}, evs...), nil
 }
 
 // failReceipt gives a pending receipt a failing verdict (fail, missed or
@@ -289,13 +289,8 @@ func addPending(kv KV, delta int64) error {
 
 // enqueueDeadline adds receipt id to the deadline queue of height.
 func enqueueDeadline(kv KV, height, id uint64) error {
-	key := types.DeadlineKey(height)
-	q, err := get(kv, key)
-	if err != nil {
-		return err
-	}
-	kv.Set(key, binary.BigEndian.AppendUint64(append([]byte(nil), q...), id))
-	return nil
+	_, err := appendID(kv, types.DeadlineKey(height), id, -1, 0)
+	return err
 }
 
 // expireReveals gives the receipts whose deadline is height and that are

@@ -266,11 +266,9 @@ func appendList(kv KV, kind byte, subject []byte, id uint64) error {
 		return err
 	}
 	page := types.ListPageKey(kind, subject, uint32(n/types.ListPageSize))
-	b, err := get(kv, page)
-	if err != nil {
+	if _, err := appendID(kv, page, id, -1, 8*types.ListPageSize); err != nil {
 		return err
 	}
-	kv.Set(page, binary.BigEndian.AppendUint64(append([]byte(nil), b...), id))
 	setU64(kv, head, n+1)
 	return nil
 }
@@ -279,15 +277,47 @@ func appendList(kv KV, kind byte, subject []byte, id uint64) error {
 // another record keeps (the contributor's NFT for its receipt list).
 func appendPage(kv KV, kind byte, subject []byte, index, id uint64) error {
 	page := types.ListPageKey(kind, subject, uint32(index/types.ListPageSize))
-	b, err := get(kv, page)
+	ok, err := appendID(kv, page, id, int(8*(index%types.ListPageSize)), 8*types.ListPageSize)
 	if err != nil {
 		return err
 	}
-	if uint64(len(b)) != 8*(index%types.ListPageSize) {
+	if !ok {
 		return corrupt(page, errLen)
 	}
-	kv.Set(page, binary.BigEndian.AppendUint64(append(make([]byte, 0, len(b)+8), b...), id))
 	return nil
+}
+
+// appendID stages key's value followed by id (8 bytes BE). wantLen ≥ 0
+// requires the value to be that long (false, nothing staged, if not); -1
+// takes any length. capHint is the value's usual final size (0: grow by
+// doubling). Through the block's overlays (appender) the value is extended
+// in place rather than copied per append — a receipt's settlement appends
+// to 16 contributors' pages, a block of attestations to one deadline
+// queue — with the same bytes either way.
+func appendID(kv KV, key []byte, id uint64, wantLen, capHint int) (bool, error) {
+	var e [8]byte
+	binary.BigEndian.PutUint64(e[:], id)
+	if a, ok := kv.(appender); ok {
+		ok, err := a.Append(key, e[:], wantLen, capHint)
+		if err != nil {
+			return false, codes.Wrapf(codes.Internal, "read %x: %v", key, err)
+		}
+		return ok, nil
+	}
+	b, err := get(kv, key)
+	if err != nil {
+		return false, err
+	}
+	if wantLen >= 0 && len(b) != wantLen {
+		return false, nil
+	}
+	kv.Set(key, append(append(make([]byte, 0, len(b)+8), b...), e[:]...))
+	return true, nil
+}
+
+// appender is the block overlay's in-place append (store.Cache.Append).
+type appender interface {
+	Append(key, suffix []byte, wantLen, capHint int) (bool, error)
 }
 
 // ListCount is the length of list (kind, subject).
