@@ -141,7 +141,8 @@ func (cj *ClaimJournal) update(fn func(*claimFile)) error {
 
 // writeFileAtomic replaces dir/name with b so that after a crash the file
 // holds either the old or the new bytes: temp file, fsync, rename,
-// directory fsync (Journal.flush does the same for journal.json).
+// directory fsync. Journal.flush (journal.json) and the claim and deposit
+// journals all write through it.
 func writeFileAtomic(dir, name string, b []byte) error {
 	tmp := filepath.Join(dir, name+".tmp")
 	f, err := os.OpenFile(tmp, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o600)

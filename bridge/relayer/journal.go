@@ -164,29 +164,5 @@ func (j *Journal) flush() error {
 	if err != nil {
 		return err
 	}
-	tmp := filepath.Join(j.dir, journalFile+".tmp")
-	f, err := os.OpenFile(tmp, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o600)
-	if err != nil {
-		return err
-	}
-	if _, err := f.Write(b); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	if err := os.Rename(tmp, filepath.Join(j.dir, journalFile)); err != nil {
-		return err
-	}
-	d, err := os.Open(j.dir)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	return d.Sync()
+	return writeFileAtomic(j.dir, journalFile, b)
 }
