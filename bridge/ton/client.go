@@ -138,7 +138,13 @@ var ErrNotAnchored = errors.New("bridge/ton: no checkpoint for that epoch on the
 
 // CheckpointByEpoch reads an anchored checkpoint back (getter checkpointByEpoch).
 func (c *Client) CheckpointByEpoch(ctx context.Context, epoch uint64) (checkpoint.Checkpoint, error) {
-	res, err := c.get(ctx, "checkpointByEpoch", new(big.Int).SetUint64(epoch))
+	return checkpointByEpoch(ctx, c.get, epoch)
+}
+
+// checkpointByEpoch runs the getter through get (the relayer's Client and a
+// validator's Reader each have one) and parses its answer.
+func checkpointByEpoch(ctx context.Context, get func(context.Context, string, ...any) (*lite.ExecutionResult, error), epoch uint64) (checkpoint.Checkpoint, error) {
+	res, err := get(ctx, "checkpointByEpoch", new(big.Int).SetUint64(epoch))
 	if err != nil {
 		return checkpoint.Checkpoint{}, err
 	}

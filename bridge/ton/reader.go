@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math/big"
 	"time"
 
 	"github.com/xssnick/tonutils-go/address"
@@ -70,18 +69,7 @@ func (r *Reader) get(ctx context.Context, method string, args ...any) (*lite.Exe
 // CheckpointByEpoch is the anchor's checkpoint for epoch (ErrNotAnchored
 // if it holds none).
 func (r *Reader) CheckpointByEpoch(ctx context.Context, epoch uint64) (checkpoint.Checkpoint, error) {
-	res, err := r.get(ctx, "checkpointByEpoch", new(big.Int).SetUint64(epoch))
-	if err != nil {
-		return checkpoint.Checkpoint{}, err
-	}
-	if isNil, err := res.IsNil(0); err == nil && isNil {
-		return checkpoint.Checkpoint{}, ErrNotAnchored
-	}
-	cl, err := res.Cell(0)
-	if err != nil {
-		return checkpoint.Checkpoint{}, fmt.Errorf("bridge/ton: checkpointByEpoch: %w", err)
-	}
-	return checkpoint.Parse(cl)
+	return checkpointByEpoch(ctx, r.get, epoch)
 }
 
 // ErrNoSuchTransaction: the anchor has no transaction with that (hash, lt).
