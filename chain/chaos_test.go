@@ -20,11 +20,11 @@ import (
 	"testing"
 	"time"
 
+	bton "github.com/pingo-chain/pingo/bridge/ton"
 	"github.com/pingo-chain/pingo/bridge/tonlocal/tonlocaltest"
 	"github.com/pingo-chain/pingo/chain"
 	"github.com/pingo-chain/pingo/chain/client"
 	auth "github.com/pingo-chain/pingo/x/auth/types"
-	bton "github.com/pingo-chain/pingo/bridge/ton"
 	bridgetypes "github.com/pingo-chain/pingo/x/bridge/types"
 	"github.com/stretchr/testify/require"
 )
