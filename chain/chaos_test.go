@@ -20,6 +20,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/holiman/uint256"
 	bton "github.com/pingo-chain/pingo/bridge/ton"
 	"github.com/pingo-chain/pingo/bridge/tonlocal/tonlocaltest"
 	"github.com/pingo-chain/pingo/chain"
@@ -59,7 +60,9 @@ const ChaosEnv = "PINGO_CHAOS"
 // is credited (/bridge/deposit/{hash}/{lt}) within a bounded settle time,
 // each attempt landed at most once and every send that reported success
 // landed, and the recipient's balance delta = the deposited-total delta =
-// the jettons that landed (more: credited twice); the cross-chain supply
+// the jettons that landed (more: credited twice), and a replayed report of
+// each (sent by the test, newest first) is refused with bridge/51; the
+// cross-chain supply
 // L2 supply + jettons outside the anchor + (withdrawn − claimed) = jetton
 // total supply, and L2 supply = the anchor's jettons.
 func TestChaos(t *testing.T) {
@@ -428,6 +431,28 @@ func TestChaos(t *testing.T) {
 	for amt := range okSent {
 		require.Equal(t, 1, byAmount[amt], "deposit of %d: the send succeeded but it is not on the anchor", amt)
 	}
+	// Replays, newest first (re-ordered): a report of a credited deposit is
+	// refused by CheckTx with bridge/51 (the rewound relayer2 mostly sees
+	// them credited and sends none, so the test sends them itself, from a
+	// load key whose nonce was checked above).
+	dupRefused := 0
+	for i := len(landed) - 1; i >= 0; i-- {
+		d := landed[i]
+		var h bridgetypes.Hash32
+		copy(h[:], d.TxHash)
+		amt, overflow := uint256.FromBig(d.Amount)
+		require.False(t, overflow)
+		c := clients[i%n]
+		raw, err := c.Sign(ctx, chain.DevKey(4), &bridgetypes.ReportDeposit{TONTxHash: h, TONLt: d.LT, Recipient: depRecipient, Amount: *amt},
+			uint256.NewInt(10_000), nil)
+		require.NoError(t, err)
+		_, err = c.Broadcast(ctx, raw)
+		var te *client.TxError
+		require.ErrorAs(t, err, &te, "a replayed report of deposit %x:%d was accepted", d.TxHash, d.LT)
+		require.Equal(t, bridgetypes.Codespace, te.Codespace)
+		require.EqualValues(t, 51, te.Code, "replayed deposit report: %s", te.Log)
+		dupRefused++
+	}
 	time.Sleep(5 * time.Second) // a second credit in flight would land by now
 	depDelta := new(big.Int).Sub(depBalance(), depBalanceBefore)
 	require.Equal(t, deposited.String(), depDelta.String(), "recipient's balance delta vs deposits landed on TON (more: credited twice)")
@@ -533,6 +558,7 @@ func TestChaos(t *testing.T) {
 		fmt.Sprintf("| withdrawals / claimed on TON / jettons withdrawn = received | %d / %d / %s = %s |", len(ids), len(ids), withdrawn, received),
 		fmt.Sprintf("| deposits: attempts / send errors (TON endpoint down, seqno race) / landed on TON / landed despite a send error | %d / %d / %d / %d |", attempts, sendErrs, len(landed), landedDespiteErr),
 		fmt.Sprintf("| deposits: credited once / jettons landed = recipient's delta = deposited-total delta | %d / %s = %s = %s |", len(landed), deposited, depDelta, depTotalDelta),
+		fmt.Sprintf("| deposits: replayed reports (test-sent, newest first) refused bridge/51 | %d / %d |", dupRefused, len(landed)),
 		fmt.Sprintf("| deposits: further wait until all credited (after the fault phase and the claims wait; bound 90 s) | %s |", depSettle),
 		fmt.Sprintf("| L2 supply = anchor's jettons | %s = %s |", l2Supply, anchorJettons),
 		fmt.Sprintf("| L2 supply + outside anchor + (withdrawn − claimed) = jetton total | %s + %s + (%s − %s) = %s |", l2Supply, outside, withdrawnTotal, claimed, jd.TotalSupply),
