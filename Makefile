@@ -68,11 +68,12 @@ localnet-test:
 
 # Issue #7's fault suite (chain/chaos_test.go, not in make test): the
 # whole-system localnet on 127.0.0.231-239 with --keep-going, under load
-# (transfers, withdrawals, the CDN node's jobs) for CHAOS_DURATION while
-# validators are SIGKILLed every 30 s and paused, and the relayer, TON
-# endpoint, CDN node and a second relayer (claim cursor rewound) are
-# killed; then it checks block gaps, AppHashes on every node, no lost tx,
-# every withdrawal paid once and the cross-chain supply, and prints a
+# (transfers, withdrawals, jetton deposits from the dev TON wallet, the CDN
+# node's jobs) for CHAOS_DURATION while validators are SIGKILLed every 30 s
+# and paused, and the relayer, TON endpoint, CDN node and a second relayer
+# (claim and deposit cursors rewound) are killed; then it checks block gaps,
+# AppHashes on every node, no lost tx, every withdrawal paid once, every
+# landed deposit credited once and the cross-chain supply, and prints a
 # figures table. About CHAOS_DURATION + 3 min.
 CHAOS_DURATION ?= 5m
 chaos:

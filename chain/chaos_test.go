@@ -20,6 +20,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/holiman/uint256"
+	bton "github.com/pingo-chain/pingo/bridge/ton"
 	"github.com/pingo-chain/pingo/bridge/tonlocal/tonlocaltest"
 	"github.com/pingo-chain/pingo/chain"
 	"github.com/pingo-chain/pingo/chain/client"
@@ -37,23 +39,32 @@ const ChaosEnv = "PINGO_CHAOS"
 // validators on 127.0.0.231–234, the TON endpoint, relayer, CDN node and
 // two contributors on .235–239) started with --keep-going, so its
 // supervisor restarts whatever dies, under load (transfers and withdrawals
-// from their own dev keys to random validators; the CDN node's compute
-// jobs), while the driver injects: a SIGKILL of a random validator every
+// from their own dev keys to random validators; a PINGO jetton deposit from
+// the dev TON wallet to one otherwise idle L2 account every 5–7 s, through
+// tonutils-go, retried with a fresh connection while the TON endpoint is
+// down; the CDN node's compute jobs), while the driver injects: a SIGKILL of a random validator every
 // 30 s and, between them in turn, a SIGSTOP of a validator for 12 s (past
 // the consensus timeouts) then SIGCONT, a SIGKILL of the relayer, of the
 // TON endpoint (and its sandbox sidecar), of the CDN node, and of a second
 // relayer (own TON wallet and journal, the test starts it) restarted with
-// its claim cursor rewound to epoch 1 — duplicated and re-ordered claims
-// and anchor reports. Pass criteria, each checked at the end:
+// its claim cursor rewound to epoch 1 and its deposit cursor to before the
+// first chaos deposit — duplicated and re-ordered claims, anchor reports
+// and deposit reports (bridge/51 refusals or pending no-ops). Pass criteria, each checked at the end:
 // no gap between consecutive block times over CHAOS_MAX_GAP; every
 // validator has the same block and AppHash at every height; every tx the
 // load saw committed is in a block on every validator, and each sender's
 // nonce equals its committed tx count (gap-free, nothing lost, nothing
 // extra); every withdrawal claimed on TON (isClaimed) and the jettons
-// received equal the amounts withdrawn (no double pay); L2 supply = the
-// anchor's jetton balance, i.e. L2 supply + PINGO outside the bridge = the
-// jetton supply. Deposits are not part of it: this branch has no
-// ReportDeposit path (x/bridge action 64 is reserved).
+// received equal the amounts withdrawn (no double pay); every deposit
+// that landed on the anchor (a good notification to the chaos recipient)
+// is credited (/bridge/deposit/{hash}/{lt}) within a bounded settle time,
+// each attempt landed at most once and every send that reported success
+// landed, and the recipient's balance delta = the deposited-total delta =
+// the jettons that landed (more: credited twice), and a replayed report of
+// each (sent by the test, newest first) is refused with bridge/51; the
+// cross-chain supply
+// L2 supply + jettons outside the anchor + (withdrawn − claimed) = jetton
+// total supply, and L2 supply = the anchor's jettons.
 func TestChaos(t *testing.T) {
 	if os.Getenv(ChaosEnv) == "" {
 		t.Skip("make chaos runs it (" + ChaosEnv + "=1)")
@@ -142,6 +153,22 @@ func TestChaos(t *testing.T) {
 	receiptsBefore, _ := clients[0].ReceiptsByContributor(ctx, contributor)
 	h0, err := latestHeight(ctx, clients[0])
 	require.NoError(t, err)
+	// Deposits go to an account nothing else touches, so its balance delta
+	// is exactly what was credited; baseLT is the anchor's last
+	// transaction before the load (chaos deposits are the ones after it).
+	depSeed := sha256.Sum256([]byte("pingo/chaos-deposit-recipient"))
+	var depRecipient auth.Address
+	copy(depRecipient[:], depSeed[:])
+	depBalance := func() *big.Int {
+		acc, _, err := clients[0].Account(ctx, depRecipient)
+		require.NoError(t, err)
+		return acc.Balance.ToBig()
+	}
+	depBalanceBefore := depBalance()
+	depTotalBefore, err := clients[0].DepositedTotal(ctx)
+	require.NoError(t, err)
+	_, baseLT, err := tv.anchor.Deposits(ctx, 0)
+	require.NoError(t, err)
 
 	// The second relayer: its own TON wallet (the dev TON wallet, funded
 	// with TON at genesis), L2 key and journal.
@@ -167,6 +194,9 @@ func TestChaos(t *testing.T) {
 	defer stopLoad()
 	loadDone := make(chan struct{})
 	go func() { load.run(loadCtx, 7*time.Second); close(loadDone) }()
+	deps := &chaosDeposits{ep: ep, recipient: depRecipient}
+	depsDone := make(chan struct{})
+	go func() { deps.run(loadCtx); close(depsDone) }()
 
 	// Faults, one at a time so that at most one validator is down or
 	// paused at once (3 of 4 equal powers > 2/3: the chain must go on).
@@ -224,8 +254,9 @@ func TestChaos(t *testing.T) {
 			}
 			_ = relayer2.Process.Kill()
 			_ = relayer2.Wait()
-			faults["SIGKILL relayer2 + rewound claim cursor"]++
+			faults["SIGKILL relayer2 + rewound claim and deposit cursors"]++
 			rewindClaims(t, filepath.Join(dir, "relayer2", "claims.json"))
+			rewindDeposits(t, filepath.Join(dir, "relayer2", "deposits.json"), baseLT)
 			startRelayer2()
 		},
 	}
@@ -247,6 +278,7 @@ func TestChaos(t *testing.T) {
 	}()
 	<-loadDone
 	<-faultsDone
+	<-depsDone
 	for _, p := range descendants(cmd.Process.Pid) {
 		_ = syscall.Kill(p, syscall.SIGCONT)
 	}
@@ -349,24 +381,125 @@ func TestChaos(t *testing.T) {
 		return true
 	})
 	t.Logf("last withdrawals claimed %s after the fault phase", time.Since(claimStart).Round(time.Second))
+	// Deposits: every one that landed on the anchor (a good notification
+	// after baseLT, to the chaos recipient) credited within the settle
+	// time, each exactly once.
+	depStart := time.Now()
+	var landed []bton.Deposit
+	uncredited := -1
+	waitFor("every landed deposit credited on L2", 90*time.Second, func() bool {
+		ds, _, err := tv.anchor.Deposits(ctx, baseLT)
+		if err != nil {
+			return false
+		}
+		landed, uncredited = landed[:0], 0
+		for _, d := range ds {
+			if d.Refundable || auth.Address(d.Recipient) != depRecipient {
+				continue
+			}
+			landed = append(landed, d)
+			var h bridgetypes.Hash32
+			copy(h[:], d.TxHash)
+			rec, found, err := clients[rand.IntN(n)].Deposit(ctx, h, d.LT)
+			if err != nil || !found || rec.Status != bridgetypes.DepositCredited {
+				uncredited++
+			}
+		}
+		return uncredited == 0
+	})
+	depSettle := time.Since(depStart).Round(time.Second)
+	attempts, sendErrs, okSent := deps.figures()
+	deposited := new(big.Int)
+	byAmount := map[uint64]int{}
+	for _, d := range landed {
+		var h bridgetypes.Hash32
+		copy(h[:], d.TxHash)
+		rec, _, err := clients[0].Deposit(ctx, h, d.LT)
+		require.NoError(t, err)
+		require.Equal(t, depRecipient, *rec.Recipient, "deposit %x:%d", d.TxHash, d.LT)
+		require.Equal(t, d.Amount.String(), rec.Amount.ToBig().String(), "deposit %x:%d amount", d.TxHash, d.LT)
+		deposited.Add(deposited, d.Amount)
+		byAmount[d.Amount.Uint64()]++
+	}
+	landedDespiteErr := 0
+	for amt, k := range byAmount {
+		require.Equal(t, 1, k, "deposit of %d landed on TON %d times (one send each)", amt, k)
+		if !okSent[amt] {
+			landedDespiteErr++
+		}
+	}
+	for amt := range okSent {
+		require.Equal(t, 1, byAmount[amt], "deposit of %d: the send succeeded but it is not on the anchor", amt)
+	}
+	// Replays, newest first (re-ordered): a report of a credited deposit is
+	// refused by CheckTx with bridge/51 (the rewound relayer2 mostly sees
+	// them credited and sends none, so the test sends them itself, from a
+	// load key whose nonce was checked above).
+	dupRefused := 0
+	for i := len(landed) - 1; i >= 0; i-- {
+		d := landed[i]
+		var h bridgetypes.Hash32
+		copy(h[:], d.TxHash)
+		amt, overflow := uint256.FromBig(d.Amount)
+		require.False(t, overflow)
+		c := clients[i%n]
+		raw, err := c.Sign(ctx, chain.DevKey(4), &bridgetypes.ReportDeposit{TONTxHash: h, TONLt: d.LT, Recipient: depRecipient, Amount: *amt},
+			uint256.NewInt(10_000), nil)
+		require.NoError(t, err)
+		_, err = c.Broadcast(ctx, raw)
+		var te *client.TxError
+		require.ErrorAs(t, err, &te, "a replayed report of deposit %x:%d was accepted", d.TxHash, d.LT)
+		require.Equal(t, bridgetypes.Codespace, te.Codespace)
+		require.EqualValues(t, 51, te.Code, "replayed deposit report: %s", te.Log)
+		dupRefused++
+	}
+	time.Sleep(5 * time.Second) // a second credit in flight would land by now
+	depDelta := new(big.Int).Sub(depBalance(), depBalanceBefore)
+	require.Equal(t, deposited.String(), depDelta.String(), "recipient's balance delta vs deposits landed on TON (more: credited twice)")
+	depTotalAfter, err := clients[0].DepositedTotal(ctx)
+	require.NoError(t, err)
+	depTotalDelta := new(big.Int).Sub(depTotalAfter.ToBig(), depTotalBefore.ToBig())
+	require.Equal(t, deposited.String(), depTotalDelta.String(), "/bridge deposited total delta vs deposits landed")
+
+	// The dev TON wallet both receives the claims and sends the deposits:
+	// received = its jetton delta + what it deposited.
 	var jettonsAfter *big.Int
 	waitFor("the claimed jettons in the dev TON wallet", time.Minute, func() bool {
 		jettonsAfter, err = tv.jettons(ctx, ep.DevWallet)
-		return err == nil && new(big.Int).Sub(jettonsAfter, jettonsBefore).Cmp(withdrawn) >= 0
+		return err == nil && new(big.Int).Add(new(big.Int).Sub(jettonsAfter, jettonsBefore), deposited).Cmp(withdrawn) >= 0
 	})
 	time.Sleep(5 * time.Second) // a double payment in flight would land by now
 	jettonsAfter, err = tv.jettons(ctx, ep.DevWallet)
 	require.NoError(t, err)
 	received := new(big.Int).Sub(jettonsAfter, jettonsBefore)
+	received.Add(received, deposited)
 	require.Equal(t, withdrawn.String(), received.String(), "jettons received vs withdrawn (more: paid twice)")
 
-	// Supply across both chains.
+	// Supply across both chains:
+	// L2 supply + jettons outside the anchor + (withdrawn − claimed) = jetton total supply.
 	r, err := clients[0].Query(ctx, "/bank/supply", 0)
 	require.NoError(t, err)
 	l2Supply := new(big.Int).SetBytes(r.Value)
 	anchorJettons, err := tv.jettons(ctx, ep.Anchor)
 	require.NoError(t, err)
-	require.Equal(t, l2Supply.String(), anchorJettons.String(), "L2 supply = anchor's jettons (all withdrawals claimed)")
+	jd, err := tv.master.GetJettonData(ctx)
+	require.NoError(t, err)
+	wt, err := clients[0].Query(ctx, "/bridge/withdrawn_total", 0)
+	require.NoError(t, err)
+	withdrawnTotal := new(big.Int).SetBytes(wt.Value)
+	claimed := new(big.Int)
+	for _, id := range ids {
+		if ok, err := tv.anchor.IsClaimed(ctx, id); err == nil && ok {
+			rec, _, err := clients[0].Withdrawal(ctx, id)
+			require.NoError(t, err)
+			claimed.Add(claimed, rec.Amount.ToBig())
+		}
+	}
+	outside := new(big.Int).Sub(jd.TotalSupply, anchorJettons)
+	lhs := new(big.Int).Add(l2Supply, outside)
+	lhs.Add(lhs, new(big.Int).Sub(withdrawnTotal, claimed))
+	require.Equal(t, jd.TotalSupply.String(), lhs.String(), "cross-chain supply: L2 + outside the anchor + (withdrawn − claimed) = jetton total")
+	require.Equal(t, l2Supply.String(), anchorJettons.String(), "L2 supply = anchor's jettons (all withdrawals claimed, all deposits credited)")
 
 	// Blocks: the same block and AppHash at every height on every node;
 	// the longest interval between consecutive block times.
@@ -423,7 +556,12 @@ func TestChaos(t *testing.T) {
 		fmt.Sprintf("| txs in a block with an error / accepted but never in a block (mempool died with its node) | %d / %d |", failedInBlock, acceptedDropped),
 		fmt.Sprintf("| commit latency (seen txs) p50 / p99 / max | %s / %s / %s |", percentile(lats, 0.5).Round(time.Millisecond), percentile(lats, 0.99).Round(time.Millisecond), percentile(lats, 1).Round(time.Millisecond)),
 		fmt.Sprintf("| withdrawals / claimed on TON / jettons withdrawn = received | %d / %d / %s = %s |", len(ids), len(ids), withdrawn, received),
+		fmt.Sprintf("| deposits: attempts / send errors (TON endpoint down, seqno race) / landed on TON / landed despite a send error | %d / %d / %d / %d |", attempts, sendErrs, len(landed), landedDespiteErr),
+		fmt.Sprintf("| deposits: credited once / jettons landed = recipient's delta = deposited-total delta | %d / %s = %s = %s |", len(landed), deposited, depDelta, depTotalDelta),
+		fmt.Sprintf("| deposits: replayed reports (test-sent, newest first) refused bridge/51 | %d / %d |", dupRefused, len(landed)),
+		fmt.Sprintf("| deposits: further wait until all credited (after the fault phase and the claims wait; bound 90 s) | %s |", depSettle),
 		fmt.Sprintf("| L2 supply = anchor's jettons | %s = %s |", l2Supply, anchorJettons),
+		fmt.Sprintf("| L2 supply + outside anchor + (withdrawn − claimed) = jetton total | %s + %s + (%s − %s) = %s |", l2Supply, outside, withdrawnTotal, claimed, jd.TotalSupply),
 		fmt.Sprintf("| contributor1 receipts during run | %d |", len(receiptsAfter)-len(receiptsBefore)),
 		fmt.Sprintf("| faults injected | %d: %s |", nFaults, strings.Join(sortedStrings(fl), ", ")),
 	}
@@ -431,6 +569,7 @@ func TestChaos(t *testing.T) {
 	require.LessOrEqual(t, maxGap, maxGapBound, "the chain halted too long")
 	require.Zero(t, lost)
 	require.NotEmpty(t, ids, "no withdrawal committed during the run")
+	require.NotEmpty(t, landed, "no deposit landed on TON during the run")
 }
 
 func envDuration(t *testing.T, name string, def time.Duration) time.Duration {
