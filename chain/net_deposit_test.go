@@ -157,18 +157,7 @@ func TestDepositWithdrawNetwork(t *testing.T) {
 	userKey := chain.DevKey(7)
 	user := auth.PubkeyToAddress(&userKey.PublicKey)
 	balance := func() uint64 {
-		// Right after the restarts above a node has answered query/3
-		// ("height … pruned") for its newest height for a moment under
-		// load; that is a known open issue (see x/bridge README "Limits"),
-		// so the read is retried for a bounded time instead of failing.
-		var acc auth.Account
-		var err error
-		for i := 0; i < 50; i++ {
-			if acc, _, err = c.Account(ctx, user); err == nil {
-				break
-			}
-			time.Sleep(200 * time.Millisecond)
-		}
+		acc, _, err := c.Account(ctx, user)
 		require.NoError(t, err)
 		return acc.Balance.Uint64()
 	}
