@@ -10,7 +10,8 @@ import (
 //
 //	withdrawal/{id}                WithdrawalRecord, JSON
 //	withdrawal_leaves/{epoch}      the checkpointed epoch's leaf hashes, 32 bytes each
-//	withdrawal_epoch/{epoch}       count u32 BE ‖ first id u64 BE of the epoch's withdrawals
+//	withdrawal_epoch/{epoch}       count u32 BE ‖ first own id u64 BE ‖ [re-included count u32 BE, when > 0]
+//	reincluded/{epoch}             ids u64 BE each of the withdrawals re-included at indices 0..k-1
 //	withdrawals/{from}/count       the account's withdrawal count, u64 BE
 //	withdrawals/{from}/{seq}       id of its seq-th withdrawal (from 0), u64 BE
 //	next_withdrawal_id             u64 BE (absent before the first)
@@ -24,7 +25,7 @@ func parseWithdrawalPath(p []string, num func(string) (uint64, error)) (queryRou
 		return route("next_withdrawal_id", bridge.NextWithdrawalIDKey)
 	case len(p) == 1 && p[0] == "withdrawn_total":
 		return route("withdrawn_total", bridge.WithdrawnTotalKey)
-	case len(p) == 2 && (p[0] == "withdrawal" || p[0] == "withdrawal_leaves" || p[0] == "withdrawal_epoch"):
+	case len(p) == 2 && (p[0] == "withdrawal" || p[0] == "withdrawal_leaves" || p[0] == "withdrawal_epoch" || p[0] == "reincluded"):
 		n, err := num(p[1])
 		if err != nil {
 			return queryRoute{}, false, err
@@ -34,6 +35,8 @@ func parseWithdrawalPath(p []string, num func(string) (uint64, error)) (queryRou
 			return route(p[0], bridge.WithdrawalKey(n))
 		case "withdrawal_leaves":
 			return route(p[0], bridge.EpochLeavesKey(n))
+		case "reincluded":
+			return route(p[0], bridge.ReincludedKey(n))
 		default:
 			return route(p[0], bridge.EpochCountKey(n))
 		}

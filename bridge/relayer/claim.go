@@ -11,6 +11,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/xssnick/tonutils-go/tlb"
@@ -28,6 +29,9 @@ type ClaimChain interface {
 	EpochWithdrawals(ctx context.Context, epoch uint64) (bridge.EpochWithdrawals, error)
 	WithdrawalLeaves(ctx context.Context, epoch uint64) ([][32]byte, error)
 	Withdrawal(ctx context.Context, id uint64) (bridge.WithdrawalRecord, bool, error)
+	// ReincludedIDs: the ids at indices 0..k-1 of epoch, re-included from
+	// an epoch whose checkpoint never sealed (asked only when k > 0).
+	ReincludedIDs(ctx context.Context, epoch uint64) ([]uint64, error)
 }
 
 // ClaimTON is what auto-claim uses of bridge/ton's Client.
@@ -89,7 +93,7 @@ func (r *Relayer) EnableClaims(cfg ClaimConfig, chain ClaimChain, ton ClaimTON, 
 	}
 	c := &claimer{cfg: cfg, chain: chain, ton: ton, journal: j,
 		claims: prometheus.NewCounterVec(prometheus.CounterOpts{Namespace: "pingo_relayer", Name: "claims_total",
-			Help: "Withdrawal claims resolved, by result: claimed, already_claimed, refused, unclaimable."}, []string{"result"}),
+			Help: "Withdrawal claims resolved, by result: claimed, already_claimed, refused, unclaimable, reincluded (left for the later epoch that re-included it), awaiting_reinclusion."}, []string{"result"}),
 		cursor: prometheus.NewGauge(prometheus.GaugeOpts{Namespace: "pingo_relayer", Name: "claim_epoch",
 			Help: "First epoch whose withdrawals are not all claimed."}),
 	}
@@ -151,12 +155,23 @@ func (r *Relayer) claimRound(ctx context.Context, anchored uint64) error {
 			}
 			continue
 		}
+		var re []uint64
+		if ew.Reincluded > 0 {
+			if re, err = c.chain.ReincludedIDs(ctx, cur.Epoch); err != nil {
+				r.metrics.Failures.WithLabelValues(FailChainUnreachable).Inc()
+				return fmt.Errorf("chain: re-included ids of epoch %d: %w", cur.Epoch, err)
+			}
+		}
+		first, ok := ew.ID(cur.Index, re)
+		if !ok {
+			r.metrics.Alerts.WithLabelValues("withdrawal_root_mismatch").Inc()
+			return errStop{fmt.Errorf("epoch %d: %d re-included ids for %d", cur.Epoch, len(re), ew.Reincluded)}
+		}
 		leaves, err := r.claimableLeaves(ctx, cur.Epoch, ew)
 		if errors.Is(err, errUnclaimable) {
-			c.claims.WithLabelValues("unclaimable").Add(float64(ew.Count - cur.Index))
-			r.metrics.Alerts.WithLabelValues("withdrawals_unclaimable").Inc()
-			r.log.Error("ALERT: withdrawals of an epoch the anchor never held cannot be claimed", "epoch", cur.Epoch,
-				"first_id", ew.FirstID, "count", ew.Count)
+			if err := r.passUnclaimable(ctx, cur, ew, first); err != nil {
+				return err
+			}
 			if err := c.journal.SetCursor(ClaimCursor{Epoch: cur.Epoch + 1}); err != nil {
 				return r.journalFailed(err)
 			}
@@ -166,7 +181,7 @@ func (r *Relayer) claimRound(ctx context.Context, anchored uint64) error {
 			return err
 		}
 		for i := cur.Index; i < ew.Count && budget > 0; i++ {
-			id := ew.FirstID + uint64(i)
+			id, _ := ew.ID(i, re)
 			if err := r.claimOne(ctx, cur.Epoch, i, id, leaves); err != nil {
 				return err
 			}
@@ -180,6 +195,48 @@ func (r *Relayer) claimRound(ctx context.Context, anchored uint64) error {
 }
 
 var errUnclaimable = errors.New("epoch not held by the anchor")
+
+// passUnclaimable accounts for the rest of an epoch the anchor holds no
+// root for, from index cur.Index (id first). The chain re-includes the
+// withdrawals of an epoch whose checkpoint left the late-signature window
+// unsealed in a later epoch (x/bridge reinclude.go), all at once, so the
+// first remaining record tells: moved on (reincluded: this relayer claims
+// them from that later epoch, which its cursor has not reached yet, since
+// that epoch's checkpoint is taken after the move), still unsealed
+// (awaiting_reinclusion: they move when the window closes), or sealed and
+// yet never anchored (a later epoch was anchored first: unclaimable, an
+// alert, as no path pays them).
+func (r *Relayer) passUnclaimable(ctx context.Context, cur ClaimCursor, ew bridge.EpochWithdrawals, first uint64) error {
+	c := r.claimer
+	n := float64(ew.Count - cur.Index)
+	w, found, err := c.chain.Withdrawal(ctx, first)
+	if err != nil || !found {
+		r.metrics.Failures.WithLabelValues(FailChainUnreachable).Inc()
+		return fmt.Errorf("chain: withdrawal %d: found=%v %w", first, found, err)
+	}
+	if w.Epoch != cur.Epoch {
+		c.claims.WithLabelValues("reincluded").Add(n)
+		r.log.Info("withdrawals of an unsealed epoch were re-included later; claimed from there", "epoch", cur.Epoch,
+			"now_epoch", w.Epoch, "first_id", first, "count", ew.Count-cur.Index)
+		return nil
+	}
+	rec, found, err := c.chain.Checkpoint(ctx, cur.Epoch)
+	if err != nil {
+		r.metrics.Failures.WithLabelValues(FailChainUnreachable).Inc()
+		return fmt.Errorf("chain: checkpoint %d: %w", cur.Epoch, err)
+	}
+	if found && rec.Status == bridge.StatusAccumulating {
+		c.claims.WithLabelValues("awaiting_reinclusion").Add(n)
+		r.log.Warn("withdrawals of an unsealed epoch wait for re-inclusion in a later one", "epoch", cur.Epoch,
+			"first_id", first, "count", ew.Count-cur.Index)
+		return nil
+	}
+	c.claims.WithLabelValues("unclaimable").Add(n)
+	r.metrics.Alerts.WithLabelValues("withdrawals_unclaimable").Inc()
+	r.log.Error("ALERT: withdrawals of an epoch the anchor never held cannot be claimed", "epoch", cur.Epoch,
+		"first_id", first, "count", ew.Count-cur.Index)
+	return nil
+}
 
 // claimError is a failed auto-claim step in a Round whose anchoring part
 // succeeded: Run retries it next round without backing off.
@@ -241,6 +298,12 @@ func (r *Relayer) claimOne(ctx context.Context, epoch uint64, i uint32, id uint6
 	if err != nil || !found {
 		r.metrics.Failures.WithLabelValues(FailChainUnreachable).Inc()
 		return fmt.Errorf("chain: withdrawal %d: found=%v %w", id, found, err)
+	}
+	if w.Epoch > epoch && slices.Contains(w.ReincludedFrom, epoch) {
+		// The old root reached TON after all (signatures gathered off the
+		// L2): the id pays once either way, from its current epoch.
+		c.claims.WithLabelValues("reincluded").Inc()
+		return nil
 	}
 	if w.Epoch != epoch || w.Index != i || [32]byte(w.Leaf) != leaves[i] {
 		r.metrics.Alerts.WithLabelValues("withdrawal_root_mismatch").Inc()

@@ -22,13 +22,16 @@ import (
 // as x/bridge hands them out.
 type fakeClaimChain struct {
 	fakeChain
-	epochs map[uint64][]bridge.WithdrawalRecord
-	byID   map[uint64]bridge.WithdrawalRecord
+	epochs   map[uint64][]bridge.WithdrawalRecord
+	byID     map[uint64]bridge.WithdrawalRecord
+	re       map[uint64][]uint64 // re-included ids by epoch
+	unsealed map[uint64]bool     // checkpoints still accumulating
 }
 
 // newFakeClaimChain: counts[e-1] withdrawals in epoch e.
 func newFakeClaimChain(t *testing.T, counts ...int) *fakeClaimChain {
-	c := &fakeClaimChain{epochs: map[uint64][]bridge.WithdrawalRecord{}, byID: map[uint64]bridge.WithdrawalRecord{}}
+	c := &fakeClaimChain{epochs: map[uint64][]bridge.WithdrawalRecord{}, byID: map[uint64]bridge.WithdrawalRecord{},
+		re: map[uint64][]uint64{}, unsealed: map[uint64]bool{}}
 	to, err := bridge.TONAddrFrom(address.MustParseRawAddr("0:83dfd552e63729b472fcbcc8c45ebcc6691702558b68ec7527e1ba403a0f31a8"))
 	if err != nil {
 		t.Fatal(err)
@@ -66,7 +69,11 @@ func (c *fakeClaimChain) root(e uint64) [32]byte {
 }
 
 func (c *fakeClaimChain) Checkpoint(_ context.Context, e uint64) (bridge.CheckpointRecord, bool, error) {
-	return bridge.CheckpointRecord{Epoch: e, Status: bridge.StatusSealed, WithdrawalRoot: c.root(e)}, true, nil
+	st := bridge.StatusSealed
+	if c.unsealed[e] {
+		st = bridge.StatusAccumulating
+	}
+	return bridge.CheckpointRecord{Epoch: e, Status: st, WithdrawalRoot: c.root(e)}, true, nil
 }
 
 func (c *fakeClaimChain) EpochWithdrawals(_ context.Context, e uint64) (bridge.EpochWithdrawals, error) {
@@ -74,7 +81,41 @@ func (c *fakeClaimChain) EpochWithdrawals(_ context.Context, e uint64) (bridge.E
 	if len(rs) == 0 {
 		return bridge.EpochWithdrawals{}, nil
 	}
-	return bridge.EpochWithdrawals{Count: uint32(len(rs)), FirstID: rs[0].ID}, nil
+	k := len(c.re[e])
+	ew := bridge.EpochWithdrawals{Count: uint32(len(rs)), Reincluded: uint32(k)}
+	if k < len(rs) {
+		ew.FirstID = rs[k].ID
+	}
+	return ew, nil
+}
+
+func (c *fakeClaimChain) ReincludedIDs(_ context.Context, e uint64) ([]uint64, error) {
+	return c.re[e], nil
+}
+
+// reinclude does what x/bridge does when from's checkpoint closes
+// unsealed: from's withdrawals go, same ids, ahead of into's own ones
+// with into as their leaf epoch; from keeps its (now historic) leaves.
+func (c *fakeClaimChain) reinclude(t *testing.T, from, into uint64) {
+	var moved []bridge.WithdrawalRecord
+	for i, old := range c.epochs[from] {
+		r := old
+		r.Epoch, r.Index, r.ReincludedFrom = into, uint32(i), append(append([]uint64(nil), old.ReincludedFrom...), from)
+		h, err := r.Withdrawal().LeafHash()
+		if err != nil {
+			t.Fatal(err)
+		}
+		r.Leaf = h
+		moved = append(moved, r)
+		c.re[into] = append(c.re[into], r.ID)
+		c.byID[r.ID] = r
+	}
+	for _, own := range c.epochs[into] {
+		own.Index = uint32(len(moved))
+		moved = append(moved, own)
+		c.byID[own.ID] = own
+	}
+	c.epochs[into] = moved
 }
 
 func (c *fakeClaimChain) WithdrawalLeaves(_ context.Context, e uint64) ([][32]byte, error) {
@@ -376,6 +417,55 @@ func TestAutoClaimUnclaimable(t *testing.T) {
 	if got := r.ClaimMetric("unclaimable"); got != 2 {
 		t.Fatalf("unclaimable %v", got)
 	}
+}
+
+// TestAutoClaimReincluded: epoch 1's checkpoint never sealed, so the
+// anchor never held its root; its withdrawals (ids 1, 2) were re-included
+// in epoch 3 ahead of epoch 3's own (id 4). The relayer passes epoch 1
+// without an alert, while it waits for the window to close (still
+// unsealed, not moved) and after the move, and claims ids 1, 2 and 4 from
+// epoch 3's root: each paid once, with the index that root proves.
+func TestAutoClaimReincluded(t *testing.T) {
+	ch := newFakeClaimChain(t, 2, 1, 1) // ids 1-2 | 3 | 4
+	ch.unsealed[1] = true
+	ton := newFakeAnchor()
+	ton.anchor(ch, 2) // epoch 1 never anchored: the anchor passed it
+	r, cj, _ := newClaimRelayer(t, t.TempDir(), ch, ton, ClaimConfig{})
+	if err := r.Round(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	paidOnce(t, ton, 3)
+	if got := r.ClaimMetric("awaiting_reinclusion"); got != 2 {
+		t.Fatalf("awaiting_reinclusion %v", got)
+	}
+	// The window closes: ids 1 and 2 move to epoch 3, which is anchored.
+	ch.reinclude(t, 1, 3)
+	ton.anchor(ch, 3)
+	var order []uint64
+	r.OnClaimed(func(id uint64, _ int) { order = append(order, id) })
+	if err := r.Round(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	paidOnce(t, ton, 1, 2, 3, 4)
+	if len(order) != 3 || order[0] != 1 || order[1] != 2 || order[2] != 4 {
+		t.Fatalf("claim order %v", order)
+	}
+	if got := Value(r.Metrics().Alerts.WithLabelValues("withdrawals_unclaimable")); got != 0 {
+		t.Fatalf("alerts %v", got)
+	}
+	if c := cj.Cursor(1); c != (ClaimCursor{Epoch: 4}) {
+		t.Fatalf("cursor %+v", c)
+	}
+	// A relayer starting fresh after the move sees epoch 1's records moved
+	// on: reincluded, claimed from epoch 3 (already paid: not again).
+	r2, _, _ := newClaimRelayer(t, t.TempDir(), ch, ton, ClaimConfig{})
+	if err := r2.Round(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if got := r2.ClaimMetric("reincluded"); got != 2 {
+		t.Fatalf("reincluded %v", got)
+	}
+	paidOnce(t, ton, 1, 2, 3, 4)
 }
 
 // TestAutoClaimRefusedNotRetried: a claim refused for good (302 wrong

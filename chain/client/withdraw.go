@@ -31,7 +31,9 @@ const (
 	// WithdrawClaimed: the anchor paid it (known from TON only).
 	WithdrawClaimed = "claimed"
 	// WithdrawStuck: the epoch's checkpoint left the late-signature window
-	// unsealed, so no anchor will hold its root (x/bridge README, Limits).
+	// unsealed and the withdrawal was not re-included in a later epoch
+	// (the chain re-includes at the block that closes the window, so this
+	// is only seen for an epoch that never got a checkpoint).
 	WithdrawStuck = "stuck"
 )
 
@@ -80,6 +82,16 @@ func (c *Client) EpochWithdrawals(ctx context.Context, epoch uint64) (bridge.Epo
 	return bridge.UnmarshalEpochWithdrawals(r.Value)
 }
 
+// ReincludedIDs lists the ids re-included in epoch from epochs whose
+// checkpoint never sealed (indices 0..k-1 of its tree; nil for most).
+func (c *Client) ReincludedIDs(ctx context.Context, epoch uint64) ([]uint64, error) {
+	r, err := c.Query(ctx, "/bridge/reincluded/"+strconv.FormatUint(epoch, 10), 0)
+	if err != nil {
+		return nil, err
+	}
+	return bridge.SplitIDs(r.Value)
+}
+
 // WithdrawalLeaves is a checkpointed epoch's leaf hashes, index order (nil
 // before its checkpoint). Callers check them against the checkpoint's
 // withdrawal_root (WithdrawalClaim does).
@@ -125,13 +137,17 @@ func (c *Client) WithdrawalsFrom(ctx context.Context, from auth.Address, limit i
 // that claim it on TON, already verified against that checkpoint's
 // withdrawal_root.
 type WithdrawalClaim struct {
-	Record           bridge.WithdrawalRecord `json:"record"`
-	Status           string                  `json:"status"`
-	CheckpointStatus string                  `json:"checkpoint_status,omitempty"`
-	Root             bridge.Hash32           `json:"withdrawal_root"`
-	Index            uint32                  `json:"index"`
-	Path             []bridge.Hash32         `json:"path,omitempty"`
-	LeafBOC          string                  `json:"leaf_boc"` // hex
+	Record bridge.WithdrawalRecord `json:"record"`
+	// Epoch is the epoch whose root claims it: the record's epoch, which
+	// moves on when a withdrawal is re-included (Record.ReincludedFrom
+	// lists the epochs it left because their checkpoint never sealed).
+	Epoch            uint64          `json:"claimable_epoch"`
+	Status           string          `json:"status"`
+	CheckpointStatus string          `json:"checkpoint_status,omitempty"`
+	Root             bridge.Hash32   `json:"withdrawal_root"`
+	Index            uint32          `json:"index"`
+	Path             []bridge.Hash32 `json:"path,omitempty"`
+	LeafBOC          string          `json:"leaf_boc"` // hex
 	// ClaimedOnTON is the anchor's answer, when asked (CheckClaimed).
 	ClaimedOnTON *bool `json:"claimed_on_ton,omitempty"`
 }
@@ -186,7 +202,7 @@ func (c *Client) WithdrawalStatus(ctx context.Context, id uint64) (*WithdrawalCl
 	if err != nil {
 		return nil, err
 	}
-	w := &WithdrawalClaim{Record: rec, Status: WithdrawBurned, Index: rec.Index, LeafBOC: hex.EncodeToString(leaf.ToBOC())}
+	w := &WithdrawalClaim{Record: rec, Epoch: rec.Epoch, Status: WithdrawBurned, Index: rec.Index, LeafBOC: hex.EncodeToString(leaf.ToBOC())}
 	cp, found, err := c.Checkpoint(ctx, rec.Epoch)
 	if err != nil || !found {
 		return w, err

@@ -12,7 +12,8 @@ import (
 // the AppHash of height-1 (known only once height-1 is committed, which is
 // why the checkpoint is taken one block later and signed in the vote
 // extensions of blocks from this one on). Epochs older than late_epochs
-// behind the new one stop accepting signatures.
+// behind the new one stop accepting signatures; the withdrawals of one
+// that closes unsealed are re-included in epoch+1 (reinclude.go).
 func BeginBlock(kv KV, chainID uint64, height int64, prevAppHash []byte) ([]Event, error) {
 	p, err := GetParams(kv)
 	if err != nil {
@@ -39,12 +40,22 @@ func BeginBlock(kv KV, chainID uint64, height int64, prevAppHash []byte) ([]Even
 		return nil, err
 	}
 	keep := open[:0]
+	var closed []uint64
 	for _, e := range open {
 		if e+p.LateEpochs >= epoch {
 			keep = append(keep, e)
+		} else {
+			closed = append(closed, e)
 		}
 	}
 	open = keep
+	// A checkpoint that leaves the window unsealed never seals: its
+	// withdrawals move to the epoch that begins now (reinclude.go).
+	rev, err := reincludeUnsealed(kv, closed, epoch+1)
+	if err != nil {
+		return nil, err
+	}
+	evs = append(evs, rev...)
 	anchored, err := AnchoredSet(kv)
 	if err != nil {
 		return nil, err

@@ -71,8 +71,8 @@ func ExecuteWithdraw(kv KV, h *auth.Header, msg auth.Msg, height int64) ([]Event
 	r.Leaf = leaf
 	kv.Set(types.WithdrawalKey(id), r.Marshal())
 	kv.Set(types.EpochLeafKey(epoch, n), leaf[:])
-	if n == 0 {
-		ew.FirstID = id
+	if n == ew.Reincluded {
+		ew.FirstID = id // the epoch's first own withdrawal
 	}
 	ew.Count = n + 1
 	kv.Set(types.EpochCountKey(epoch), ew.Marshal())

@@ -44,7 +44,16 @@ var (
 	// genesis, uint256 BE (32): owed on TON, the L2 side of the cross-chain
 	// supply check.
 	WithdrawnTotalKey = []byte{ModulePrefix, 0x27}
+	// ReincludedPrefix: 0x06 0x28 ‖ epoch(8 BE) → ids (8 BE each) of the
+	// withdrawals re-included in the epoch, in index order: they hold
+	// indices 0..k-1 of its tree (k = EpochWithdrawals.Reincluded), ahead of
+	// the epoch's own withdrawals. Written once, by the BeginBlock that
+	// closed the late-signature window of their old, unsealed epoch.
+	ReincludedPrefix = []byte{ModulePrefix, 0x28}
 )
+
+// ReincludedKey is the list of ids re-included in epoch.
+func ReincludedKey(epoch uint64) []byte { return join(ReincludedPrefix, u64(epoch)) }
 
 func u32(v uint32) []byte {
 	var b [4]byte
@@ -89,6 +98,12 @@ type WithdrawalRecord struct {
 	// Height is the block that burned the amount.
 	Height int64  `json:"height"`
 	Leaf   Hash32 `json:"leaf_hash"`
+	// ReincludedFrom lists the epochs the withdrawal was in before Epoch,
+	// oldest first: each one's checkpoint left the late-signature window
+	// unsealed, so its root never reached TON and the leaf (same id, from,
+	// to and amount; the epoch field is the new one, which the anchor
+	// checks) moved to the next epoch's tree. Absent for most.
+	ReincludedFrom []uint64 `json:"reincluded_from,omitempty"`
 }
 
 // Withdrawal is the leaf's content in bridge/checkpoint's form.
@@ -143,15 +158,49 @@ func SplitLeaves(b []byte) ([][32]byte, error) {
 }
 
 // EpochWithdrawals is EpochCountKey's value: how many withdrawals an epoch
-// holds and the id of its first (index 0); index i is id First+i.
+// holds (Count, re-included ones included), how many of them are
+// re-included from an unsealed epoch (Reincluded: indices 0..Reincluded-1,
+// their ids under ReincludedKey) and the id of the epoch's own first
+// withdrawal (index Reincluded); own index i is id FirstID+i-Reincluded.
 type EpochWithdrawals struct {
-	Count   uint32 `json:"count"`
-	FirstID uint64 `json:"first_id"`
+	Count      uint32 `json:"count"`
+	FirstID    uint64 `json:"first_id"`
+	Reincluded uint32 `json:"reincluded,omitempty"`
 }
 
-// Marshal is count(4 BE) ‖ first id(8 BE).
+// Marshal is count(4 BE) ‖ first id(8 BE) ‖ [reincluded(4 BE), only when
+// non-zero]: an epoch without re-included withdrawals keeps the 12-byte
+// form written before re-inclusion existed (same AppHash, same readers).
 func (e EpochWithdrawals) Marshal() []byte {
-	return binary.BigEndian.AppendUint64(binary.BigEndian.AppendUint32(nil, e.Count), e.FirstID)
+	b := binary.BigEndian.AppendUint64(binary.BigEndian.AppendUint32(nil, e.Count), e.FirstID)
+	if e.Reincluded != 0 {
+		b = binary.BigEndian.AppendUint32(b, e.Reincluded)
+	}
+	return b
+}
+
+// ID is the withdrawal id at index i, given the epoch's re-included ids
+// (ReincludedKey, len = Reincluded); ok=false outside the epoch.
+func (e EpochWithdrawals) ID(i uint32, reincluded []uint64) (uint64, bool) {
+	if i >= e.Count || uint32(len(reincluded)) != e.Reincluded {
+		return 0, false
+	}
+	if i < e.Reincluded {
+		return reincluded[i], true
+	}
+	return e.FirstID + uint64(i-e.Reincluded), true
+}
+
+// SplitIDs reads ReincludedKey's value (and `/bridge/reincluded/{epoch}`).
+func SplitIDs(b []byte) ([]uint64, error) {
+	if len(b)%8 != 0 || len(b)/8 > checkpoint.MaxWithdrawalsPerEpoch {
+		return nil, fmt.Errorf("withdrawal ids: %d bytes", len(b))
+	}
+	out := make([]uint64, len(b)/8)
+	for i := range out {
+		out[i] = binary.BigEndian.Uint64(b[8*i:])
+	}
+	return out, nil
 }
 
 // UnmarshalEpochWithdrawals reads Marshal's form; nil is an empty epoch.
@@ -159,8 +208,15 @@ func UnmarshalEpochWithdrawals(b []byte) (EpochWithdrawals, error) {
 	if b == nil {
 		return EpochWithdrawals{}, nil
 	}
-	if len(b) != 12 {
+	if len(b) != 12 && len(b) != 16 {
 		return EpochWithdrawals{}, fmt.Errorf("epoch withdrawals: %d bytes", len(b))
 	}
-	return EpochWithdrawals{Count: binary.BigEndian.Uint32(b), FirstID: binary.BigEndian.Uint64(b[4:])}, nil
+	e := EpochWithdrawals{Count: binary.BigEndian.Uint32(b), FirstID: binary.BigEndian.Uint64(b[4:])}
+	if len(b) == 16 {
+		e.Reincluded = binary.BigEndian.Uint32(b[12:])
+		if e.Reincluded == 0 || e.Reincluded > e.Count {
+			return EpochWithdrawals{}, fmt.Errorf("epoch withdrawals: %d re-included of %d", e.Reincluded, e.Count)
+		}
+	}
+	return e, nil
 }
