@@ -252,6 +252,35 @@ func claimVectorSet(t testing.TB) claimVectors {
 	}
 	v.Roots = append(v.Roots, claimRoot{10, hex.EncodeToString(r[:])})
 	add("depth 16", w16, must(ClaimBody(6, w16, idx, p16)), 16, ExitOK)
+	// Re-inclusion (x/bridge): epoch 11's withdrawals 500 and 501 moved to
+	// epoch 12 (same id, from, to, amount; the leaf's epoch field is 12)
+	// ahead of epoch 12's own 502. On the L2 epoch 11's root never seals;
+	// here it is anchored anyway (the worst case: signatures gathered off
+	// the L2), so each id is provable under two roots and must pay once.
+	ws11, hs11, _ := tree(11, 500, 2)
+	ws12 := make([]Withdrawal, 3)
+	hs12 := make([][32]byte, 3)
+	for i := range ws12 {
+		if i < 2 {
+			ws12[i] = ws11[i]
+			ws12[i].Epoch = 12
+		} else {
+			ws12[i] = epochWithdrawal(502, 12, i)
+		}
+		hs12[i], _ = ws12[i].LeafHash()
+	}
+	r12, err := WithdrawalRoot(hs12)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v.Roots = append(v.Roots, claimRoot{12, hex.EncodeToString(r12[:])})
+	p11 := func(i int) [][32]byte { p, _ := WithdrawalPath(hs11, i); return p }
+	p12 := func(i int) [][32]byte { p, _ := WithdrawalPath(hs12, i); return p }
+	add("re-included: new root pays", ws12[0], must(ClaimBody(7, ws12[0], 0, p12(0))), 2, ExitOK)
+	add("re-included: old root after the new one", ws11[0], must(ClaimBody(8, ws11[0], 0, p11(0))), 1, ExitAlreadyClaimed)
+	add("re-included: old root pays first", ws11[1], must(ClaimBody(9, ws11[1], 1, p11(1))), 1, ExitOK)
+	add("re-included: new root after the old one", ws12[1], must(ClaimBody(10, ws12[1], 1, p12(1))), 2, ExitAlreadyClaimed)
+	add("re-included: the epoch's own withdrawal", ws12[2], must(ClaimBody(11, ws12[2], 2, p12(2))), 2, ExitOK)
 	return v
 }
 
