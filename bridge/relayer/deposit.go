@@ -73,6 +73,17 @@ func OpenDepositFrom(d bton.Deposit, now time.Time) (OpenDeposit, bool) {
 type depositFile struct {
 	CursorLT uint64        `json:"cursor_lt"`
 	Open     []OpenDeposit `json:"open,omitempty"`
+	// Done: deposits closed (final on the chain) while above the cursor,
+	// which only a TON view answering out of order leaves behind (the
+	// chaos suite's ShuffledDeposits): a later delivery of one is a
+	// replay, not a new deposit. Dropped once the cursor passes them.
+	Done []DoneDeposit `json:"done,omitempty"`
+}
+
+// DoneDeposit names a deposit final on the chain.
+type DoneDeposit struct {
+	TONTxHash bridge.Hash32 `json:"ton_tx_hash"`
+	TONLt     uint64        `json:"ton_lt"`
 }
 
 // DepositJournal is deposits.json next to journal.json, under its LOCK,
@@ -139,6 +150,9 @@ func (dj *DepositJournal) Advance(cursor uint64, seen []OpenDeposit) error {
 			for _, o := range f.Open {
 				dup = dup || (o.TONLt == d.TONLt && o.TONTxHash == d.TONTxHash)
 			}
+			for _, o := range f.Done {
+				dup = dup || (o.TONLt == d.TONLt && o.TONTxHash == d.TONTxHash)
+			}
 			if !dup {
 				f.Open = append(f.Open, d)
 			}
@@ -146,6 +160,13 @@ func (dj *DepositJournal) Advance(cursor uint64, seen []OpenDeposit) error {
 		if cursor > f.CursorLT {
 			f.CursorLT = cursor
 		}
+		keep := f.Done[:0:0]
+		for _, o := range f.Done {
+			if o.TONLt > f.CursorLT {
+				keep = append(keep, o)
+			}
+		}
+		f.Done = keep
 	})
 }
 
@@ -159,6 +180,9 @@ func (dj *DepositJournal) Close(hash bridge.Hash32, lt uint64) error {
 			}
 		}
 		f.Open = keep
+		if lt > f.CursorLT {
+			f.Done = append(f.Done, DoneDeposit{TONTxHash: hash, TONLt: lt})
+		}
 	})
 }
 
@@ -167,6 +191,7 @@ func (dj *DepositJournal) update(fn func(*depositFile)) error {
 	defer dj.mu.Unlock()
 	next := dj.f
 	next.Open = append([]OpenDeposit(nil), dj.f.Open...)
+	next.Done = append([]DoneDeposit(nil), dj.f.Done...)
 	fn(&next)
 	b, err := json.MarshalIndent(&next, "", " ")
 	if err != nil {
@@ -243,10 +268,19 @@ func (d *Depositor) round(ctx context.Context) error {
 	}
 	now := time.Now()
 	seen := make([]OpenDeposit, 0, len(found))
+	scanned := d.journal.Cursor()
 	for _, x := range found {
-		if o, ok := OpenDepositFrom(x, now); ok {
-			seen = append(seen, o)
+		// A transaction at or below the journaled cursor was seen before
+		// (the cursor moves with the open list in one write): a replay.
+		// One above it that already became final is skipped by Advance.
+		if x.LT <= scanned {
+			continue
 		}
+		o, ok := OpenDepositFrom(x, now)
+		if !ok {
+			continue
+		}
+		seen = append(seen, o)
 	}
 	if cursor != d.journal.Cursor() || len(seen) > 0 {
 		if err := d.journal.Advance(cursor, seen); err != nil {

@@ -1,0 +1,161 @@
+package relayer
+
+// Fault injection for the chaos suite (issue #7, chain/chaos_test.go):
+// ShuffledDeposits sits between deposit reporting and the real TON client
+// (the DepositTON seam) and hands the anchor's deposit transactions over
+// duplicated, replayed and out of order, as a flaky or adversarial TON
+// view could. Only `pingo-relayer --fault-shuffle-deposits SEED` (hidden;
+// make chaos sets it) installs it; a production relayer never does.
+
+import (
+	"context"
+	"log/slog"
+	"math/rand/v2"
+	"sync"
+
+	bton "github.com/pingo-chain/pingo/bridge/ton"
+)
+
+// ShuffleConfig bounds the faults; zero fields take the defaults.
+type ShuffleConfig struct {
+	// Window is the largest run of transactions permuted among themselves
+	// and the most held back for a later scan at once (4).
+	Window int
+	// DupPercent is the chance that a delivered transaction comes twice in
+	// the same answer (30).
+	DupPercent int
+	// ReplayPercent is the chance that a scan also re-delivers one
+	// transaction an earlier scan already delivered (30).
+	ReplayPercent int
+}
+
+// ShuffleStats counts what ShuffledDeposits did (cumulative).
+type ShuffleStats struct {
+	Scans, Delivered, Duplicated, Replayed, HeldBack, Reordered int
+}
+
+// ShuffledDeposits is a DepositTON that permutes inner's answers in
+// windows, duplicates and replays some transactions, and holds some back
+// for a later scan. It never loses one: the cursor it returns stays below
+// every held-back transaction, so a scan from that cursor (after a restart
+// too) fetches it again from inner.
+type ShuffledDeposits struct {
+	inner DepositTON
+	cfg   ShuffleConfig
+	log   *slog.Logger
+
+	mu     sync.Mutex
+	rng    *rand.Rand
+	held   []bton.Deposit
+	recent []bton.Deposit // delivered, for replays (≤ 8·Window)
+	stats  ShuffleStats
+}
+
+// NewShuffledDeposits wraps inner; the same seed gives the same faults
+// for the same sequence of answers.
+func NewShuffledDeposits(inner DepositTON, seed uint64, cfg ShuffleConfig, log *slog.Logger) *ShuffledDeposits {
+	if cfg.Window <= 0 {
+		cfg.Window = 4
+	}
+	if cfg.DupPercent == 0 {
+		cfg.DupPercent = 30
+	}
+	if cfg.ReplayPercent == 0 {
+		cfg.ReplayPercent = 30
+	}
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &ShuffledDeposits{inner: inner, cfg: cfg, log: log, rng: rand.New(rand.NewPCG(seed, seed^0x5eed))}
+}
+
+// Stats is a copy of the counters.
+func (s *ShuffledDeposits) Stats() ShuffleStats {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.stats
+}
+
+func sameDeposit(a, b bton.Deposit) bool {
+	return a.LT == b.LT && string(a.TxHash) == string(b.TxHash)
+}
+
+// Deposits implements DepositTON.
+func (s *ShuffledDeposits) Deposits(ctx context.Context, afterLT uint64) ([]bton.Deposit, uint64, error) {
+	got, cursor, err := s.inner.Deposits(ctx, afterLT)
+	if err != nil {
+		return nil, 0, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.stats.Scans++
+	w := s.cfg.Window
+	// What inner answered, plus what was held back and is still above
+	// the caller's cursor (inner usually answers it again: dedupe).
+	pool := append([]bton.Deposit(nil), got...)
+	for _, h := range s.held {
+		if h.LT <= afterLT {
+			continue
+		}
+		dup := false
+		for _, p := range pool {
+			dup = dup || sameDeposit(p, h)
+		}
+		if !dup {
+			pool = append(pool, h)
+		}
+	}
+	// Permute in windows of w.
+	for i := 0; i < len(pool); i += w {
+		part := pool[i:min(i+w, len(pool))]
+		s.rng.Shuffle(len(part), func(a, b int) { part[a], part[b] = part[b], part[a] })
+		for k := 1; k < len(part); k++ {
+			if part[k].LT < part[k-1].LT {
+				s.stats.Reordered++
+				break
+			}
+		}
+	}
+	// Hold back up to w of them (from the end) for a later scan.
+	hold := 0
+	if len(pool) > 0 && s.rng.IntN(2) == 0 {
+		hold = 1 + s.rng.IntN(min(w, len(pool)))
+	}
+	deliver := pool[:len(pool)-hold]
+	s.held = append(s.held[:0], pool[len(pool)-hold:]...)
+	s.stats.HeldBack += hold
+	out := make([]bton.Deposit, 0, len(deliver)+2)
+	for _, d := range deliver {
+		out = append(out, d)
+		if s.rng.IntN(100) < s.cfg.DupPercent {
+			// The copy lands up to w positions later.
+			out = append(out, d)
+			if j := len(out) - 1 - s.rng.IntN(min(w, len(out))); j >= 0 {
+				out[j], out[len(out)-1] = out[len(out)-1], out[j]
+			}
+			s.stats.Duplicated++
+		}
+	}
+	if len(s.recent) > 0 && s.rng.IntN(100) < s.cfg.ReplayPercent {
+		out = append(out, s.recent[s.rng.IntN(len(s.recent))])
+		s.stats.Replayed++
+	}
+	s.stats.Delivered += len(deliver)
+	s.recent = append(s.recent, deliver...)
+	if n := len(s.recent) - 8*w; n > 0 {
+		s.recent = append(s.recent[:0], s.recent[n:]...)
+	}
+	// The cursor never passes a held-back transaction.
+	for _, h := range s.held {
+		if h.LT-1 < cursor {
+			cursor = h.LT - 1
+		}
+	}
+	cursor = max(cursor, afterLT)
+	if len(got) > 0 || hold > 0 || len(out) > len(deliver) {
+		st := s.stats
+		s.log.Info("fault injection: deposit events", "scans", st.Scans, "delivered", st.Delivered,
+			"duplicated", st.Duplicated, "replayed", st.Replayed, "held_back", st.HeldBack, "reordered", st.Reordered)
+	}
+	return out, cursor, nil
+}
