@@ -13,6 +13,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -49,7 +50,11 @@ const ChaosEnv = "PINGO_CHAOS"
 // relayer (own TON wallet and journal, the test starts it) restarted with
 // its claim cursor rewound to epoch 1 and its deposit cursor to before the
 // first chaos deposit — duplicated and re-ordered claims, anchor reports
-// and deposit reports (bridge/51 refusals or pending no-ops). Pass criteria, each checked at the end:
+// and deposit reports (bridge/51 refusals or pending no-ops). Both relayers
+// read the anchor's TON transactions through relayer.ShuffledDeposits
+// (PINGO_FAULT_SHUFFLE_DEPOSITS / --fault-shuffle-deposits): the real
+// tonlocal answers, delivered duplicated, replayed from earlier scans,
+// permuted in windows of 4 and partly held back for a later scan. Pass criteria, each checked at the end:
 // no gap between consecutive block times over CHAOS_MAX_GAP; every
 // validator has the same block and AppHash at every height; every tx the
 // load saw committed is in a block on every validator, and each sender's
@@ -85,7 +90,11 @@ func TestChaos(t *testing.T) {
 	cmd := exec.Command(filepath.Join(binDir, "pingod"), "localnet", "--validators", strconv.Itoa(n),
 		"--first-ip", strconv.Itoa(firstIP), "--dir", dir, "--block-time", "500ms", "--contracts", contracts,
 		"--keep-going", "2s")
-	cmd.Env = nodeEnv(t)
+	// Both relayers read the anchor's deposits through
+	// relayer.ShuffledDeposits: duplicated, replayed, re-ordered.
+	shuffleSeed := uint64(time.Now().UnixNano()) | 1
+	t.Logf("deposit event shuffle seeds: relayer %d, relayer2 %d", shuffleSeed, shuffleSeed+1)
+	cmd.Env = append(nodeEnv(t), "PINGO_FAULT_SHUFFLE_DEPOSITS="+strconv.FormatUint(shuffleSeed, 10))
 	cmd.Stdout, cmd.Stderr = &out, &out
 	require.NoError(t, cmd.Start())
 	exited := make(chan error, 1)
@@ -177,7 +186,8 @@ func TestChaos(t *testing.T) {
 			"--ton-config", ep.GlobalConfig, "--ton-unsafe", "--wallet-network-id", "-3", "--anchor", ep.Anchor,
 			"--journal-dir", filepath.Join(dir, "relayer2"), "--metrics-addr", "", "--poll", "1s")
 		relayer2.Env = append(nodeEnv(t), "PINGO_RELAYER_WALLET_KEY="+sha256Hex("pingo/dev-ton-wallet"),
-			"PINGO_RELAYER_L2_KEY="+keyHexOf(chain.DevKey(8)))
+			"PINGO_RELAYER_L2_KEY="+keyHexOf(chain.DevKey(8)),
+			"PINGO_RELAYER_FAULT_SHUFFLE_DEPOSITS="+strconv.FormatUint(shuffleSeed+1, 10))
 		logf, err := os.OpenFile(filepath.Join(dir, "relayer2.log"), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
 		require.NoError(t, err)
 		relayer2.Stdout, relayer2.Stderr = logf, logf
@@ -559,6 +569,8 @@ func TestChaos(t *testing.T) {
 		fmt.Sprintf("| deposits: attempts / send errors (TON endpoint down, seqno race) / landed on TON / landed despite a send error | %d / %d / %d / %d |", attempts, sendErrs, len(landed), landedDespiteErr),
 		fmt.Sprintf("| deposits: credited once / jettons landed = recipient's delta = deposited-total delta | %d / %s = %s = %s |", len(landed), deposited, depDelta, depTotalDelta),
 		fmt.Sprintf("| deposits: replayed reports (test-sent, newest first) refused bridge/51 | %d / %d |", dupRefused, len(landed)),
+		fmt.Sprintf("| deposit events fed to the relayers (relayer + relayer2, last run of each): scans / delivered / duplicated / replayed / held back / re-ordered windows | %s |",
+			shuffleFigures(filepath.Join(dir, "relayer.log"), filepath.Join(dir, "relayer2.log"))),
 		fmt.Sprintf("| deposits: further wait until all credited (after the fault phase and the claims wait; bound 90 s) | %s |", depSettle),
 		fmt.Sprintf("| L2 supply = anchor's jettons | %s = %s |", l2Supply, anchorJettons),
 		fmt.Sprintf("| L2 supply + outside anchor + (withdrawn − claimed) = jetton total | %s + %s + (%s − %s) = %s |", l2Supply, outside, withdrawnTotal, claimed, jd.TotalSupply),
@@ -580,6 +592,38 @@ func envDuration(t *testing.T, name string, def time.Duration) time.Duration {
 	d, err := time.ParseDuration(s)
 	require.NoError(t, err, name)
 	return d
+}
+
+// shuffleFigures sums the last "fault injection: deposit events" line
+// (relayer.ShuffledDeposits' cumulative counters, one per process run) of
+// each log: a restart starts the counters again, so earlier runs' faults
+// are not in the sum (a lower bound).
+func shuffleFigures(logs ...string) string {
+	keys := []string{"scans", "delivered", "duplicated", "replayed", "held_back", "reordered"}
+	sum := make([]int, len(keys))
+	for _, l := range logs {
+		b, err := os.ReadFile(l)
+		if err != nil {
+			continue
+		}
+		last := ""
+		for _, line := range strings.Split(string(b), "\n") {
+			if strings.Contains(line, "fault injection: deposit events") {
+				last = line
+			}
+		}
+		for i, k := range keys {
+			if m := regexp.MustCompile(`"?` + k + `"?[=:](\d+)`).FindStringSubmatch(last); m != nil {
+				v, _ := strconv.Atoi(m[1])
+				sum[i] += v
+			}
+		}
+	}
+	parts := make([]string, len(sum))
+	for i, v := range sum {
+		parts[i] = strconv.Itoa(v)
+	}
+	return strings.Join(parts, " / ")
 }
 
 // rewindClaims sets a relayer's claim cursor back to epoch 1: on restart

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
@@ -21,6 +22,9 @@ import (
 // envPrefix: every setting can come from PINGO_RELAYER_<NAME> (dashes as
 // underscores), e.g. PINGO_RELAYER_WALLET_KEY.
 const envPrefix = "PINGO_RELAYER"
+
+// faultShuffleEnv also sets --fault-shuffle-deposits (chaos suite only).
+const faultShuffleEnv = "PINGO_FAULT_SHUFFLE_DEPOSITS"
 
 // settings is the resolved configuration. Precedence (viper's): flag >
 // environment > config file > default.
@@ -48,6 +52,9 @@ type settings struct {
 	// anchorings back to the chain); ReportFee is their fee in upingo.
 	L2Key     *ecdsa.PrivateKey
 	ReportFee *uint256.Int
+	// FaultShuffleDeposits (hidden, chaos suite only): non-zero wraps the
+	// TON deposit scan in relayer.ShuffledDeposits seeded with it.
+	FaultShuffleDeposits uint64
 }
 
 func flags() *pflag.FlagSet {
@@ -75,6 +82,8 @@ func flags() *pflag.FlagSet {
 	fs.String("deposit", "", "retry only: re-report the deposit in the anchor's TON transaction 0x<hash>:<lt>")
 	fs.Uint64("withdrawal", 0, "retry only: claim this withdrawal id on TON again")
 	fs.String("metrics-addr", "127.0.0.1:9464", "Prometheus listen address (empty: off)")
+	fs.Uint64("fault-shuffle-deposits", 0, "FAULT INJECTION (make chaos only): deliver the anchor's deposit transactions duplicated, replayed and re-ordered, with this seed (0: off)")
+	_ = fs.MarkHidden("fault-shuffle-deposits")
 	fs.String("log-level", "info", "debug, info, warn or error")
 	return fs
 }
@@ -114,6 +123,17 @@ func loadSettings(args []string) (*settings, error) {
 		RetryWithdraw: v.GetUint64("withdrawal"),
 		MetricsAddr:   v.GetString("metrics-addr"),
 		LogLevel:      v.GetString("log-level"),
+
+		FaultShuffleDeposits: v.GetUint64("fault-shuffle-deposits"),
+	}
+	if e := os.Getenv(faultShuffleEnv); s.FaultShuffleDeposits == 0 && e != "" {
+		// The chaos suite's route through `pingod localnet`, whose
+		// supervisor strips PINGO_RELAYER_* from its children's env.
+		seed, err := strconv.ParseUint(e, 10, 64)
+		if err != nil {
+			return nil, fmt.Errorf("%s=%q: %w", faultShuffleEnv, e, err)
+		}
+		s.FaultShuffleDeposits = seed
 	}
 	if s.TONConfig == "" {
 		return nil, errors.New("--ton-config is required")

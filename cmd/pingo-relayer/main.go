@@ -97,7 +97,12 @@ func run(ctx context.Context, s *settings, log *slog.Logger) error {
 		if err != nil {
 			return err
 		}
-		r.EnableDeposits(ton, r.Reporter.(*relayer.ChainReporter), dj)
+		var src relayer.DepositTON = ton
+		if s.FaultShuffleDeposits != 0 {
+			log.Warn("FAULT INJECTION: deposit events are duplicated and re-ordered (--fault-shuffle-deposits)", "seed", s.FaultShuffleDeposits)
+			src = relayer.NewShuffledDeposits(ton, s.FaultShuffleDeposits, relayer.ShuffleConfig{}, log)
+		}
+		r.EnableDeposits(src, r.Reporter.(*relayer.ChainReporter), dj)
 	} else if s.Deposits {
 		log.Warn("no --l2-key-file: deposits to the anchor are not reported to the chain")
 	}
