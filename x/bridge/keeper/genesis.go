@@ -75,7 +75,9 @@ func ExportGenesis(kv KV) (*types.Genesis, error) {
 // starts without checkpoint history, so a withdrawal still waiting for its
 // epoch's checkpoint could never get a root on TON: burned on the L2 and
 // never payable. Export credits it back to its sender instead, so nothing
-// is lost across an export. Point reads over ids 1..next-1.
+// is lost across an export. Point reads over ids 1..next-1. A re-included
+// withdrawal (reinclude.go) is judged by the epoch its record holds now,
+// so it is credited back at most once.
 func Unclaimable(kv KV) ([]types.WithdrawalRecord, error) {
 	next, err := getU64(kv, types.NextWithdrawalIDKey)
 	if err != nil {

@@ -24,10 +24,11 @@ var (
 	// The checkpoint folds them into EpochLeavesPrefix and deletes them.
 	EpochLeafPrefix = []byte{ModulePrefix, 0x22}
 	// EpochCountPrefix: 0x06 0x23 ‖ epoch(8 BE) → count(4 BE) ‖ first
-	// id(8 BE) of the epoch's withdrawals (absent = none). An epoch's ids
-	// are contiguous (ids are handed out in block order), so index i is id
-	// first+i: what a relayer walks to claim a whole epoch. Kept after the
-	// checkpoint.
+	// own id(8 BE) ‖ [re-included count k(4 BE), only when k > 0] of the
+	// epoch's withdrawals (absent = none). Indices 0..k-1 are re-included
+	// ids (ReincludedPrefix); the epoch's own ids are contiguous (handed
+	// out in block order), so index i ≥ k is id first+i-k: what a relayer
+	// walks to claim a whole epoch. Kept after the checkpoint.
 	EpochCountPrefix = []byte{ModulePrefix, 0x23}
 	// EpochLeavesPrefix: 0x06 0x24 ‖ epoch(8 BE) → every leaf hash of the
 	// checkpointed epoch in index order, 32 bytes each: what a claimant
