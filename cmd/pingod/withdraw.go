@@ -63,9 +63,12 @@ func withdrawalQueryCmds() []*cobra.Command {
 		Short: "A withdrawal to TON: record, status, and (once checkpointed) the verified leaf and Merkle path",
 		Long: `Status: burned (its epoch's checkpoint is not sealed yet), checkpointed
 (sealed: claimable once anchored on TON), anchored / confirmed (the
-checkpoint's TON states), stuck (its checkpoint never sealed), claimed (the
-anchor paid it: known on TON only, so asked of the anchor's isClaimed getter
-when --ton-config and --anchor are given).`,
+checkpoint's TON states), stuck (its checkpoint never sealed and it was not
+re-included), claimed (the anchor paid it: known on TON only, so asked of the
+anchor's isClaimed getter when --ton-config and --anchor are given).
+claimable_epoch is the epoch whose root pays it: a withdrawal of an epoch
+whose checkpoint closed unsealed is re-included in a later epoch (same id;
+record.reincluded_from lists the epochs it left).`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			id, err := strconv.ParseUint(args[0], 10, 64)
