@@ -43,3 +43,38 @@ func repeat(s string, n int) string {
 	}
 	return out
 }
+
+// TestFaultShuffleSetting: the chaos seam is off by default, on with the
+// hidden flag, with PINGO_RELAYER_…, or with PINGO_FAULT_SHUFFLE_DEPOSITS
+// (the route through pingod localnet); a bad value is refused.
+func TestFaultShuffleSetting(t *testing.T) {
+	base := []string{"--ton-config", "x", "--anchor", "0:" + repeat("ab", 32), "--wallet-key", repeat("11", 32)}
+	cases := []struct {
+		name string
+		args []string
+		env  [2]string
+		want uint64
+		err  bool
+	}{
+		{"off", nil, [2]string{}, 0, false},
+		{"flag", []string{"--fault-shuffle-deposits", "7"}, [2]string{}, 7, false},
+		{"relayer env", nil, [2]string{"PINGO_RELAYER_FAULT_SHUFFLE_DEPOSITS", "8"}, 8, false},
+		{"chaos env", nil, [2]string{faultShuffleEnv, "9"}, 9, false},
+		{"flag wins", []string{"--fault-shuffle-deposits", "7"}, [2]string{faultShuffleEnv, "9"}, 7, false},
+		{"bad chaos env", nil, [2]string{faultShuffleEnv, "x"}, 0, true},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			if tc.env[0] != "" {
+				t.Setenv(tc.env[0], tc.env[1])
+			}
+			s, err := loadSettings(append(append([]string(nil), base...), tc.args...))
+			if (err != nil) != tc.err {
+				t.Fatalf("err %v", err)
+			}
+			if err == nil && s.FaultShuffleDeposits != tc.want {
+				t.Fatalf("seed %d, want %d", s.FaultShuffleDeposits, tc.want)
+			}
+		})
+	}
+}
