@@ -19,8 +19,12 @@ import (
 // ShuffleConfig bounds the faults; zero fields take the defaults.
 type ShuffleConfig struct {
 	// Window is the largest run of transactions permuted among themselves
-	// and the most held back for a later scan at once (4).
+	// and the most held back at once (4).
 	Window int
+	// MaxHoldScans bounds how many scans a held-back transaction waits
+	// (8): long enough for newer ones, arriving seconds later, to be
+	// delivered first.
+	MaxHoldScans int
 	// DupPercent is the chance that a delivered transaction comes twice in
 	// the same answer (30).
 	DupPercent int
@@ -29,9 +33,16 @@ type ShuffleConfig struct {
 	ReplayPercent int
 }
 
-// ShuffleStats counts what ShuffledDeposits did (cumulative).
+// ShuffleStats counts what ShuffledDeposits did (cumulative). Reordered:
+// answers with a run out of lt order; Late: first deliveries of a
+// transaction older than one delivered before it (re-ordered across scans).
 type ShuffleStats struct {
-	Scans, Delivered, Duplicated, Replayed, HeldBack, Reordered int
+	Scans, Delivered, Duplicated, Replayed, HeldBack, Reordered, Late int
+}
+
+type heldDeposit struct {
+	d       bton.Deposit
+	release int // the scan from which it may be delivered
 }
 
 // ShuffledDeposits is a DepositTON that permutes inner's answers in
@@ -46,8 +57,12 @@ type ShuffledDeposits struct {
 
 	mu     sync.Mutex
 	rng    *rand.Rand
-	held   []bton.Deposit
+	held   []heldDeposit
 	recent []bton.Deposit // delivered, for replays (≤ 8·Window)
+	// first: lts delivered at least once and above the caller's cursor;
+	// newest: the highest lt delivered. For the Late count.
+	first  map[uint64]bool
+	newest uint64
 	stats  ShuffleStats
 }
 
@@ -63,10 +78,14 @@ func NewShuffledDeposits(inner DepositTON, seed uint64, cfg ShuffleConfig, log *
 	if cfg.ReplayPercent == 0 {
 		cfg.ReplayPercent = 30
 	}
+	if cfg.MaxHoldScans <= 0 {
+		cfg.MaxHoldScans = 8
+	}
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &ShuffledDeposits{inner: inner, cfg: cfg, log: log, rng: rand.New(rand.NewPCG(seed, seed^0x5eed))}
+	return &ShuffledDeposits{inner: inner, cfg: cfg, log: log, rng: rand.New(rand.NewPCG(seed, seed^0x5eed)),
+		first: map[uint64]bool{}}
 }
 
 // Stats is a copy of the counters.
@@ -91,20 +110,37 @@ func (s *ShuffledDeposits) Deposits(ctx context.Context, afterLT uint64) ([]bton
 	s.stats.Scans++
 	w := s.cfg.Window
 	// What inner answered, plus what was held back and is still above
-	// the caller's cursor (inner usually answers it again: dedupe).
-	pool := append([]bton.Deposit(nil), got...)
+	// the caller's cursor (inner usually answers it again: dedupe); what
+	// is held and not yet due stays out of this answer.
+	var pool []bton.Deposit
+	held := s.held[:0]
+	isHeld := func(d bton.Deposit) bool {
+		for _, h := range held {
+			if sameDeposit(h.d, d) {
+				return true
+			}
+		}
+		return false
+	}
 	for _, h := range s.held {
-		if h.LT <= afterLT {
-			continue
-		}
-		dup := false
-		for _, p := range pool {
-			dup = dup || sameDeposit(p, h)
-		}
-		if !dup {
-			pool = append(pool, h)
+		switch {
+		case h.d.LT <= afterLT:
+		case h.release > s.stats.Scans:
+			held = append(held, h)
+		default:
+			pool = append(pool, h.d)
 		}
 	}
+	for _, g := range got {
+		dup := isHeld(g)
+		for _, p := range pool {
+			dup = dup || sameDeposit(p, g)
+		}
+		if !dup {
+			pool = append(pool, g)
+		}
+	}
+	s.held = held
 	// Permute in windows of w.
 	for i := 0; i < len(pool); i += w {
 		part := pool[i:min(i+w, len(pool))]
@@ -116,14 +152,30 @@ func (s *ShuffledDeposits) Deposits(ctx context.Context, afterLT uint64) ([]bton
 			}
 		}
 	}
-	// Hold back up to w of them (from the end) for a later scan.
-	hold := 0
-	if len(pool) > 0 && s.rng.IntN(2) == 0 {
-		hold = 1 + s.rng.IntN(min(w, len(pool)))
+	// Hold back some (at most w at once) for 1..MaxHoldScans scans.
+	deliver := pool[:0:0]
+	for _, d := range pool {
+		if len(s.held) < w && s.rng.IntN(4) == 0 {
+			s.held = append(s.held, heldDeposit{d: d, release: s.stats.Scans + 1 + s.rng.IntN(s.cfg.MaxHoldScans)})
+			s.stats.HeldBack++
+			continue
+		}
+		deliver = append(deliver, d)
 	}
-	deliver := pool[:len(pool)-hold]
-	s.held = append(s.held[:0], pool[len(pool)-hold:]...)
-	s.stats.HeldBack += hold
+	for lt := range s.first {
+		if lt <= afterLT {
+			delete(s.first, lt)
+		}
+	}
+	for _, d := range deliver {
+		if !s.first[d.LT] {
+			if d.LT < s.newest {
+				s.stats.Late++
+			}
+			s.first[d.LT] = true
+		}
+		s.newest = max(s.newest, d.LT)
+	}
 	out := make([]bton.Deposit, 0, len(deliver)+2)
 	for _, d := range deliver {
 		out = append(out, d)
@@ -147,15 +199,16 @@ func (s *ShuffledDeposits) Deposits(ctx context.Context, afterLT uint64) ([]bton
 	}
 	// The cursor never passes a held-back transaction.
 	for _, h := range s.held {
-		if h.LT-1 < cursor {
-			cursor = h.LT - 1
+		if h.d.LT-1 < cursor {
+			cursor = h.d.LT - 1
 		}
 	}
 	cursor = max(cursor, afterLT)
-	if len(got) > 0 || hold > 0 || len(out) > len(deliver) {
+	if len(deliver) > 0 || len(s.held) > 0 || len(out) > len(deliver) {
 		st := s.stats
 		s.log.Info("fault injection: deposit events", "scans", st.Scans, "delivered", st.Delivered,
-			"duplicated", st.Duplicated, "replayed", st.Replayed, "held_back", st.HeldBack, "reordered", st.Reordered)
+			"duplicated", st.Duplicated, "replayed", st.Replayed, "held_back", st.HeldBack, "reordered", st.Reordered,
+			"late", st.Late)
 	}
 	return out, cursor, nil
 }

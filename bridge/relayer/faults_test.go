@@ -102,7 +102,7 @@ func TestDepositsShuffledSource(t *testing.T) {
 			if c := d.journal.Cursor(); c != 100*n {
 				t.Fatalf("cursor %d", c)
 			}
-			if total.Duplicated == 0 || total.Replayed == 0 || total.HeldBack == 0 || total.Reordered == 0 {
+			if total.Duplicated == 0 || total.Replayed == 0 || total.HeldBack == 0 || total.Reordered == 0 || total.Late == 0 {
 				t.Fatalf("no faults injected: %+v", total)
 			}
 			t.Logf("seed %d: %+v", seed, total)
@@ -117,6 +117,7 @@ func add(t *ShuffleStats, s ShuffleStats) {
 	t.Replayed += s.Replayed
 	t.HeldBack += s.HeldBack
 	t.Reordered += s.Reordered
+	t.Late += s.Late
 }
 
 // TestShuffledDepositsCursor: the cursor ShuffledDeposits returns never
@@ -142,8 +143,8 @@ func TestShuffledDepositsCursor(t *testing.T) {
 			delivered[d.LT] = true
 		}
 		for _, h := range sh.held {
-			if h.LT <= cur {
-				t.Fatalf("cursor %d passes held-back lt %d", cur, h.LT)
+			if h.d.LT <= cur {
+				t.Fatalf("cursor %d passes held-back lt %d", cur, h.d.LT)
 			}
 		}
 		for lt := uint64(1); lt <= cur; lt++ {
