@@ -569,7 +569,7 @@ func TestChaos(t *testing.T) {
 		fmt.Sprintf("| deposits: attempts / send errors (TON endpoint down, seqno race) / landed on TON / landed despite a send error | %d / %d / %d / %d |", attempts, sendErrs, len(landed), landedDespiteErr),
 		fmt.Sprintf("| deposits: credited once / jettons landed = recipient's delta = deposited-total delta | %d / %s = %s = %s |", len(landed), deposited, depDelta, depTotalDelta),
 		fmt.Sprintf("| deposits: replayed reports (test-sent, newest first) refused bridge/51 | %d / %d |", dupRefused, len(landed)),
-		fmt.Sprintf("| deposit events fed to the relayers (relayer + relayer2, last run of each): scans / delivered / duplicated / replayed / held back / re-ordered windows | %s |",
+		fmt.Sprintf("| deposit events fed to the relayers (relayer + relayer2, last run of each): scans / delivered / duplicated / replayed / held back / re-ordered answers / overtaken (late) | %s |",
 			shuffleFigures(filepath.Join(dir, "relayer.log"), filepath.Join(dir, "relayer2.log"))),
 		fmt.Sprintf("| deposits: further wait until all credited (after the fault phase and the claims wait; bound 90 s) | %s |", depSettle),
 		fmt.Sprintf("| L2 supply = anchor's jettons | %s = %s |", l2Supply, anchorJettons),
@@ -599,7 +599,7 @@ func envDuration(t *testing.T, name string, def time.Duration) time.Duration {
 // each log: a restart starts the counters again, so earlier runs' faults
 // are not in the sum (a lower bound).
 func shuffleFigures(logs ...string) string {
-	keys := []string{"scans", "delivered", "duplicated", "replayed", "held_back", "reordered"}
+	keys := []string{"scans", "delivered", "duplicated", "replayed", "held_back", "reordered", "late"}
 	sum := make([]int, len(keys))
 	for _, l := range logs {
 		b, err := os.ReadFile(l)
