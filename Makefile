@@ -71,7 +71,9 @@ localnet-test:
 # (transfers, withdrawals, jetton deposits from the dev TON wallet, the CDN
 # node's jobs) for CHAOS_DURATION while validators are SIGKILLed every 30 s
 # and paused, and the relayer, TON endpoint, CDN node and a second relayer
-# (claim and deposit cursors rewound) are killed; then it checks block gaps,
+# (claim and deposit cursors rewound) are killed, both relayers reading the
+# anchor's deposit events duplicated, replayed and re-ordered
+# (PINGO_FAULT_SHUFFLE_DEPOSITS); then it checks block gaps,
 # AppHashes on every node, no lost tx, every withdrawal paid once, every
 # landed deposit credited once and the cross-chain supply, and prints a
 # figures table. About CHAOS_DURATION + 3 min.
