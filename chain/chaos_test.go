@@ -569,7 +569,7 @@ func TestChaos(t *testing.T) {
 		fmt.Sprintf("| deposits: attempts / send errors (TON endpoint down, seqno race) / landed on TON / landed despite a send error | %d / %d / %d / %d |", attempts, sendErrs, len(landed), landedDespiteErr),
 		fmt.Sprintf("| deposits: credited once / jettons landed = recipient's delta = deposited-total delta | %d / %s = %s = %s |", len(landed), deposited, depDelta, depTotalDelta),
 		fmt.Sprintf("| deposits: replayed reports (test-sent, newest first) refused bridge/51 | %d / %d |", dupRefused, len(landed)),
-		fmt.Sprintf("| deposit events fed to the relayers (relayer + relayer2, last run of each): scans / delivered / duplicated / replayed / held back / re-ordered answers / overtaken (late) | %s |",
+		fmt.Sprintf("| deposit events fed to the relayers (relayer + relayer2, all runs): scans / delivered / duplicated / replayed / held back / re-ordered answers / overtaken (late) | %s |",
 			shuffleFigures(filepath.Join(dir, "relayer.log"), filepath.Join(dir, "relayer2.log"))),
 		fmt.Sprintf("| deposits: further wait until all credited (after the fault phase and the claims wait; bound 90 s) | %s |", depSettle),
 		fmt.Sprintf("| L2 supply = anchor's jettons | %s = %s |", l2Supply, anchorJettons),
@@ -594,29 +594,42 @@ func envDuration(t *testing.T, name string, def time.Duration) time.Duration {
 	return d
 }
 
-// shuffleFigures sums the last "fault injection: deposit events" line
-// (relayer.ShuffledDeposits' cumulative counters, one per process run) of
-// each log: a restart starts the counters again, so earlier runs' faults
-// are not in the sum (a lower bound).
+// shuffleFigures sums relayer.ShuffledDeposits' counters over every
+// process run in the logs: each "fault injection: deposit events" line
+// is cumulative within one run, so a run's total is its last line, and a
+// restart shows as the scan count going down.
 func shuffleFigures(logs ...string) string {
 	keys := []string{"scans", "delivered", "duplicated", "replayed", "held_back", "reordered", "late"}
+	res := make([]*regexp.Regexp, len(keys))
+	for i, k := range keys {
+		res[i] = regexp.MustCompile(`"?` + k + `"?[=:](\d+)`)
+	}
 	sum := make([]int, len(keys))
 	for _, l := range logs {
 		b, err := os.ReadFile(l)
 		if err != nil {
 			continue
 		}
-		last := ""
+		prev := make([]int, len(keys))
 		for _, line := range strings.Split(string(b), "\n") {
-			if strings.Contains(line, "fault injection: deposit events") {
-				last = line
+			if !strings.Contains(line, "fault injection: deposit events") {
+				continue
 			}
+			cur := make([]int, len(keys))
+			for i := range keys {
+				if m := res[i].FindStringSubmatch(line); m != nil {
+					cur[i], _ = strconv.Atoi(m[1])
+				}
+			}
+			if cur[0] < prev[0] { // a new run
+				for i := range sum {
+					sum[i] += prev[i]
+				}
+			}
+			prev = cur
 		}
-		for i, k := range keys {
-			if m := regexp.MustCompile(`"?` + k + `"?[=:](\d+)`).FindStringSubmatch(last); m != nil {
-				v, _ := strconv.Atoi(m[1])
-				sum[i] += v
-			}
+		for i := range sum {
+			sum[i] += prev[i]
 		}
 	}
 	parts := make([]string, len(sum))
