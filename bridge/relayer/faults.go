@@ -22,7 +22,8 @@ type ShuffleConfig struct {
 	// and the most held back at once (4).
 	Window int
 	// MaxHoldScans bounds how many scans a held-back transaction waits
-	// (8): long enough for newer ones, arriving seconds later, to be
+	// (16): long enough for newer ones, arriving seconds later (the chaos
+	// load deposits every 5–7 s, the relayer scans every second), to be
 	// delivered first.
 	MaxHoldScans int
 	// DupPercent is the chance that a delivered transaction comes twice in
@@ -79,7 +80,7 @@ func NewShuffledDeposits(inner DepositTON, seed uint64, cfg ShuffleConfig, log *
 		cfg.ReplayPercent = 30
 	}
 	if cfg.MaxHoldScans <= 0 {
-		cfg.MaxHoldScans = 8
+		cfg.MaxHoldScans = 16
 	}
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
@@ -152,10 +153,11 @@ func (s *ShuffledDeposits) Deposits(ctx context.Context, afterLT uint64) ([]bton
 			}
 		}
 	}
-	// Hold back some (at most w at once) for 1..MaxHoldScans scans.
+	// Hold back some (each with chance 1/3, at most w at once) for
+	// 1..MaxHoldScans scans.
 	deliver := pool[:0:0]
 	for _, d := range pool {
-		if len(s.held) < w && s.rng.IntN(4) == 0 {
+		if len(s.held) < w && s.rng.IntN(3) == 0 {
 			s.held = append(s.held, heldDeposit{d: d, release: s.stats.Scans + 1 + s.rng.IntN(s.cfg.MaxHoldScans)})
 			s.stats.HeldBack++
 			continue

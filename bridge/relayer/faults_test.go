@@ -40,7 +40,8 @@ func (c *instantChain) ReportDeposit(ctx context.Context, m *bridge.ReportDeposi
 }
 
 // TestDepositsShuffledSource: deposit reporting behind ShuffledDeposits
-// (windows of 4, 40 % duplicated, 50 % replays, transactions held back)
+// (windows of 4, 40 % duplicated, 50 % replays, transactions held back
+// for up to 6 scans)
 // over 60 deposits revealed 3 per scan, with a restart from the journal in
 // the middle (the wrapper's held-back state is lost with the process).
 // For several seeds, and for a chain that credits at once (so any second
@@ -68,7 +69,7 @@ func TestDepositsShuffledSource(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				sh := NewShuffledDeposits(src, s, ShuffleConfig{Window: 4, DupPercent: 40, ReplayPercent: 50}, nil)
+				sh := NewShuffledDeposits(src, s, ShuffleConfig{Window: 4, DupPercent: 40, ReplayPercent: 50, MaxHoldScans: 6}, nil)
 				d := New(Config{}, nil, nil, j, nil, nil).EnableDeposits(sh, ch, dj)
 				d.Final = func(r bridge.DepositRecord, _ time.Duration) { finals[r.TONLt]++ }
 				return d, sh, j
