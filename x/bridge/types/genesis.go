@@ -56,7 +56,8 @@ func (g *Genesis) Validate() error {
 		copy(k[:], d.TONTxHash[:])
 		copy(k[32:], u64(d.TONLt))
 		if !d.Final() || d.Amount == nil || d.Amount.IsZero() || seen[k] ||
-			(d.Status == DepositCredited && (d.Recipient == nil || *d.Recipient == (auth.Address{}))) {
+			(d.Status == DepositCredited && (d.Recipient == nil || *d.Recipient == (auth.Address{}))) ||
+			(d.Status == DepositRefundable && d.RefundTo == nil) {
 			return codes.Wrapf(ErrInvalidGenesis, "deposit %x lt %d: not a final record, or listed twice", d.TONTxHash[:], d.TONLt)
 		}
 		seen[k] = true

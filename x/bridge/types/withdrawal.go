@@ -89,6 +89,15 @@ type WithdrawalRecord struct {
 	// Height is the block that burned the amount.
 	Height int64  `json:"height"`
 	Leaf   Hash32 `json:"leaf_hash"`
+	// RefundOf marks a refund (From is zero, nothing was burned): the
+	// deposit (refundable) whose jettons this withdrawal pays back.
+	RefundOf *DepositRef `json:"refund_of,omitempty"`
+}
+
+// DepositRef names a deposit by the anchor's TON transaction.
+type DepositRef struct {
+	TONTxHash Hash32 `json:"ton_tx_hash"`
+	TONLt     uint64 `json:"ton_lt"`
 }
 
 // Withdrawal is the leaf's content in bridge/checkpoint's form.
