@@ -12,8 +12,8 @@ import (
 )
 
 // Deposit reads /bridge/deposit/{hash}/{lt}: what the chain knows of the
-// anchor's TON transaction (hash, lt) — reported (with its pending facts),
-// credited or refundable; found false: never reported, or every report
+// anchor's TON transaction (hash, lt) — reported or voted (with its pending
+// facts), credited, returned or refundable; found false: never reported, or every report
 // expired.
 func (c *Client) Deposit(ctx context.Context, hash bridge.Hash32, lt uint64) (bridge.DepositRecord, bool, error) {
 	t, _ := hash.MarshalText()
@@ -39,9 +39,16 @@ func (c *Client) DepositedTotal(ctx context.Context) (uint256.Int, error) {
 }
 
 // RefundableTotal is /bridge/refundable_total: jetton units of deposits
-// recorded refundable.
+// recorded refundable (anchor transaction failed: owed by the L2, paid by
+// a re-included withdrawal).
 func (c *Client) RefundableTotal(ctx context.Context) (uint256.Int, error) {
 	return c.u256(ctx, "/bridge/refundable_total")
+}
+
+// ReturnedTotal is /bridge/returned_total: jetton units of unparseable
+// deposits TON returned itself (anchor transaction succeeded).
+func (c *Client) ReturnedTotal(ctx context.Context) (uint256.Int, error) {
+	return c.u256(ctx, "/bridge/returned_total")
 }
 
 func (c *Client) u256(ctx context.Context, path string) (uint256.Int, error) {
