@@ -149,7 +149,8 @@ FUZZ_TARGETS = \
 	./cmd/internal/agentproto:FuzzParseAuth \
 	./x/bridge/types:FuzzDecodeWithdraw \
 	./x/bridge/types:FuzzParseTONAddr \
-	./x/bridge/types:FuzzDecodeReportDeposit
+	./x/bridge/types:FuzzDecodeReportDeposit \
+	./x/bridge/types:FuzzDecodeReportRefund
 fuzz:
 	@set -e; for t in $(FUZZ_TARGETS); do \
 		pkg=$${t%%:*}; fn=$${t##*:}; \

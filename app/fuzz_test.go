@@ -40,7 +40,7 @@ func FuzzQueryPath(f *testing.F) {
 		"/compute/attestation/0x" + strings.Repeat("ab", 32), "/compute/incentive_pool", "/compute/escrow_total",
 		"/bridge/withdrawal/1", "/bridge/withdrawal_leaves/1", "/bridge/withdrawal_epoch/01", "/bridge/withdrawals/" + a0 + "/count",
 		"/bridge/withdrawals/" + a0 + "/0", "/bridge/next_withdrawal_id", "/bridge/withdrawn_total",
-		"/bridge/deposit/0x" + strings.Repeat("ab", 32) + "/1", "/bridge/deposit/0xab/01", "/bridge/deposited_total", "/bridge/refundable_total",
+		"/bridge/deposit/0x" + strings.Repeat("ab", 32) + "/1", "/bridge/deposit/0xab/01", "/bridge/deposited_total", "/bridge/refundable_total", "/bridge/returned_total",
 	} {
 		f.Add(p, int64(0), true)
 		f.Add(p, int64(1), false)
