@@ -41,7 +41,8 @@ import (
 // relayer reports it with ReportRefund, the validator's watcher confirms
 // it, the chain records it `refundable` and re-includes it as withdrawal
 // to the holder, which the relayer claims). In the end the holder has all
-// its jettons back, the refund is claimed once on TON, `pingod query
+// its jettons back, the refund is claimed once on TON and the deposit's
+// status (client.DepositStatus, `pingod query deposit`) leads to it, `pingod query
 // transfers --stuck` with the anchor's getter lists nothing (and without
 // it lists the paid refund: it cannot know), `pingo-relayer stuck` has no
 // open deposit, and the cross-chain supply holds:
@@ -206,6 +207,18 @@ func TestRelayerRefundEndToEnd(t *testing.T) {
 	})
 	t.Logf("unparseable deposit with a failed anchor tx: TON send → refund claimed on TON %.2f s", time.Since(start).Seconds())
 	waitFor(t, 20*time.Second, "the holder has every jetton back", func() bool { return jettons(j.Holder).Cmp(before) == 0 })
+	// `pingod query deposit` (client.DepositStatus): by the TON tx, the
+	// refundable deposit leads to its withdrawal, claimed per the anchor;
+	// the returned one has none.
+	v, err := c.DepositStatus(ctx, bridge.Hash32(deps[1].TxHash), deps[1].LT, reader)
+	if err != nil || !v.Found || v.Refund == nil || v.Refund.Status != client.WithdrawClaimed || v.Refund.Record.ID != wid ||
+		v.Refund.Record.To != holderAddr || v.Refund.Record.Amount.Uint64() != owedAmt {
+		t.Fatalf("refundable deposit's view: %+v %v", v, err)
+	}
+	if v, err := c.DepositStatus(ctx, bridge.Hash32(deps[0].TxHash), deps[0].LT, reader); err != nil || !v.Found ||
+		v.Record.Status != bridge.DepositReturned || v.Refund != nil {
+		t.Fatalf("returned deposit's view: %+v %v", v, err)
+	}
 
 	// pingod query transfers --stuck: with the anchor's getter nothing is
 	// left; without it the paid refund is still listed (the L2 cannot know).

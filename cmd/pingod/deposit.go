@@ -24,8 +24,9 @@ it, at "voted_height"), credited (minted to "recipient"; final), returned
 (the payload named no L2 address and the anchor's transaction succeeded:
 TON sent the jettons back or holds them for claim_refund; final),
 refundable (no L2 address and the anchor's transaction failed: the L2 pays
-them back to "refund_to" as withdrawal "withdrawal_id"; follow it with
-query withdrawal; final), or not_found (never reported, or every report
+them back to "refund_to" as withdrawal "withdrawal_id", shown as
+"refund_withdrawal" with its status — claimed is asked of the anchor when
+--ton-config and --anchor are given; final), or not_found (never reported, or every report
 expired: the relayer, or anyone, reports it again).`,
 		Args: cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -42,28 +43,34 @@ expired: the relayer, or anyone, reports it again).`,
 				return err
 			}
 			defer cancel()
-			rec, found, err := c.Deposit(ctx, h, lt)
+			ton, done, err := tonChecker(cmd, ctx)
 			if err != nil {
 				return err
 			}
-			if !found {
+			defer done()
+			v, err := c.DepositStatus(ctx, h, lt, ton)
+			if err != nil {
+				return err
+			}
+			if !v.Found {
 				return printJSON(map[string]any{"ton_tx_hash": h, "ton_lt": lt, "status": "not_found", "proof_verified": c.Verify})
 			}
-			facts := make([]any, 0, len(rec.Facts))
-			for _, id := range rec.Facts {
-				f, ok, err := c.Fact(ctx, id)
-				if err != nil {
-					return err
-				}
-				if ok {
-					facts = append(facts, map[string]any{"id": id, "recipient": f.Recipient, "amount": f.Amount,
-						"refund_to": f.RefundTo, "reported_height": f.ReportedHeight, "expires_height": f.ExpiresHeight,
-						"signed_power": f.SignedPower, "total_power": f.TotalPower, "voted_height": f.VotedHeight})
-				}
+			facts := make([]any, 0, len(v.PendingFacts))
+			for _, f := range v.PendingFacts {
+				facts = append(facts, map[string]any{"id": f.ID(), "recipient": f.Recipient, "amount": f.Amount,
+					"refund_to": f.RefundTo, "reported_height": f.ReportedHeight, "expires_height": f.ExpiresHeight,
+					"signed_power": f.SignedPower, "total_power": f.TotalPower, "voted_height": f.VotedHeight})
 			}
-			return printJSON(map[string]any{"deposit": rec, "pending_facts": facts, "proof_verified": c.Verify})
+			out := map[string]any{"deposit": v.Record, "pending_facts": facts, "proof_verified": c.Verify}
+			if v.Refund != nil {
+				out["refund_withdrawal"] = v.Refund
+			}
+			return printJSON(out)
 		},
 	}
+	one.Flags().String("ton-config", "", "TON global config file: ask the anchor whether a refund withdrawal was paid (status claimed)")
+	one.Flags().String("anchor", "", "the anchor contract's address (with --ton-config)")
+	one.Flags().Bool("ton-unsafe", false, "skip liteserver proofs (ONLY for the local TON endpoint)")
 	stuck := &cobra.Command{
 		Use:   "transfers --stuck",
 		Short: "Transfers that need attention: deposits reported long ago and still unconfirmed, withdrawals not yet claimed or stuck",
