@@ -71,9 +71,9 @@ func TestDepositExportImport(t *testing.T) {
 		t.Fatalf("re-export %+v %v", again, err)
 	}
 	for name, bad := range map[string][]types.DepositRecord{
-		"twice":     {l[0], l[0]},
-		"reported":  {{TONTxHash: types.Hash32{4}, TONLt: 4, Status: types.DepositReported, Amount: uint256.NewInt(1)}},
-		"no amount": {{TONTxHash: types.Hash32{4}, TONLt: 4, Status: types.DepositRefundable}},
+		"twice":                        {l[0], l[0]},
+		"reported":                     {{TONTxHash: types.Hash32{4}, TONLt: 4, Status: types.DepositReported, Amount: uint256.NewInt(1)}},
+		"no amount":                    {{TONTxHash: types.Hash32{4}, TONLt: 4, Status: types.DepositRefundable}},
 		"refundable without refund_to": {{TONTxHash: types.Hash32{4}, TONLt: 4, Status: types.DepositRefundable, Amount: uint256.NewInt(1)}},
 	} {
 		g := types.Genesis{Params: types.DefaultParams(), Deposits: bad}
