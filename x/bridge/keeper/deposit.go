@@ -172,9 +172,12 @@ func refundRoom(kv KV, f *types.Fact, height int64) (bool, error) {
 	return err == nil, err
 }
 
-// applyDeposit applies a FactDeposit that > 2/3 of the power confirmed:
-// mints Amount to Recipient (or records the deposit refundable when the
-// payload named none), once per TON transaction. The other facts naming
+// applyDeposit applies a FactDeposit that > 2/3 of the power confirmed,
+// once per TON transaction: mints Amount to Recipient (credited); with no
+// recipient, records it returned (the anchor's transaction succeeded: TON
+// handled it) or, for a ReportRefund's fact (RefundTo set: the anchor's
+// transaction failed), refundable with a withdrawal of Amount to RefundTo
+// (refundRoom checked the epoch takes it). The other facts naming
 // the same transaction stay pending and expire (their record entry is
 // gone; a later report of the transaction is ErrDepositProcessed).
 func applyDeposit(kv KV, f *types.Fact, id types.Hash32, power, total uint64, height int64) ([]Event, error) {
