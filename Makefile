@@ -152,7 +152,8 @@ FUZZ_TARGETS = \
 	./x/bridge/types:FuzzDecodeWithdraw \
 	./x/bridge/types:FuzzParseTONAddr \
 	./x/bridge/types:FuzzDecodeReportDeposit \
-	./x/bridge/types:FuzzEpochWithdrawals
+	./x/bridge/types:FuzzEpochWithdrawals \
+	./x/bridge/types:FuzzDecodeReportRefund
 fuzz:
 	@set -e; for t in $(FUZZ_TARGETS); do \
 		pkg=$${t%%:*}; fn=$${t##*:}; \

@@ -14,8 +14,9 @@ import (
 	bridge "github.com/pingo-chain/pingo/x/bridge/types"
 )
 
-// depositTx is a ReportDeposit signed by the funded non-validator account.
-func depositTx(t testing.TB, nonce uint64, m *bridge.ReportDeposit) []byte {
+// depositTx is a ReportDeposit (or any msg) signed by the funded
+// non-validator account.
+func depositTx(t testing.TB, nonce uint64, m auth.Msg) []byte {
 	t.Helper()
 	ek, err := crypto.ToECDSA(testOperatorKey(1000))
 	if err != nil {
@@ -172,10 +173,13 @@ func TestBridgeDepositCreditsOnce(t *testing.T) {
 	}
 }
 
-// TestBridgeDepositRefundable: a report with no recipient (the payload
-// named no L2 address) confirmed by > 2/3 is recorded refundable: no
-// balance or supply change, refundable_total up; a replay is bridge/51.
-func TestBridgeDepositRefundable(t *testing.T) {
+// TestBridgeDepositReturned: a report with no recipient (the payload named
+// no L2 address) and no refund_to (the anchor's transaction succeeded, so
+// TON sent the jettons back or holds them for claim_refund) confirmed by
+// > 2/3 is recorded returned: no balance or supply change, returned_total
+// up, refundable_total (what the L2 owes) untouched, no withdrawal; a
+// replay — also as a ReportRefund — is bridge/51.
+func TestBridgeDepositReturned(t *testing.T) {
 	v := newVNetWith(t, 4, func(g *GenesisState) { g.Bridge.Params.EpochBlocks = 4 })
 	m := depositMsg(0x11, 5, auth.Address{}, 42)
 	v.dblock(depositTx(t, 0, m))
@@ -183,24 +187,31 @@ func TestBridgeDepositRefundable(t *testing.T) {
 	v.voteFor([]int{0, 1, 2, 3}, m.Fact().ID())
 	v.dblock()
 	res := v.dblock()
-	if !hasEvent(res, "deposit_refundable") || hasEvent(res, "deposit_credited") {
+	if !hasEvent(res, "deposit_returned") || hasEvent(res, "deposit_credited") || hasEvent(res, "deposit_refundable") {
 		t.Fatal("events")
 	}
 	r, _ := v.deposit(0x11, 5)
-	if r.Status != bridge.DepositRefundable || r.Recipient != nil || r.Amount.Uint64() != 42 {
+	if r.Status != bridge.DepositReturned || r.Recipient != nil || r.Amount.Uint64() != 42 || r.WithdrawalID != 0 || r.RefundTo != nil {
 		t.Fatalf("record %+v", r)
 	}
 	if s := v.supply(); !s.Eq(&supply0) {
 		t.Fatalf("supply changed: %s → %s", supply0.Dec(), s.Dec())
 	}
-	rt, _ := bridgekeeper.RefundableTotal(kvReader{v.a.tree})
-	dt, _ := bridgekeeper.DepositedTotal(kvReader{v.a.tree})
-	if rt.Uint64() != 42 || !dt.IsZero() {
-		t.Fatalf("refundable_total %s deposited_total %s", rt.Dec(), dt.Dec())
+	kv := kvReader{v.a.tree}
+	rt, _ := bridgekeeper.RefundableTotal(kv)
+	ret, _ := bridgekeeper.ReturnedTotal(kv)
+	dt, _ := bridgekeeper.DepositedTotal(kv)
+	if !rt.IsZero() || ret.Uint64() != 42 || !dt.IsZero() {
+		t.Fatalf("refundable_total %s returned_total %s deposited_total %s", rt.Dec(), ret.Dec(), dt.Dec())
 	}
-	res2, _ := v.a.CheckTx(context.Background(), &abci.RequestCheckTx{Tx: depositTx(t, 1, m), Type: abci.CheckTxType_New})
-	if res2.Code != bridge.ErrDepositProcessed.Code() {
-		t.Fatalf("replayed refundable: %d %s", res2.Code, res2.Log)
+	if next := v.nextWithdrawalID(); next != 1 {
+		t.Fatalf("a returned deposit made withdrawal %d", next-1)
+	}
+	for i, replay := range []auth.Msg{m, refundMsg(0x11, 5, wdTon(7), 42)} {
+		res2, _ := v.a.CheckTx(context.Background(), &abci.RequestCheckTx{Tx: depositTx(t, 1, replay), Type: abci.CheckTxType_New})
+		if res2.Code != bridge.ErrDepositProcessed.Code() {
+			t.Fatalf("replay %d: %d %s", i, res2.Code, res2.Log)
+		}
 	}
 }
 

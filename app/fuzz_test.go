@@ -40,7 +40,7 @@ func FuzzQueryPath(f *testing.F) {
 		"/compute/attestation/0x" + strings.Repeat("ab", 32), "/compute/incentive_pool", "/compute/escrow_total",
 		"/bridge/withdrawal/1", "/bridge/withdrawal_leaves/1", "/bridge/withdrawal_epoch/01", "/bridge/withdrawals/" + a0 + "/count",
 		"/bridge/withdrawals/" + a0 + "/0", "/bridge/next_withdrawal_id", "/bridge/withdrawn_total",
-		"/bridge/deposit/0x" + strings.Repeat("ab", 32) + "/1", "/bridge/deposit/0xab/01", "/bridge/deposited_total", "/bridge/refundable_total",
+		"/bridge/deposit/0x" + strings.Repeat("ab", 32) + "/1", "/bridge/deposit/0xab/01", "/bridge/deposited_total", "/bridge/refundable_total", "/bridge/returned_total",
 	} {
 		f.Add(p, int64(0), true)
 		f.Add(p, int64(1), false)
@@ -93,7 +93,7 @@ var txAllowed = map[string]map[uint32]bool{
 	"staking": codeRange(2, 18),
 	"nft":     codeRange(2, 5),
 	"compute": codeRange(2, 42),
-	"bridge":  {2: true, 3: true, 4: true, 5: true, 6: true, 10: true, 11: true, 12: true, 13: true, 40: true, 41: true, 42: true, 43: true},
+	"bridge":  {2: true, 3: true, 4: true, 5: true, 6: true, 10: true, 11: true, 12: true, 13: true, 40: true, 41: true, 42: true, 43: true, 50: true, 51: true},
 }
 
 func codeRange(lo, hi uint32) map[uint32]bool {
@@ -120,6 +120,8 @@ func FuzzCheckTx(f *testing.F) {
 	f.Add(wdTx(k0, 0, wdTo(1), uint256.NewInt(1000)))
 	f.Add(wdTx(k0, 0, wdTo(1), uint256.NewInt(0)))
 	f.Add(testutil.SignedTx(k1, testutil.ChainID, 0, biMinFee, &bridge.ReportAnchor{Epoch: 1, TONTxHash: bridge.Hash32{1}, TONLt: 7}))
+	f.Add(testutil.SignedTx(k1, testutil.ChainID, 0, biMinFee, &bridge.ReportRefund{TONTxHash: bridge.Hash32{1}, TONLt: 7, Sender: wdTo(2), Amount: *uint256.NewInt(5)}))
+	f.Add(testutil.SignedTx(k1, testutil.ChainID, 0, biMinFee, &bridge.ReportRefund{TONTxHash: bridge.Hash32{1}, TONLt: 7, Sender: wdTo(2)}))
 	ctx := context.Background()
 	f.Fuzz(func(t *testing.T, tx []byte) {
 		res, err := a.CheckTx(ctx, &abci.RequestCheckTx{Tx: tx, Type: abci.CheckTxType_New})

@@ -49,8 +49,9 @@ func (c *ChainReporter) ReportAnchor(ctx context.Context, epoch uint64, hash [32
 	return c.send(ctx, &bridge.ReportAnchor{Epoch: epoch, TONTxHash: hash, TONLt: lt})
 }
 
-// ReportDeposit broadcasts a ReportDeposit like ReportAnchor.
-func (c *ChainReporter) ReportDeposit(ctx context.Context, m *bridge.ReportDeposit) error {
+// ReportDeposit broadcasts a ReportDeposit or ReportRefund like
+// ReportAnchor.
+func (c *ChainReporter) ReportDeposit(ctx context.Context, m DepositReport) error {
 	return c.send(ctx, m)
 }
 

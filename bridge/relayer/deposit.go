@@ -34,23 +34,36 @@ type DepositTON interface {
 }
 
 // DepositChain reads a deposit's record (chain/client, proofs on) and
-// sends ReportDeposit (ChainReporter).
+// sends ReportDeposit or ReportRefund (ChainReporter).
 type DepositChain interface {
 	Deposit(ctx context.Context, hash bridge.Hash32, lt uint64) (bridge.DepositRecord, bool, error)
-	ReportDeposit(ctx context.Context, m *bridge.ReportDeposit) error
+	ReportDeposit(ctx context.Context, m DepositReport) error
+}
+
+// DepositReport is *bridge.ReportDeposit or *bridge.ReportRefund.
+type DepositReport interface {
+	auth.Msg
+	Fact() bridge.Fact
 }
 
 // OpenDeposit is a deposit seen on TON and not yet final on the chain.
 type OpenDeposit struct {
 	TONTxHash bridge.Hash32 `json:"ton_tx_hash"`
 	TONLt     uint64        `json:"ton_lt"`
-	Recipient auth.Address  `json:"recipient"` // zero: refundable
+	Recipient auth.Address  `json:"recipient"` // zero: returned by TON or refundable
 	Amount    *uint256.Int  `json:"amount"`
-	SeenAt    time.Time     `json:"seen_at"`
+	// RefundTo: no L2 recipient and the anchor's transaction failed, so
+	// the L2 owes the jettons to this TON sender (reported by ReportRefund).
+	RefundTo *bridge.TONAddr `json:"refund_to,omitempty"`
+	SeenAt   time.Time       `json:"seen_at"`
 }
 
-// Report is the ReportDeposit for d.
-func (d *OpenDeposit) Report() *bridge.ReportDeposit {
+// Report is the report for d: ReportRefund when the L2 owes it,
+// ReportDeposit otherwise.
+func (d *OpenDeposit) Report() DepositReport {
+	if d.RefundTo != nil {
+		return &bridge.ReportRefund{TONTxHash: d.TONTxHash, TONLt: d.TONLt, Sender: *d.RefundTo, Amount: *d.Amount}
+	}
 	return &bridge.ReportDeposit{TONTxHash: d.TONTxHash, TONLt: d.TONLt, Recipient: d.Recipient, Amount: *d.Amount}
 }
 
@@ -66,6 +79,13 @@ func OpenDepositFrom(d bton.Deposit, now time.Time) (OpenDeposit, bool) {
 	o.Amount = amt
 	if !d.Refundable {
 		o.Recipient = auth.Address(d.Recipient)
+	} else if !d.AnchorOK && d.Sender != nil {
+		// A sender that is not a std address on workchain 0/-1 (no real
+		// jetton wallet sends one) stays a zero-recipient ReportDeposit,
+		// which no validator votes for: it shows in `stuck`.
+		if s, err := bridge.TONAddrFrom(d.Sender); err == nil {
+			o.RefundTo = &s
+		}
 	}
 	return o, true
 }
@@ -227,7 +247,7 @@ func (r *Relayer) EnableDeposits(ton DepositTON, chain DepositChain, j *DepositJ
 		reports: prometheus.NewCounterVec(prometheus.CounterOpts{Namespace: "pingo_relayer", Name: "deposit_reports_total",
 			Help: "ReportDeposit txs by result (sent, failed)."}, []string{"result"}),
 		credited: prometheus.NewCounter(prometheus.CounterOpts{Namespace: "pingo_relayer", Name: "deposits_final_total",
-			Help: "Deposits this relayer saw become final (credited or refundable) on the chain."}),
+			Help: "Deposits this relayer saw become final (credited, returned or refundable) on the chain."}),
 	}
 	r.metrics.Registry.MustRegister(d.reports, d.credited)
 	r.depositor = d

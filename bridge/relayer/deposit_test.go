@@ -42,6 +42,7 @@ type depChain struct {
 	mu      sync.Mutex
 	recs    map[uint64]bridge.DepositRecord
 	reports map[uint64]int
+	refunds map[uint64]int // ReportRefund among reports
 }
 
 func (c *depChain) Deposit(_ context.Context, h bridge.Hash32, lt uint64) (bridge.DepositRecord, bool, error) {
@@ -51,15 +52,19 @@ func (c *depChain) Deposit(_ context.Context, h bridge.Hash32, lt uint64) (bridg
 	return r, ok, nil
 }
 
-func (c *depChain) ReportDeposit(_ context.Context, m *bridge.ReportDeposit) error {
+func (c *depChain) ReportDeposit(_ context.Context, m DepositReport) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.reports[m.TONLt]++
-	r := c.recs[m.TONLt]
+	f := m.Fact()
+	c.reports[f.TONLt]++
+	if _, ok := m.(*bridge.ReportRefund); ok {
+		c.refunds[f.TONLt]++
+	}
+	r := c.recs[f.TONLt]
 	if r.Final() {
 		return bridge.ErrDepositProcessed
 	}
-	c.recs[m.TONLt] = bridge.DepositRecord{TONTxHash: m.TONTxHash, TONLt: m.TONLt, Status: bridge.DepositReported, Facts: []bridge.Hash32{m.Fact().ID()}}
+	c.recs[f.TONLt] = bridge.DepositRecord{TONTxHash: f.TONTxHash, TONLt: f.TONLt, Status: bridge.DepositReported, Facts: []bridge.Hash32{f.ID()}}
 	return nil
 }
 
@@ -80,7 +85,7 @@ func tonDeposit(lt uint64, to byte, amount int64) bton.Deposit {
 	h[0] = byte(lt)
 	d := bton.Deposit{TxHash: h, LT: lt, Amount: big.NewInt(amount)}
 	if to == 0 {
-		d.Refundable = true
+		d.Refundable, d.AnchorOK = true, true // TON returned it
 	} else {
 		d.Recipient[0] = to
 	}
@@ -100,8 +105,10 @@ func TestRelayerReportsDeposits(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ton := &depTON{deps: []bton.Deposit{tonDeposit(10, 0xaa, 5), tonDeposit(20, 0, 7)}}
-	ch := &depChain{recs: map[uint64]bridge.DepositRecord{}, reports: map[uint64]int{}}
+	failed := tonDeposit(25, 0, 8) // unparseable and the anchor failed: owed by the L2
+	failed.AnchorOK, failed.Exit, failed.Sender = false, -14, bridge.TONAddr{4: 0x5e}.Address()
+	ton := &depTON{deps: []bton.Deposit{tonDeposit(10, 0xaa, 5), tonDeposit(20, 0, 7), failed}}
+	ch := &depChain{recs: map[uint64]bridge.DepositRecord{}, reports: map[uint64]int{}, refunds: map[uint64]int{}}
 	open := func(j *Journal) *Depositor {
 		dj, err := OpenDepositJournal(j)
 		if err != nil {
@@ -116,9 +123,14 @@ func TestRelayerReportsDeposits(t *testing.T) {
 	if err := d.round(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if ch.reports[10] != 1 || ch.reports[20] != 1 {
-		t.Fatalf("reports %v", ch.reports)
+	if ch.reports[10] != 1 || ch.reports[20] != 1 || ch.reports[25] != 1 || ch.refunds[25] != 1 || ch.refunds[20] != 0 {
+		t.Fatalf("reports %v, refunds %v", ch.reports, ch.refunds)
 	}
+	want25 := (&bridge.ReportRefund{TONTxHash: ch.recs[25].TONTxHash, TONLt: 25, Sender: bridge.TONAddr{4: 0x5e}, Amount: *uint256.NewInt(8)}).Fact().ID()
+	if r := ch.recs[25]; len(r.Facts) != 1 || r.Facts[0] != want25 {
+		t.Fatalf("wrong refund report: %+v", r)
+	}
+	ch.set(25, bridge.DepositRefundable)
 	if r := ch.recs[10]; r.TONTxHash[0] != 10 || len(r.Facts) != 1 ||
 		r.Facts[0] != (&bridge.ReportDeposit{TONTxHash: r.TONTxHash, TONLt: 10, Recipient: auth.Address{0xaa}, Amount: *uint256.NewInt(5)}).Fact().ID() {
 		t.Fatalf("wrong report: %+v", r)
@@ -131,7 +143,7 @@ func TestRelayerReportsDeposits(t *testing.T) {
 	ch.set(10, bridge.DepositCredited)
 	ch.set(20, "") // expired unapplied
 	d.round(ctx)
-	if ch.reports[20] != 2 || ch.reports[10] != 1 || len(finals) != 1 || finals[0].TONLt != 10 {
+	if ch.reports[20] != 2 || ch.reports[10] != 1 || len(finals) != 2 || finals[0].TONLt != 25 || finals[1].TONLt != 10 {
 		t.Fatalf("after credit/expiry: reports %v, finals %v", ch.reports, finals)
 	}
 	if o := d.journal.Open(); len(o) != 1 || o[0].TONLt != 20 || o[0].Recipient != (auth.Address{}) || o[0].Amount.Uint64() != 7 {
@@ -149,12 +161,12 @@ func TestRelayerReportsDeposits(t *testing.T) {
 	}
 	defer j2.Close()
 	d2 := open(j2)
-	if d2.journal.Cursor() != 20 {
+	if d2.journal.Cursor() != 25 {
 		t.Fatalf("cursor after restart %d", d2.journal.Cursor())
 	}
 	ch.set(20, bridge.DepositRefundable)
 	d2.round(ctx)
-	if ch.reports[30] != 1 || ch.reports[10] != 1 || ton.calls[len(ton.calls)-1] != 20 {
+	if ch.reports[30] != 1 || ch.reports[10] != 1 || ton.calls[len(ton.calls)-1] != 25 {
 		t.Fatalf("after restart: reports %v, scans %v", ch.reports, ton.calls)
 	}
 	if o := d2.journal.Open(); len(o) != 1 || o[0].TONLt != 30 {

@@ -31,11 +31,11 @@ func (g *growingTON) Deposits(ctx context.Context, after uint64) ([]bton.Deposit
 // instantChain credits a deposit in the block its report lands in.
 type instantChain struct{ depChain }
 
-func (c *instantChain) ReportDeposit(ctx context.Context, m *bridge.ReportDeposit) error {
+func (c *instantChain) ReportDeposit(ctx context.Context, m DepositReport) error {
 	if err := c.depChain.ReportDeposit(ctx, m); err != nil {
 		return err
 	}
-	c.set(m.TONLt, bridge.DepositCredited)
+	c.set(m.Fact().TONLt, bridge.DepositCredited)
 	return nil
 }
 
@@ -56,7 +56,7 @@ func TestDepositsShuffledSource(t *testing.T) {
 			for i := 1; i <= n; i++ {
 				src.all = append(src.all, tonDeposit(uint64(100*i), byte(i), int64(i)))
 			}
-			ch := &instantChain{depChain{recs: map[uint64]bridge.DepositRecord{}, reports: map[uint64]int{}}}
+			ch := &instantChain{depChain{recs: map[uint64]bridge.DepositRecord{}, reports: map[uint64]int{}, refunds: map[uint64]int{}}}
 			dir := t.TempDir()
 			finals := map[uint64]int{}
 			var total ShuffleStats

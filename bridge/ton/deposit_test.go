@@ -27,7 +27,10 @@ import (
 //   - a good payload: a deposit to its L2 recipient;
 //   - a good payload with too little TON forwarded: the anchor runs out of
 //     gas (-14), the jettons are in the bridge wallet — still a deposit;
-//   - a comment as payload: refundable;
+//   - a comment as payload: refundable, the anchor's transaction succeeded
+//     (AnchorOK: TON returns it);
+//   - a comment with too little TON: refundable and the anchor failed (-14,
+//     AnchorOK false: the L2 owes it, ReportRefund to Sender);
 //   - a transfer_notification the holder forges and sends the anchor
 //     itself (exit 320): not a deposit.
 func TestDepositsOverLocalEndpoint(t *testing.T) {
@@ -91,6 +94,7 @@ func TestDepositsOverLocalEndpoint(t *testing.T) {
 	send(5_000_000_000, "0.02", checkpoint.DepositPayload(l2))
 	send(3_000_000_000, "0.0005", checkpoint.DepositPayload(l2))
 	send(7, "0.07", cell.BeginCell().MustStoreUInt(0, 32).MustStoreStringSnake("hello").EndCell())
+	send(9, "0.0005", cell.BeginCell().MustStoreUInt(0, 32).MustStoreStringSnake("hello").EndCell())
 	// Forged: a notification of 10^12 units to l2, sent by the holder's own wallet.
 	forged := cell.BeginCell().MustStoreUInt(checkpoint.OpTransferNotification, 32).MustStoreUInt(0, 64).
 		MustStoreBigCoins(big.NewInt(1_000_000_000_000)).MustStoreAddr(j.Holder).MustStoreBoolBit(true).
@@ -99,33 +103,36 @@ func TestDepositsOverLocalEndpoint(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	got := waitDeposits(3)
-	if len(got) != 3 {
+	got := waitDeposits(4)
+	if len(got) != 4 {
 		t.Fatalf("%d deposits: %+v", len(got), got)
 	}
 	for i, want := range []struct {
 		amount     int64
 		refundable bool
 		outOfGas   bool
-	}{{5_000_000_000, false, false}, {3_000_000_000, false, true}, {7, true, false}} {
+	}{{5_000_000_000, false, false}, {3_000_000_000, false, true}, {7, true, false}, {9, true, true}} {
 		d := got[i]
 		if d.Amount.Int64() != want.amount || d.Refundable != want.refundable || (!want.refundable && d.Recipient != l2) {
 			t.Errorf("deposit %d: %+v", i, d)
 		}
-		if want.outOfGas == (d.Exit == 0) {
-			t.Errorf("deposit %d: exit %d (out of gas expected: %v)", i, d.Exit, want.outOfGas)
+		if want.outOfGas == (d.Exit == 0) || want.outOfGas == d.AnchorOK {
+			t.Errorf("deposit %d: exit %d anchor ok %v (out of gas expected: %v)", i, d.Exit, d.AnchorOK, want.outOfGas)
+		}
+		if want.refundable && (d.Sender == nil || !d.Sender.Equals(j.Holder)) {
+			t.Errorf("deposit %d: sender %v, want the holder %v", i, d.Sender, j.Holder)
 		}
 		if i > 0 && d.LT <= got[i-1].LT {
 			t.Errorf("not ascending: %d after %d", d.LT, got[i-1].LT)
 		}
 		w, err := r.Deposit(ctx, d.TxHash, d.LT)
-		if err != nil || w.Amount.Cmp(d.Amount) != 0 || w.Recipient != d.Recipient || w.Refundable != d.Refundable {
+		if err != nil || w.Amount.Cmp(d.Amount) != 0 || w.Recipient != d.Recipient || w.Refundable != d.Refundable || w.AnchorOK != d.AnchorOK {
 			t.Errorf("watcher's view of deposit %d: %+v %v", i, w, err)
 		}
 	}
 	t.Logf("out-of-gas deposit: exit %d", got[1].Exit)
 	// The forged notification is in the anchor's history but is no deposit.
-	forgedTx := findForged(t, ctx, api, e, got[2].LT)
+	forgedTx := findForged(t, ctx, api, e, got[3].LT)
 	if _, err := r.Deposit(ctx, forgedTx.Hash, forgedTx.LT); !errors.Is(err, bton.ErrNotDeposit) {
 		t.Fatalf("forged notification: %v", err)
 	}

@@ -28,6 +28,13 @@ type Deposit struct {
 	Refundable bool
 	Sender     *address.Address // the TON owner who sent the jettons
 	Exit       int              // the anchor's compute exit code (informational)
+	// AnchorOK: the anchor's transaction succeeded (ordinary, not aborted,
+	// compute exit 0). For a Refundable deposit it decides who owes the
+	// jettons: TON (the anchor returned them or recorded them for
+	// claim_refund: ReportDeposit, status returned) or, when it failed
+	// (-14: too little TON forwarded), the L2 (ReportRefund, status
+	// refundable, paid back as a withdrawal to Sender).
+	AnchorOK bool
 }
 
 // ErrNotDeposit: the transaction exists but is no deposit to the bridge:
@@ -44,6 +51,9 @@ var ErrNotDeposit = errors.New("bridge/ton: not a deposit to the bridge")
 // address is checked here, not trusted from the anchor.
 func ClassifyDeposit(tx *tlb.Transaction, bridgeWallet *address.Address) (Deposit, error) {
 	d := Deposit{TxHash: tx.Hash, LT: tx.LT, Exit: exitCode(tx)}
+	if o, ok := tx.Description.(tlb.TransactionDescriptionOrdinary); ok && !o.Aborted && d.Exit == 0 {
+		d.AnchorOK = true
+	}
 	if tx.IO.In == nil || tx.IO.In.MsgType != tlb.MsgTypeInternal {
 		return d, fmt.Errorf("%w: no inbound internal message", ErrNotDeposit)
 	}

@@ -226,14 +226,30 @@ func (w *Watcher) check(ctx context.Context, id bridge.Hash32) (bool, error) {
 // this node's TON view shows — the amount, and the recipient (zero for a
 // refundable deposit). Anything else gets no vote: since the content is in
 // the fact id, > 2/3 of the power behind one id means they all saw it.
+//
+// An unparseable deposit has two exclusive forms: with the anchor's
+// transaction successful, TON handled it (a ReportDeposit with a zero
+// recipient, no refund_to); with it failed, the L2 owes it (a ReportRefund:
+// refund_to must be exactly the notification's sender). A validator votes
+// for at most one of them, so the L2 never pays back what TON returned.
 func DepositMatches(f *bridge.Fact, d *bton.Deposit) bool {
 	if f.Amount == nil || f.Recipient == nil || d.Amount == nil || f.Amount.ToBig().Cmp(d.Amount) != 0 {
 		return false
 	}
-	if d.Refundable {
-		return *f.Recipient == (auth.Address{})
+	if !d.Refundable {
+		return f.RefundTo == nil && *f.Recipient == auth.Address(d.Recipient)
 	}
-	return *f.Recipient == auth.Address(d.Recipient)
+	if *f.Recipient != (auth.Address{}) {
+		return false
+	}
+	if d.AnchorOK {
+		return f.RefundTo == nil
+	}
+	if f.RefundTo == nil || d.Sender == nil {
+		return false
+	}
+	s, err := bridge.TONAddrFrom(d.Sender)
+	return err == nil && s == *f.RefundTo
 }
 
 type watcherMetrics struct{ checks *prometheus.CounterVec }

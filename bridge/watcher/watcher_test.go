@@ -85,8 +85,10 @@ func (t *fakeTON) Deposit(ctx context.Context, hash []byte, lt uint64) (bton.Dep
 	switch m {
 	case "credit":
 		return bton.Deposit{LT: lt, Amount: big.NewInt(5), Recipient: [20]byte{0xaa}}, nil
-	case "refund":
-		return bton.Deposit{LT: lt, Amount: big.NewInt(5), Refundable: true}, nil
+	case "refund": // unparseable, the anchor's transaction succeeded: TON returned it
+		return bton.Deposit{LT: lt, Amount: big.NewInt(5), Refundable: true, AnchorOK: true, Sender: refundSender.Address()}, nil
+	case "refund-failed": // unparseable, the anchor's transaction failed (-14): the L2 owes it
+		return bton.Deposit{LT: lt, Amount: big.NewInt(5), Refundable: true, Exit: -14, Sender: refundSender.Address()}, nil
 	case "forged", "zero":
 		return bton.Deposit{}, bton.ErrNotDeposit
 	case "missing":
@@ -185,6 +187,15 @@ func TestWatcherDialRetried(t *testing.T) {
 	}
 }
 
+// refundSender is the TON owner of the fake unparseable deposits.
+var refundSender = bridge.TONAddr{3: 0, 4: 0x5e}
+
+func refundFact(lt uint64, sender bridge.TONAddr, amount uint64) bridge.Fact {
+	m := &bridge.ReportRefund{TONTxHash: bridge.Hash32{3}, TONLt: lt, Sender: sender}
+	m.Amount.SetUint64(amount)
+	return m.Fact()
+}
+
 func depositFact(lt uint64, to auth.Address, amount uint64) bridge.Fact {
 	m := &bridge.ReportDeposit{TONTxHash: bridge.Hash32{3}, TONLt: lt, Recipient: to}
 	m.Amount.SetUint64(amount)
@@ -193,13 +204,15 @@ func depositFact(lt uint64, to auth.Address, amount uint64) bridge.Fact {
 
 // TestWatcherDeposits: a deposit fact gets this node's vote only when its
 // TON view shows exactly the reported content: the right recipient and
-// amount, or "refundable" for a payload without a recipient. A wrong
-// recipient or amount, a refundable report of a crediting deposit (and the
-// reverse), a forged notification, 0 jettons or a missing transaction get
-// none; an outage concludes nothing.
+// amount; for a payload without a recipient a zero-recipient ReportDeposit
+// if the anchor's transaction succeeded (returned by TON), a ReportRefund
+// to exactly the notification's sender if it failed — never the other form.
+// A wrong recipient or amount, a refundable report of a crediting deposit
+// (and the reverse), a forged notification, 0 jettons or a missing
+// transaction get none; an outage concludes nothing.
 func TestWatcherDeposits(t *testing.T) {
 	c := &fakeChain{facts: map[bridge.Hash32]bridge.Fact{}}
-	ton := &fakeTON{mode: map[uint64]string{1: "credit", 2: "refund", 3: "forged", 4: "zero", 5: "missing"}, calls: map[uint64]int{}}
+	ton := &fakeTON{mode: map[uint64]string{1: "credit", 2: "refund", 3: "forged", 4: "zero", 5: "missing", 7: "refund-failed"}, calls: map[uint64]int{}}
 	w := New(Config{MaxPerRound: 16}, c, func(context.Context) (TON, error) { return ton, nil }, nil)
 	aa := auth.Address{0xaa}
 	for _, tc := range []struct {
@@ -213,6 +226,12 @@ func TestWatcherDeposits(t *testing.T) {
 		{"credit reported refundable", depositFact(1, auth.Address{}, 5), false},
 		{"refundable", depositFact(2, auth.Address{}, 5), true},
 		{"refundable reported as credit", depositFact(2, aa, 5), false},
+		{"returned by TON reported as owed", refundFact(2, refundSender, 5), false},
+		{"owed", refundFact(7, refundSender, 5), true},
+		{"owed reported as returned", depositFact(7, auth.Address{}, 5), false},
+		{"owed to another sender", refundFact(7, bridge.TONAddr{4: 0x77}, 5), false},
+		{"owed, wrong amount", refundFact(7, refundSender, 4), false},
+		{"credit reported as owed", refundFact(1, refundSender, 5), false},
 		{"forged notification", depositFact(3, aa, 5), false},
 		{"zero jettons", depositFact(4, aa, 5), false},
 		{"no such transaction", depositFact(5, aa, 5), false},

@@ -268,3 +268,40 @@ func (c *Client) openEpochs(ctx context.Context) ([]uint64, error) {
 	}
 	return out, nil
 }
+
+// WithdrawalReader reads a withdrawal's status (Client.WithdrawalStatus).
+type WithdrawalReader interface {
+	WithdrawalStatus(ctx context.Context, id uint64) (*WithdrawalClaim, error)
+}
+
+// UnclaimedWithdrawals is `pingod query transfers --stuck`'s withdrawal
+// list: it walks ids next-1 down to 1 (at most limit, 0 = all), newest
+// first, and keeps those past their epoch (status not burned). Whether the
+// anchor paid one is known on TON only: with ton set, each claimable one
+// is asked (isClaimed) and left out when paid (counted in paid); a stuck
+// one never reached TON and is not asked. Without ton every one is kept,
+// ClaimedOnTON nil. A TON error is an error, never "unclaimed".
+func UnclaimedWithdrawals(ctx context.Context, r WithdrawalReader, ton ClaimChecker, next, limit uint64) ([]*WithdrawalClaim, uint64, error) {
+	var out []*WithdrawalClaim
+	var paid uint64
+	for id := next - 1; id >= 1 && (limit == 0 || next-id <= limit); id-- {
+		w, err := r.WithdrawalStatus(ctx, id)
+		if err != nil {
+			return nil, 0, err
+		}
+		if w.Status == WithdrawBurned {
+			continue // its epoch is still open: not late
+		}
+		if ton != nil && w.Status != WithdrawStuck {
+			if err := w.CheckClaimed(ctx, ton); err != nil {
+				return nil, 0, fmt.Errorf("withdrawal %d: anchor isClaimed: %w", id, err)
+			}
+			if w.Status == WithdrawClaimed {
+				paid++
+				continue
+			}
+		}
+		out = append(out, w)
+	}
+	return out, paid, nil
+}

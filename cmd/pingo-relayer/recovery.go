@@ -33,7 +33,14 @@ type stuckReport struct {
 
 type stuckDeposit struct {
 	relayer.OpenDeposit
-	ChainStatus string `json:"chain_status"` // not_found (never reported or expired), reported, credited, refundable
+	// ChainStatus: not_found (never reported, or every report expired),
+	// reported (no vote counted yet), voted (SignedPower of TotalPower at
+	// the last tally, ≤ 2/3), or a final one the relayer has not closed
+	// yet: credited, returned, refundable (WithdrawalID pays it back).
+	ChainStatus  string `json:"chain_status"`
+	SignedPower  uint64 `json:"signed_power,omitempty"`
+	TotalPower   uint64 `json:"total_power,omitempty"`
+	WithdrawalID uint64 `json:"withdrawal_id,omitempty"`
 }
 
 // runStuck prints the deposits the journal still holds open (seen on
@@ -51,15 +58,15 @@ func runStuck(ctx context.Context, s *settings, out io.Writer) error {
 	}
 	rep := stuckReport{DepositCursorLT: cur, Deposits: []stuckDeposit{}}
 	for _, o := range open {
-		st := "not_found"
+		sd := stuckDeposit{OpenDeposit: o, ChainStatus: "not_found"}
 		rec, found, err := chain.Deposit(ctx, o.TONTxHash, o.TONLt)
 		if err != nil {
 			return err
 		}
 		if found {
-			st = rec.Status
+			sd.ChainStatus, sd.SignedPower, sd.TotalPower, sd.WithdrawalID = rec.Status, rec.SignedPower, rec.TotalPower, rec.WithdrawalID
 		}
-		rep.Deposits = append(rep.Deposits, stuckDeposit{OpenDeposit: o, ChainStatus: st})
+		rep.Deposits = append(rep.Deposits, sd)
 	}
 	if b, err := os.ReadFile(filepath.Join(s.JournalDir, "claims.json")); err == nil {
 		rep.Claims = b
@@ -70,7 +77,9 @@ func runStuck(ctx context.Context, s *settings, out io.Writer) error {
 }
 
 // runRetry handles `retry --deposit 0x<hash>:<lt>` (checks the
-// transaction on TON like a validator's watcher, then sends ReportDeposit)
+// transaction on TON like a validator's watcher, then sends ReportDeposit,
+// or ReportRefund for an unparseable deposit whose anchor transaction
+// failed)
 // and `retry --withdrawal <id>` (builds the claim from the chain's
 // verified record and path and sends it to the anchor).
 func runRetry(ctx context.Context, s *settings, deposit string, withdrawal uint64, out io.Writer) error {

@@ -60,10 +60,16 @@ func TestCLIDepositStatusLive(t *testing.T) {
 	require.Equal(t, "not_found", q("query", "deposit", string(hash), "4243")["status"])
 
 	require.Empty(t, q("query", "transfers", "--stuck", "--older-than", "1000")["deposits_unconfirmed"])
+	var stuck map[string]any
 	require.Eventually(t, func() bool {
-		l, _ := q("query", "transfers", "--stuck", "--older-than", "2")["deposits_unconfirmed"].([]any)
+		stuck = q("query", "transfers", "--stuck", "--older-than", "2")
+		l, _ := stuck["deposits_unconfirmed"].([]any)
 		return len(l) == 1 && l[0].(map[string]any)["ton_lt"] == float64(4242)
 	}, 20*time.Second, 300*time.Millisecond)
+	// No validator watches TON here: no vote, so reported; and without
+	// --ton-config nothing is known about claims.
+	require.Equal(t, "reported", stuck["deposits_unconfirmed"].([]any)[0].(map[string]any)["status"])
+	require.Equal(t, "none", stuck["claim_status_source"])
 
 	r := pingod(t, nil, "query", "deposit", "0x12", "1", "--node", n.RPC)
 	require.NotEqual(t, 0, r.code)

@@ -18,7 +18,9 @@ func Execute(kv KV, chainID uint64, h *auth.Header, msg auth.Msg, height int64) 
 	case *types.ReportAnchor:
 		return reportAnchor(kv, h.From, m, height)
 	case *types.ReportDeposit:
-		return reportDeposit(kv, h.From, m, height)
+		return reportDeposit(kv, h.From, m.Fact(), height)
+	case *types.ReportRefund:
+		return reportDeposit(kv, h.From, m.Fact(), height)
 	}
 	return nil, codes.Wrapf(auth.ErrUnknownAction, "bridge cannot execute %T", msg)
 }

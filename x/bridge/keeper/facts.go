@@ -149,7 +149,8 @@ func applyFacts(kv KV, votes map[types.Hash32]uint64, total uint64, height int64
 	keep := make([]types.PendingFact, 0, len(l))
 	var evs []Event
 	for _, p := range l {
-		if !superMajority(votes[p.ID], total) {
+		power := votes[p.ID]
+		if power == 0 {
 			keep = append(keep, p)
 			continue
 		}
@@ -157,11 +158,27 @@ func applyFacts(kv KV, votes map[types.Hash32]uint64, total uint64, height int64
 		if err != nil {
 			return nil, err
 		}
+		apply := superMajority(power, total)
+		if apply && found {
+			// A refund waits for room in the epoch's withdrawal tree.
+			if apply, err = refundRoom(kv, &f, height); err != nil {
+				return nil, err
+			}
+		}
+		if !apply {
+			keep = append(keep, p)
+			if found {
+				if err := noteTally(kv, &f, p.ID, power, total, height); err != nil {
+					return nil, err
+				}
+			}
+			continue
+		}
 		kv.Delete(types.FactKey(p.ID))
 		if !found {
 			continue
 		}
-		ev, err := applyFact(kv, &f, p.ID, votes[p.ID], total, height)
+		ev, err := applyFact(kv, &f, p.ID, power, total, height)
 		if err != nil {
 			return nil, err
 		}
@@ -171,6 +188,23 @@ func applyFacts(kv KV, votes map[types.Hash32]uint64, total uint64, height int64
 		setPendingFacts(kv, keep)
 	}
 	return evs, nil
+}
+
+// noteTally records a block's count of votes for a pending fact that did
+// not apply it (so a status query shows "voted" and how far it is). It
+// writes only when the power or total changed, so a fact voted by the same
+// validators block after block costs one write, not one per block; for a
+// deposit it also updates the deposit record.
+func noteTally(kv KV, f *types.Fact, id types.Hash32, power, total uint64, height int64) error {
+	if f.SignedPower == power && f.TotalPower == total {
+		return nil
+	}
+	f.SignedPower, f.TotalPower, f.VotedHeight = power, total, height
+	kv.Set(types.FactKey(id), f.Marshal())
+	if f.Kind == types.FactDeposit {
+		return noteDepositTally(kv, f)
+	}
+	return nil
 }
 
 func applyFact(kv KV, f *types.Fact, id types.Hash32, power, total uint64, height int64) ([]Event, error) {

@@ -102,7 +102,9 @@ func Unclaimable(kv KV) ([]types.WithdrawalRecord, error) {
 			s = found && cp.Status != types.StatusAccumulating
 			sealed[w.Epoch] = s
 		}
-		if !s {
+		// A refund's jettons were never minted on the L2: crediting its
+		// (zero) sender would create upingo (x/bridge README Limits).
+		if !s && w.RefundOf == nil {
 			out = append(out, w)
 		}
 	}

@@ -39,34 +39,74 @@ func ExecuteWithdraw(kv KV, h *auth.Header, msg auth.Msg, height int64) ([]Event
 	if err != nil {
 		return nil, err
 	}
-	if err := requireSigningSet(kv); err != nil {
+	if err := withdrawalRoom(kv, p, height); err != nil {
 		return nil, err
-	}
-	epoch := EpochOf(height, p.EpochBlocks)
-	ew, err := GetEpochWithdrawals(kv, epoch)
-	if err != nil {
-		return nil, err
-	}
-	n := ew.Count
-	if uint64(n) >= p.WithdrawalCap() {
-		return nil, codes.Wrapf(types.ErrEpochFull, "epoch %d holds %d withdrawals", epoch, n)
 	}
 	if err := bankkeeper.Burn(kv, h.From, &m.Amount); err != nil {
 		return nil, err
 	}
-	id, err := getU64(kv, types.NextWithdrawalIDKey)
+	r, ev, err := appendWithdrawal(kv, p, h.From, m.To, &m.Amount, height, nil)
 	if err != nil {
 		return nil, err
+	}
+	seq, err := getU64(kv, types.AccountWithdrawalCountKey(h.From))
+	if err != nil {
+		return nil, err
+	}
+	kv.Set(types.AccountWithdrawalKey(h.From, seq), u64be(r.ID))
+	kv.Set(types.AccountWithdrawalCountKey(h.From), u64be(seq+1))
+	total, err := WithdrawnTotal(kv)
+	if err != nil {
+		return nil, err
+	}
+	total.Add(&total, &m.Amount) // ≤ supply ever burned: no overflow
+	tb := total.Bytes32()
+	kv.Set(types.WithdrawnTotalKey, tb[:])
+	return []Event{ev}, nil
+}
+
+// withdrawalRoom: the epoch of a tx at height still takes a leaf
+// (ErrEpochFull) and some set will sign its checkpoint (ErrBridgeInactive).
+func withdrawalRoom(kv KV, p types.Params, height int64) error {
+	if err := requireSigningSet(kv); err != nil {
+		return err
+	}
+	epoch := EpochOf(height, p.EpochBlocks)
+	ew, err := GetEpochWithdrawals(kv, epoch)
+	if err != nil {
+		return err
+	}
+	if uint64(ew.Count) >= p.WithdrawalCap() {
+		return codes.Wrapf(types.ErrEpochFull, "epoch %d holds %d withdrawals", epoch, ew.Count)
+	}
+	return nil
+}
+
+// appendWithdrawal gives a withdrawal of amount to `to` the next id and
+// appends its leaf to the current epoch's tree (the caller checked
+// withdrawalRoom): record, leaf, epoch count/first id and next id. Withdraw
+// burns before it; a refund (refundOf set, from zero) pays back jettons the
+// L2 never minted.
+func appendWithdrawal(kv KV, p types.Params, from auth.Address, to types.TONAddr, amount *uint256.Int, height int64, refundOf *types.DepositRef) (*types.WithdrawalRecord, Event, error) {
+	epoch := EpochOf(height, p.EpochBlocks)
+	ew, err := GetEpochWithdrawals(kv, epoch)
+	if err != nil {
+		return nil, Event{}, err
+	}
+	n := ew.Count
+	id, err := getU64(kv, types.NextWithdrawalIDKey)
+	if err != nil {
+		return nil, Event{}, err
 	}
 	if id == 0 {
 		id = 1
 	}
-	amt := m.Amount
-	r := &types.WithdrawalRecord{ID: id, Epoch: epoch, Index: n, From: h.From, To: m.To, Amount: &amt, Height: height}
+	amt := *amount
+	r := &types.WithdrawalRecord{ID: id, Epoch: epoch, Index: n, From: from, To: to, Amount: &amt, Height: height, RefundOf: refundOf}
 	leaf, err := r.Withdrawal().LeafHash()
 	if err != nil {
 		// ValidateBasic checked everything Cell needs.
-		return nil, codes.Wrapf(codes.Internal, "withdrawal leaf: %v", err)
+		return nil, Event{}, codes.Wrapf(codes.Internal, "withdrawal leaf: %v", err)
 	}
 	r.Leaf = leaf
 	kv.Set(types.WithdrawalKey(id), r.Marshal())
@@ -77,25 +117,12 @@ func ExecuteWithdraw(kv KV, h *auth.Header, msg auth.Msg, height int64) ([]Event
 	ew.Count = n + 1
 	kv.Set(types.EpochCountKey(epoch), ew.Marshal())
 	kv.Set(types.NextWithdrawalIDKey, u64be(id+1))
-	seq, err := getU64(kv, types.AccountWithdrawalCountKey(h.From))
-	if err != nil {
-		return nil, err
-	}
-	kv.Set(types.AccountWithdrawalKey(h.From, seq), u64be(id))
-	kv.Set(types.AccountWithdrawalCountKey(h.From), u64be(seq+1))
-	total, err := WithdrawnTotal(kv)
-	if err != nil {
-		return nil, err
-	}
-	total.Add(&total, &m.Amount) // ≤ supply ever burned: no overflow
-	tb := total.Bytes32()
-	kv.Set(types.WithdrawnTotalKey, tb[:])
 	lh, _ := r.Leaf.MarshalText()
-	return []Event{{Type: "withdraw", Attrs: [][2]string{
+	return r, Event{Type: "withdraw", Attrs: [][2]string{
 		{"id", strconv.FormatUint(id, 10)}, {"epoch", strconv.FormatUint(epoch, 10)},
-		{"index", strconv.FormatUint(uint64(n), 10)}, {"sender", h.From.Hex()},
-		{"to", m.To.String()}, {"amount", m.Amount.Dec()}, {"leaf_hash", string(lh)},
-	}}}, nil
+		{"index", strconv.FormatUint(uint64(n), 10)}, {"sender", from.Hex()},
+		{"to", to.String()}, {"amount", amt.Dec()}, {"leaf_hash", string(lh)},
+	}}, nil
 }
 
 // requireSigningSet refuses a withdrawal no checkpoint would carry: the

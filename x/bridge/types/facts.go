@@ -54,8 +54,17 @@ type Fact struct {
 	ReportedHeight int64        `json:"reported_height"`
 	ExpiresHeight  int64        `json:"expires_height"`
 	// FactDeposit only: the reported content, part of the id.
-	Recipient *auth.Address `json:"recipient,omitempty"` // zero: refundable
+	Recipient *auth.Address `json:"recipient,omitempty"` // zero: returned or refundable
 	Amount    *uint256.Int  `json:"amount,omitempty"`
+	// RefundTo (ReportRefund only, part of the id): the anchor's
+	// transaction failed, so the jettons are owed back to this TON owner.
+	RefundTo *TONAddr `json:"refund_to,omitempty"`
+	// SignedPower / TotalPower: the last tally that counted votes for the
+	// fact (block VotedHeight), still ≤ 2/3 — it is applied otherwise. Not
+	// part of the id.
+	SignedPower uint64 `json:"signed_power,omitempty"`
+	TotalPower  uint64 `json:"total_power,omitempty"`
+	VotedHeight int64  `json:"voted_height,omitempty"`
 }
 
 // FactTag separates fact ids from every other hash.
@@ -66,8 +75,9 @@ const FactTag = "pingo:fact:v1"
 //
 //	sha256(FactTag ‖ kind(1) ‖ epoch(8 BE) ‖ ton_tx_hash(32) ‖ ton_lt(8 BE))
 //
-// and for FactDeposit the content follows: ‖ recipient(20) ‖ amount(32 BE),
-// so a vote for the id is a vote for exactly that content.
+// and for FactDeposit the content follows: ‖ recipient(20) ‖ amount(32 BE)
+// [‖ refund_to(36) for ReportRefund], so a vote for the id is a vote for
+// exactly that content.
 func (f Fact) ID() Hash32 {
 	if f.Kind == FactDeposit {
 		return depositFactID(f)

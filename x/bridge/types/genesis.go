@@ -59,6 +59,12 @@ func (g *Genesis) Validate() error {
 			(d.Status == DepositCredited && (d.Recipient == nil || *d.Recipient == (auth.Address{}))) {
 			return codes.Wrapf(ErrInvalidGenesis, "deposit %x lt %d: not a final record, or listed twice", d.TONTxHash[:], d.TONLt)
 		}
+		if d.Status == DepositRefundable && d.RefundTo == nil {
+			// An export from before ReportRefund recorded every confirmed
+			// zero-recipient deposit refundable; those are `returned` now.
+			return codes.Wrapf(ErrInvalidGenesis, "deposit %x lt %d: refundable without refund_to (an export from before "+
+				"ReportRefund: set its status to returned)", d.TONTxHash[:], d.TONLt)
+		}
 		seen[k] = true
 	}
 	return nil

@@ -19,11 +19,15 @@ import (
 //	63 Withdraw            implemented (msgs_withdraw.go)
 //	64 ReportDeposit       implemented (msgs_deposit.go): anyone reports a
 //	                       jetton deposit to the anchor (a FactDeposit fact)
+//	65 ReportRefund        implemented (msgs_refund.go): anyone reports an
+//	                       unparseable deposit whose anchor transaction
+//	                       failed (a FactDeposit fact with refund_to)
 const (
 	ActionSetBridgeKey      uint64 = 60
 	ActionReportAnchor      uint64 = 61
 	ActionConfirmCheckpoint uint64 = 62
 	ActionReportDeposit     uint64 = 64
+	ActionReportRefund      uint64 = 65
 )
 
 // ValidateKey checks that pub is an ed25519 point of large order (the
@@ -188,4 +192,5 @@ func Register(c *auth.Codec) {
 	c.Register(ActionReportAnchor, DecodeReportAnchor)
 	c.Register(ActionWithdraw, DecodeWithdraw)
 	c.Register(ActionReportDeposit, DecodeReportDeposit)
+	c.Register(ActionReportRefund, DecodeReportRefund)
 }

@@ -33,8 +33,11 @@ var (
 	// since genesis, uint256 BE (32): the mirror of WithdrawnTotalKey.
 	DepositedTotalKey = []byte{ModulePrefix, 0x31}
 	// RefundableTotalKey: 0x06 0x32 → jetton units of deposits recorded
-	// refundable (payload without an L2 recipient) since genesis, uint256
-	// BE: in the bridge's jetton wallet but owed to their TON senders.
+	// refundable since genesis, uint256 BE: unparseable payload and a
+	// failed anchor transaction (exit ≠ 0, e.g. -14 out of gas), so nothing
+	// on TON owes them; the L2 re-includes each as a withdrawal leaf to the
+	// TON sender (keeper/refund.go), counted here until the end of time
+	// (the anchor's isClaimed says whether it was paid).
 	RefundableTotalKey = []byte{ModulePrefix, 0x32}
 	// FinalDepositCountKey: 0x06 0x33 → how many deposits are final
 	// (credited or refundable), 8 BE.
@@ -43,6 +46,11 @@ var (
 	// ton_lt(8 BE) of the seq-th final deposit (from 0): the list export
 	// walks by point reads, so an exported chain still refuses replays.
 	FinalDepositPrefix = []byte{ModulePrefix, 0x34}
+	// ReturnedTotalKey: 0x06 0x35 → jetton units of unparseable deposits
+	// whose anchor transaction succeeded (TON sent them back or keeps them
+	// in the anchor's `refunds` map for claim_refund), uint256 BE: owed by
+	// TON, not by the L2. RefundableTotalKey counts only the failed ones.
+	ReturnedTotalKey = []byte{ModulePrefix, 0x35}
 )
 
 // FinalDepositKey is the seq-th final deposit's index entry.
@@ -52,10 +60,24 @@ func FinalDepositKey(seq uint64) []byte { return join(FinalDepositPrefix, u64(se
 func DepositKey(hash Hash32, lt uint64) []byte { return join(DepositPrefix, hash[:], u64(lt)) }
 
 // Deposit statuses.
+//
+// Before a fact is applied a record is reported (observed on TON by a
+// relayer, no validator vote counted yet) or voted (the last tally of a
+// block counted votes for one of its facts: SignedPower of TotalPower,
+// still ≤ 2/3). Final records never change again.
 const (
-	DepositReported   = "reported"   // a fact is pending; validators are checking
-	DepositCredited   = "credited"   // minted to the recipient (final)
-	DepositRefundable = "refundable" // no L2 recipient in the payload; owed back on TON (final)
+	DepositReported = "reported" // a fact is pending; no vote counted yet
+	DepositVoted    = "voted"    // a fact is pending and validators voted for it (≤ 2/3 so far)
+	DepositCredited = "credited" // minted to the recipient (final)
+	// DepositReturned: no L2 recipient in the payload and the anchor's
+	// transaction succeeded: TON returned the jettons (or holds them in the
+	// anchor's refunds map for claim_refund). Nothing owed by the L2 (final).
+	DepositReturned = "returned"
+	// DepositRefundable: no L2 recipient and the anchor's transaction
+	// failed (nothing happened on TON): owed by the L2, re-included as
+	// withdrawal WithdrawalID to RefundTo, claimable like any withdrawal
+	// (final).
+	DepositRefundable = "refundable"
 )
 
 // DepositRecord is what the L2 knows about one deposit transaction.
@@ -72,13 +94,22 @@ type DepositRecord struct {
 	Amount         *uint256.Int  `json:"amount,omitempty"`    // final only
 	Fact           *Hash32       `json:"fact,omitempty"`      // the applied fact
 	AppliedHeight  int64         `json:"applied_height,omitempty"`
-	SignedPower    uint64        `json:"signed_power,omitempty"`
-	TotalPower     uint64        `json:"total_power,omitempty"`
+	// SignedPower / TotalPower: while voted, the largest tally of its
+	// pending facts (VotedHeight: the block that counted it); once final,
+	// the power that applied it.
+	SignedPower uint64 `json:"signed_power,omitempty"`
+	TotalPower  uint64 `json:"total_power,omitempty"`
+	VotedHeight int64  `json:"voted_height,omitempty"`
+	// Refundable only: the TON owner the jettons go back to (the
+	// notification's sender) and the withdrawal that pays them.
+	RefundTo     *TONAddr `json:"refund_to,omitempty"`
+	WithdrawalID uint64   `json:"withdrawal_id,omitempty"`
 }
 
-// Final: credited or refundable; a new report of it is ErrDepositProcessed.
+// Final: credited, returned or refundable; a new report of it is
+// ErrDepositProcessed.
 func (r *DepositRecord) Final() bool {
-	return r.Status == DepositCredited || r.Status == DepositRefundable
+	return r.Status == DepositCredited || r.Status == DepositRefundable || r.Status == DepositReturned
 }
 
 // Marshal is the stored JSON.
@@ -214,6 +245,9 @@ func depositFactID(f Fact) Hash32 {
 		r = *f.Recipient
 	}
 	h.Write(depositID(nil, r, f.Amount))
+	if f.RefundTo != nil {
+		h.Write(f.RefundTo[:]) // ReportRefund's facts only: other ids unchanged
+	}
 	var id Hash32
 	copy(id[:], h.Sum(nil))
 	return id

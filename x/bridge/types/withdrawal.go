@@ -105,6 +105,15 @@ type WithdrawalRecord struct {
 	// to and amount; the epoch field is the new one, which the anchor
 	// checks) moved to the next epoch's tree. Absent for most.
 	ReincludedFrom []uint64 `json:"reincluded_from,omitempty"`
+	// RefundOf marks a refund (From is zero, nothing was burned): the
+	// deposit (refundable) whose jettons this withdrawal pays back.
+	RefundOf *DepositRef `json:"refund_of,omitempty"`
+}
+
+// DepositRef names a deposit by the anchor's TON transaction.
+type DepositRef struct {
+	TONTxHash Hash32 `json:"ton_tx_hash"`
+	TONLt     uint64 `json:"ton_lt"`
 }
 
 // Withdrawal is the leaf's content in bridge/checkpoint's form.
