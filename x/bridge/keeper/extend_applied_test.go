@@ -1,0 +1,75 @@
+package keeper
+
+import (
+	"testing"
+
+	"github.com/pingo-chain/pingo/x/bridge/types"
+)
+
+// TestAppliedFacts: the ids AppliedFacts reports are exactly those with
+// more than 2/3 of the commit's total power (absent validators count in
+// the total), sorted; anything execution would refuse yields nil.
+func TestAppliedFacts(t *testing.T) {
+	addr := func(b byte) [20]byte { return [20]byte{19: b} }
+	id := func(b byte) types.Hash32 { return types.Hash32{0: b, 31: 1} }
+	entry := func(a byte, ids ...types.Hash32) types.VoteTxEntry {
+		return types.VoteTxEntry{ConsAddr: addr(a), Ext: types.VoteExt{Facts: ids}}
+	}
+	enc := func(es ...types.VoteTxEntry) []byte {
+		raw, err := (&types.VoteTx{VoteHeight: 4, Entries: es}).Encode()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return raw
+	}
+	vote := func(a byte, p int64, committed bool) Vote {
+		x := addr(a)
+		return Vote{ConsAddr: x[:], Power: p, Committed: committed}
+	}
+	all := []Vote{vote(1, 1, true), vote(2, 1, true), vote(3, 1, true)}
+	full := enc(entry(1, id(2), id(9)), entry(2, id(2), id(9)), entry(3, id(2), id(5), id(9)))
+	for _, tc := range []struct {
+		name  string
+		txs   [][]byte
+		votes []Vote
+		want  []types.Hash32
+	}{
+		{"no txs", nil, all, nil},
+		{"first tx not a vote tx", [][]byte{{0xc1, 0x80}, full}, all, nil},
+		{"all three vote, sorted", [][]byte{full}, all, []types.Hash32{id(2), id(9)}},
+		{"exactly 2/3 is not enough", [][]byte{enc(entry(1, id(2)), entry(2, id(2)))}, all, nil},
+		{"absent power counts in the total",
+			[][]byte{full}, []Vote{vote(1, 1, true), vote(2, 1, true), vote(3, 1, true), vote(4, 2, false)}, nil},
+		{"heavy voter decides",
+			[][]byte{enc(entry(1, id(7)))}, []Vote{vote(1, 10, true), vote(2, 1, true), vote(3, 1, true)}, []types.Hash32{id(7)}},
+		{"entry of a validator that did not commit",
+			[][]byte{full}, []Vote{vote(1, 1, true), vote(2, 1, true), vote(3, 1, false)}, nil},
+		{"truncated vote tx", [][]byte{full[:len(full)-1]}, all, nil},
+		{"bare magic", [][]byte{types.VoteTxMagic}, all, nil},
+		{"no votes", [][]byte{full}, nil, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := AppliedFacts(tc.txs, tc.votes)
+			if len(got) != len(tc.want) {
+				t.Fatalf("got %x, want %x", got, tc.want)
+			}
+			for i := range got {
+				if got[i] != tc.want[i] {
+					t.Fatalf("got %x, want %x", got, tc.want)
+				}
+			}
+		})
+	}
+}
+
+func TestContainsFact(t *testing.T) {
+	l := []types.Hash32{{1}, {3}, {5}}
+	for b, want := range map[byte]bool{0: false, 1: true, 2: false, 3: true, 5: true, 6: false} {
+		if containsFact(l, types.Hash32{b}) != want {
+			t.Fatalf("%d: want %v", b, want)
+		}
+	}
+	if containsFact(nil, types.Hash32{1}) {
+		t.Fatal("nil list")
+	}
+}
