@@ -92,12 +92,13 @@ func TestBridgeDepositBulkRate(t *testing.T) {
 func TestBridgeExtendVoteSkipsApplied(t *testing.T) {
 	v := newVNetWith(t, 4, func(g *GenesisState) { g.Bridge.Params.EpochBlocks = 1000 })
 	v.confirm = func(int, bridge.Hash32) bool { return true }
+	const k = bridge.MaxFactVotes
 	var txs [][]byte
-	for i := uint64(0); i < 12; i++ {
+	for i := uint64(0); i < k+k/2; i++ {
 		txs = append(txs, depositTx(t, i, depositMsg(byte(i+1), 7, auth.Address{19: 1}, 5)))
 	}
 	v.dblock(txs...)
-	v.dblock() // extensions of 2 vote for the 8 oldest
+	v.dblock() // extensions of 2 vote for the k oldest
 	pending := v.pendingFacts()
 	ids := make([]bridge.Hash32, len(pending))
 	for i, p := range pending {
@@ -116,12 +117,17 @@ func TestBridgeExtendVoteSkipsApplied(t *testing.T) {
 		txs  [][]byte
 		want []bridge.Hash32
 	}{
-		{"block applies the oldest 8", block3, ids[8:]},
-		{"no txs", nil, ids[:8]},
-		{"unparsable vote tx", [][]byte{bad}, ids[:8]},
+		{"block applies the oldest k", block3, ids[k:]},
+		{"no txs", nil, ids[:k]},
+		{"unparsable vote tx", [][]byte{bad}, ids[:k]},
+		{"empty last commit", block3, ids[:k]}, // no power to tally against: nothing skipped
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			res, err := v.a.ExtendVote(context.Background(), &abci.RequestExtendVote{Height: 3, Txs: tc.txs, ProposedLastCommit: lc})
+			req := &abci.RequestExtendVote{Height: 3, Txs: tc.txs, ProposedLastCommit: lc}
+			if tc.name == "empty last commit" {
+				req.ProposedLastCommit = abci.CommitInfo{}
+			}
+			res, err := v.a.ExtendVote(context.Background(), req)
 			if err != nil {
 				t.Fatal(err)
 			}
