@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	cmttypes "github.com/cometbft/cometbft/types"
 	"github.com/stretchr/testify/require"
 
 	"github.com/pingo-chain/pingo/testutil"
@@ -44,6 +45,27 @@ func TestRestartInProcess(t *testing.T) {
 	defer cancel()
 	n.StartAll()
 	n.WaitHeight(0, 3, 30*time.Second)
+	// A websocket subscriber of node0: its connection must be closed by
+	// the stop too (net/http forgets hijacked connections), so that the
+	// client reconnects to the restarted node and events resume.
+	ws := n.Nodes[0].Client.RPC()
+	require.NoError(t, ws.Start())
+	defer func() { _ = ws.Stop() }()
+	blocks, err := ws.Subscribe(ctx, "restart-test", "tm.event='NewBlock'")
+	require.NoError(t, err)
+	newestBlock := func() int64 { // drains what arrived
+		var h int64
+		for {
+			select {
+			case ev := <-blocks:
+				if b, ok := ev.Data.(cmttypes.EventDataNewBlock); ok {
+					h = b.Block.Height
+				}
+			default:
+				return h
+			}
+		}
+	}
 	for i := range n.Nodes {
 		c := n.Nodes[i].Client
 		_, err := c.Query(ctx, "/bank/supply", 0) // leaves a keep-alive connection open
@@ -62,5 +84,9 @@ func TestRestartInProcess(t *testing.T) {
 		r, err := c.Query(ctx, "/bank/supply", 0)
 		require.NoError(t, err, "node%d: the client created before the restart", i)
 		require.GreaterOrEqual(t, r.Height, target-1, "node%d answered from an old height", i)
+		if i == 0 {
+			require.True(t, within(15*time.Second, func() bool { return newestBlock() >= target }),
+				"node0: the websocket subscriber got no block from the restarted node")
+		}
 	}
 }

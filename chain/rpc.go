@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	cmtcfg "github.com/cometbft/cometbft/config"
@@ -27,6 +28,11 @@ import (
 type rpcServers struct {
 	http []*http.Server
 	grpc []net.Listener
+	// ws holds the open websocket connections by remote address: net/http
+	// forgets a connection once it is hijacked, so Close would leave
+	// subscribers talking to the stopped node.
+	mu sync.Mutex
+	ws map[string]net.Conn
 }
 
 // startRPC serves cn's RPC routes exactly as CometBFT's node.startRPC
@@ -49,7 +55,7 @@ func startRPC(cn *node.Node, c *cmtcfg.RPCConfig, laddrs string, logger log.Logg
 	if cfg.WriteTimeout <= c.TimeoutBroadcastTxCommit {
 		cfg.WriteTimeout = c.TimeoutBroadcastTxCommit + time.Second
 	}
-	s := &rpcServers{}
+	s := &rpcServers{ws: map[string]net.Conn{}}
 	rpcLogger := logger.With("module", "rpc-server")
 	for _, laddr := range strings.Split(laddrs, ",") {
 		if laddr = strings.TrimSpace(laddr); laddr == "" {
@@ -58,6 +64,9 @@ func startRPC(cn *node.Node, c *cmtcfg.RPCConfig, laddrs string, logger log.Logg
 		mux := http.NewServeMux()
 		wm := rpcserver.NewWebsocketManager(routes,
 			rpcserver.OnDisconnect(func(remoteAddr string) {
+				s.mu.Lock()
+				delete(s.ws, remoteAddr)
+				s.mu.Unlock()
 				if err := env.EventBus.UnsubscribeAll(context.Background(), remoteAddr); err != nil && !errors.Is(err, cmtpubsub.ErrSubscriptionNotFound) {
 					rpcLogger.Error("unsubscribe on websocket disconnect", "addr", remoteAddr, "err", err)
 				}
@@ -84,6 +93,13 @@ func startRPC(cn *node.Node, c *cmtcfg.RPCConfig, laddrs string, logger log.Logg
 			ReadHeaderTimeout: cfg.ReadTimeout,
 			WriteTimeout:      cfg.WriteTimeout,
 			MaxHeaderBytes:    cfg.MaxHeaderBytes,
+			ConnState: func(c net.Conn, st http.ConnState) {
+				if st == http.StateHijacked { // a websocket upgrade
+					s.mu.Lock()
+					s.ws[c.RemoteAddr().String()] = c
+					s.mu.Unlock()
+				}
+			},
 		}
 		s.http = append(s.http, srv)
 		tls := c.IsTLSEnabled()
@@ -118,9 +134,8 @@ func startRPC(cn *node.Node, c *cmtcfg.RPCConfig, laddrs string, logger log.Logg
 }
 
 // close closes the listeners and every open connection (http.Server.Close,
-// not Shutdown: a long-poll like broadcast_tx_commit must not hold a stop).
-// Hijacked websocket connections are not tracked by net/http; they end when
-// CometBFT's event bus stops.
+// not Shutdown: a long-poll like broadcast_tx_commit must not hold a
+// stop), websocket ones included.
 func (s *rpcServers) close() {
 	if s == nil {
 		return
@@ -128,6 +143,12 @@ func (s *rpcServers) close() {
 	for _, srv := range s.http {
 		_ = srv.Close()
 	}
+	s.mu.Lock()
+	for _, c := range s.ws {
+		_ = c.Close()
+	}
+	clear(s.ws)
+	s.mu.Unlock()
 	for _, ln := range s.grpc {
 		_ = ln.Close()
 	}
