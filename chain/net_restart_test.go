@@ -20,8 +20,9 @@ import (
 //   - RPC: Stop only closed the listener, so a client's keep-alive
 //     connection went on being served by the stopped node, whose app is
 //     closed: "query/3 height N pruned" for as long as the client polled.
-//     The node now serves the RPC itself and closes every connection
-//     (chain/rpc.go).
+//     The node now serves the RPC itself and closes every connection,
+//     websocket ones included (chain/rpc.go): a subscriber of node0 must
+//     get blocks from the restarted node.
 //   - p2p: the peers redialled the stopping node between its disconnecting
 //     them and closing its listener; the stopping switch leaked those
 //     connections, and each peer then refused the restarted node as a
