@@ -148,6 +148,7 @@ FUZZ_TARGETS = \
 	./bridge/tonlocal:FuzzParseExternalMessage \
 	./x/bridge/types:FuzzDecodeVoteExt \
 	./x/bridge/types:FuzzDecodeVoteTx \
+	./x/bridge/keeper:FuzzAppliedFacts \
 	./cmd/internal/agentproto:FuzzParseAuth \
 	./x/bridge/types:FuzzDecodeWithdraw \
 	./x/bridge/types:FuzzParseTONAddr \

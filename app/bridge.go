@@ -18,15 +18,21 @@ import (
 // network I/O, nothing that can wait — and on any problem it returns an
 // empty extension rather than an error, because an error here would stop
 // this validator from precommitting.
+//
+// Fact votes skip the facts block req.Height itself applies (read from its
+// injected vote-extension tx, req.Txs[0], tallied against
+// req.ProposedLastCommit as execution does), so they go to the next
+// pending facts instead of repeating a batch about to be applied.
 func (a *App) ExtendVote(_ context.Context, req *abci.RequestExtendVote) (*abci.ResponseExtendVote, error) {
-	ext := a.extend(req.Height)
+	applied := bridgekeeper.AppliedFacts(req.Txs, bridgeCommitVotes(req.ProposedLastCommit.Votes))
+	ext := a.extend(req.Height, applied)
 	if f := a.extOverride.Load(); f != nil {
 		ext = (*f)(req.Height, ext)
 	}
 	return &abci.ResponseExtendVote{VoteExtension: ext}, nil
 }
 
-func (a *App) extend(h int64) []byte {
+func (a *App) extend(h int64, applied []bridge.Hash32) []byte {
 	if len(a.cfg.BridgeKey) != ed25519.PrivateKeySize {
 		return nil
 	}
@@ -40,7 +46,7 @@ func (a *App) extend(h int64) []byte {
 	if f := a.factVerdicts.Load(); f != nil {
 		confirm = *f
 	}
-	ext, err := bridgekeeper.Extend(kvReader{a.tree}, p.auth.ChainID, h, a.tree.Hash(), a.cfg.BridgeKey, confirm)
+	ext, err := bridgekeeper.ExtendSkipping(kvReader{a.tree}, p.auth.ChainID, h, a.tree.Hash(), a.cfg.BridgeKey, confirm, applied)
 	if err != nil {
 		a.log.Error("vote extension", "height", h, "err", err)
 		return nil
@@ -91,6 +97,17 @@ func (a *App) SetFactVerdicts(f func(bridge.Hash32) bool) {
 		return
 	}
 	a.factVerdicts.Store(&f)
+}
+
+// bridgeCommitVotes converts a block's last commit (no extensions) as
+// execution sees it.
+func bridgeCommitVotes(votes []abci.VoteInfo) []bridgekeeper.Vote {
+	out := make([]bridgekeeper.Vote, len(votes))
+	for i, v := range votes {
+		out[i] = bridgekeeper.Vote{ConsAddr: v.Validator.Address, Power: v.Validator.Power,
+			Committed: v.BlockIdFlag == cmtproto.BlockIDFlagCommit}
+	}
+	return out
 }
 
 // bridgeVotes converts the precommits of the previous height; ext carries

@@ -186,8 +186,10 @@ func (v *vnet) process(txs [][]byte) abci.ResponseProcessProposal_ProposalStatus
 }
 
 // extendAll computes every validator's extension for height h on the
-// current committed state, as each node's ExtendVote would.
-func (v *vnet) extendAll(h int64) [][]byte {
+// current committed state, as each node's ExtendVote would; txs is block
+// h (its vote tx decides which facts the votes skip; nil: none).
+func (v *vnet) extendAll(h int64, txs [][]byte) [][]byte {
+	applied := bridgekeeper.AppliedFacts(txs, bridgeCommitVotes(commitInfo(v.votes(false)).Votes))
 	out := make([][]byte, len(v.bridge))
 	for i, k := range v.bridge {
 		if k == nil {
@@ -197,7 +199,7 @@ func (v *vnet) extendAll(h int64) [][]byte {
 		if v.confirm != nil {
 			confirm = func(id bridge.Hash32) bool { return v.confirm(i, id) }
 		}
-		ext, err := bridgekeeper.Extend(kvReader{c(v.a)}, v.chainID, h, v.a.tree.Hash(), k, confirm)
+		ext, err := bridgekeeper.ExtendSkipping(kvReader{c(v.a)}, v.chainID, h, v.a.tree.Hash(), k, confirm, applied)
 		if err != nil {
 			v.t.Fatal(err)
 		}
@@ -213,7 +215,7 @@ func (v *vnet) extendAll(h int64) [][]byte {
 func (v *vnet) finalize(txs [][]byte) *abci.ResponseFinalizeBlock {
 	v.t.Helper()
 	ctx := context.Background()
-	exts := v.extendAll(v.h + 1)
+	exts := v.extendAll(v.h+1, txs)
 	res, err := v.a.FinalizeBlock(ctx, &abci.RequestFinalizeBlock{Height: v.h + 1, Time: v.time(), Txs: txs,
 		DecidedLastCommit: commitInfo(v.votes(false)), ProposerAddress: v.cons[0]})
 	if err != nil {

@@ -24,6 +24,10 @@ var (
 	ErrUnknownPath = codes.Register(QueryCodespace, 2, "unknown query path")
 	// ErrHeightUnavailable: the height is in the future or was pruned.
 	ErrHeightUnavailable = codes.Register(QueryCodespace, 3, "height not available")
+	// ErrNodeStopping: the node is shutting down and takes no new peers
+	// (the answer to CometBFT's /p2p/filter/ queries during Stop; chain
+	// package peerfilter.go).
+	ErrNodeStopping = codes.Register(QueryCodespace, 4, "node is stopping")
 )
 
 // ProofOpType names the proof format in ResponseQuery.ProofOps: one ICS23

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"sync"
+	"sync/atomic"
 
 	dbm "github.com/cometbft/cometbft-db"
 	abcicli "github.com/cometbft/cometbft/abci/client"
@@ -26,6 +27,14 @@ type Node struct {
 	Cmt *node.Node
 	dbs *dbTracker
 	ton *tonWatch // nil without app.toml ton-config
+	// rpcAddr is config.toml's rpc.laddr, served by startRPC (CometBFT's
+	// own server is switched off: see rpc.go); rpc is that server.
+	rpcAddr string
+	rpcCfg  *cmtcfg.RPCConfig
+	rpc     *rpcServers
+	// stopping is set first thing in Stop; the p2p connection filter
+	// (peerfilter.go) then refuses every peer.
+	stopping *atomic.Bool
 }
 
 // dbTracker remembers every database CometBFT opens. CometBFT v0.38's
@@ -162,8 +171,17 @@ func NewNode(c *Config, logger log.Logger) (*Node, error) {
 	if w, ok := testAppWrappers.Load(c.Home); ok {
 		served = w.(func(*app.App) abci.Application)(a)
 	}
-	n, err := node.NewNode(c.Cmt, pv, nodeKey,
-		precheckCreator{app: a, served: served},
+	// CometBFT gets a copy of the config: with FilterPeers its p2p layer
+	// asks the app's query connection about every connection (answered by
+	// peerfilter.go), and its RPC address is blanked after NewNode (which
+	// has already put it in the node info peers see) so that Start serves
+	// the RPC itself.
+	cmtCfg, rpcCfg := *c.Cmt, *c.Cmt.RPC
+	cmtCfg.RPC = &rpcCfg
+	cmtCfg.FilterPeers = true
+	stopping := &atomic.Bool{}
+	n, err := node.NewNode(&cmtCfg, pv, nodeKey,
+		precheckCreator{app: a, served: served, stopping: stopping},
 		node.DefaultGenesisDocProviderFunc(c.Cmt),
 		dbs.provider,
 		node.DefaultMetricsProvider(c.Cmt.Instrumentation),
@@ -173,7 +191,8 @@ func NewNode(c *Config, logger log.Logger) (*Node, error) {
 		return nil, err
 	}
 	a.SetMempoolSize(n.Mempool().Size)
-	nd := &Node{App: a, Cmt: n, dbs: dbs, ton: tw}
+	nd := &Node{App: a, Cmt: n, dbs: dbs, ton: tw, rpcAddr: rpcCfg.ListenAddress, rpcCfg: &rpcCfg, stopping: stopping}
+	rpcCfg.ListenAddress = "" // CometBFT serves no RPC; Start does (rpc.go)
 	trackMempool(nd)
 	return nd, nil
 }
@@ -184,6 +203,15 @@ func (n *Node) Start() error {
 	if err := n.Cmt.Start(); err != nil {
 		return err
 	}
+	if n.rpcAddr != "" {
+		rpc, err := startRPC(n.Cmt, n.rpcCfg, n.rpcAddr, n.Cmt.Logger)
+		if err != nil {
+			_ = n.Cmt.Stop()
+			n.Cmt.Wait()
+			return err
+		}
+		n.rpc = rpc
+	}
 	n.ton.start()
 	return nil
 }
@@ -191,7 +219,15 @@ func (n *Node) Start() error {
 // Stop shuts CometBFT down, waits for it, then closes the state database,
 // so no block is half-applied on disk: an uncommitted block is replayed on
 // the next start.
+//
+// Before CometBFT stops, the node refuses new peers (peerfilter.go) and
+// closes its RPC connections (rpc.go): otherwise a stopped in-process node
+// keeps peers' reconnections and clients' keep-alive connections alive,
+// and a node restarted in the same process finds itself refused by its
+// peers as a duplicate and its clients reading the dead node.
 func (n *Node) Stop() error {
+	n.stopping.Store(true)
+	n.rpc.close()
 	n.ton.stop()
 	untrackMempool(n)
 	var err error
@@ -225,12 +261,13 @@ func trimScheme(a string) string {
 // App.Precheck in the caller's goroutine, before the connection's mutex.
 // served is the app itself, or a test's wrapper around it.
 type precheckCreator struct {
-	app    *app.App
-	served abci.Application
+	app      *app.App
+	served   abci.Application
+	stopping *atomic.Bool
 }
 
 func (c precheckCreator) NewABCIClient() (abcicli.Client, error) {
-	return &precheckClient{Client: abcicli.NewLocalClient(nil, c.served), app: c.app}, nil
+	return &precheckClient{Client: abcicli.NewLocalClient(nil, c.served), app: c.app, stopping: c.stopping}, nil
 }
 
 // testAppWrappers maps a node home to a function wrapping the app CometBFT
@@ -241,7 +278,8 @@ var testAppWrappers sync.Map // home (string) → func(*app.App) abci.Applicatio
 
 type precheckClient struct {
 	abcicli.Client
-	app *app.App
+	app      *app.App
+	stopping *atomic.Bool
 }
 
 func (c *precheckClient) CheckTxAsync(ctx context.Context, req *abci.RequestCheckTx) (*abcicli.ReqRes, error) {

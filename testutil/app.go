@@ -166,7 +166,7 @@ func (a *App) Block(txs ...[]byte) *abci.ResponseFinalizeBlock {
 	}
 	// CometBFT asks for the extension after ProcessProposal and before
 	// FinalizeBlock: it reads the state committed at h-1.
-	ext, err := a.ExtendVote(ctx, &abci.RequestExtendVote{Height: h, Time: ts})
+	ext, err := a.ExtendVote(ctx, &abci.RequestExtendVote{Height: h, Time: ts, Txs: all, ProposedLastCommit: lc})
 	if err != nil {
 		a.T.Fatal(err)
 	}

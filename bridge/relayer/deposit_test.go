@@ -177,3 +177,72 @@ func TestRelayerReportsDeposits(t *testing.T) {
 		t.Fatalf("snapshot: %d %v %v", cur, open2, err)
 	}
 }
+
+// slowChain is depChain whose record reads each take delay, counting the
+// most reads in flight at once.
+type slowChain struct {
+	depChain
+	delay             time.Duration
+	mu2               sync.Mutex
+	inFlight, maxSeen int
+}
+
+func (c *slowChain) Deposit(ctx context.Context, h bridge.Hash32, lt uint64) (bridge.DepositRecord, bool, error) {
+	c.mu2.Lock()
+	c.inFlight++
+	c.maxSeen = max(c.maxSeen, c.inFlight)
+	c.mu2.Unlock()
+	time.Sleep(c.delay)
+	c.mu2.Lock()
+	c.inFlight--
+	c.mu2.Unlock()
+	return c.depChain.Deposit(ctx, h, lt)
+}
+
+// TestRelayerReadsDepositRecordsInParallel: a backlog of 40 open deposits
+// whose record reads take 100 ms each (a proof-checked read waits about a
+// block) is read recordReaders at a time — one round takes ~3 reads' time,
+// not 40 — and acted on as before: the 16 oldest reported (at most 16 a
+// round), in order; the next round reports the next 16.
+func TestRelayerReadsDepositRecordsInParallel(t *testing.T) {
+	const n = 40
+	ton := &depTON{}
+	for i := uint64(1); i <= n; i++ {
+		ton.deps = append(ton.deps, tonDeposit(i, 0xaa, 5))
+	}
+	ch := &slowChain{depChain: depChain{recs: map[uint64]bridge.DepositRecord{}, reports: map[uint64]int{}}, delay: 100 * time.Millisecond}
+	j, err := OpenJournal(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer j.Close()
+	dj, err := OpenDepositJournal(j)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := New(Config{}, nil, nil, j, nil, nil).EnableDeposits(ton, ch, dj)
+	start := time.Now()
+	if err := d.round(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	took := time.Since(start)
+	if ch.maxSeen != recordReaders {
+		t.Errorf("%d reads in flight at most, want %d", ch.maxSeen, recordReaders)
+	}
+	if took > n*ch.delay/2 {
+		t.Errorf("round took %s for %d reads of %s", took, n, ch.delay)
+	}
+	for lt := uint64(1); lt <= n; lt++ {
+		if want := map[bool]int{true: 1, false: 0}[lt <= 16]; ch.reports[lt] != want {
+			t.Fatalf("deposit %d reported %d times, want %d (reports %v)", lt, ch.reports[lt], want, ch.reports)
+		}
+	}
+	if err := d.round(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	for lt := uint64(1); lt <= n; lt++ {
+		if want := map[bool]int{true: 1, false: 0}[lt <= 32]; ch.reports[lt] != want {
+			t.Fatalf("round 2: deposit %d reported %d times, want %d", lt, ch.reports[lt], want)
+		}
+	}
+}

@@ -46,7 +46,9 @@ type Config struct {
 	// Recheck is how long a negative verdict stands before the fact is
 	// checked again (5s): a liteserver may lag behind the relayer's.
 	Recheck time.Duration
-	// MaxPerRound bounds the TON checks of one round (8).
+	// MaxPerRound bounds the TON checks of one round (bridge.MaxFactVotes,
+	// 16): with 1 s rounds it keeps up with what one extension can vote
+	// for per 1 s block; fewer would cap deposits per block below it.
 	MaxPerRound int
 }
 
@@ -61,7 +63,7 @@ func (c *Config) defaults() {
 		c.Recheck = 5 * time.Second
 	}
 	if c.MaxPerRound == 0 {
-		c.MaxPerRound = 8
+		c.MaxPerRound = bridge.MaxFactVotes
 	}
 }
 

@@ -9,6 +9,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	rpchttp "github.com/cometbft/cometbft/rpc/client/http"
@@ -28,6 +29,10 @@ type Client struct {
 	// PollInterval paces WaitTx and waiting for header H+1.
 	PollInterval time.Duration
 
+	// The chain ids are cached on first use; mu guards them, since one
+	// Client serves concurrent callers (the relayer reads deposit records
+	// in parallel).
+	mu       sync.Mutex
 	chainID  uint64 // numeric L2 chain id, cached
 	cmtChain string // CometBFT chain id, cached
 }
@@ -59,8 +64,11 @@ func (e *TxError) Error() string {
 // ChainID returns the numeric L2 chain id (for EIP-712 domains), read once
 // from /auth/params.
 func (c *Client) ChainID(ctx context.Context) (uint64, error) {
-	if c.chainID != 0 {
-		return c.chainID, nil
+	c.mu.Lock()
+	id := c.chainID
+	c.mu.Unlock()
+	if id != 0 {
+		return id, nil
 	}
 	r, err := c.Query(ctx, "/auth/params", 0)
 	if err != nil {
@@ -70,7 +78,9 @@ func (c *Client) ChainID(ctx context.Context) (uint64, error) {
 	if err != nil {
 		return 0, fmt.Errorf("auth params: %w", err)
 	}
+	c.mu.Lock()
 	c.chainID = p.ChainID
+	c.mu.Unlock()
 	return p.ChainID, nil
 }
 

@@ -87,10 +87,13 @@ func (c *Client) appHashAt(ctx context.Context, h int64) ([]byte, error) {
 	for {
 		cm, err := c.rpc.Commit(ctx, &h)
 		if err == nil && cm.Commit != nil {
+			c.mu.Lock()
 			if c.cmtChain == "" {
 				c.cmtChain = cm.Header.ChainID
 			}
-			if cm.Header.ChainID != c.cmtChain {
+			chainID := c.cmtChain
+			c.mu.Unlock()
+			if cm.Header.ChainID != chainID {
 				return nil, fmt.Errorf("%w: header chain id %q", ErrNotVerified, cm.Header.ChainID)
 			}
 			perPage := 100
@@ -105,7 +108,7 @@ func (c *Client) appHashAt(ctx context.Context, h int64) ([]byte, error) {
 			if !bytes.Equal(vs.Hash(), cm.Header.ValidatorsHash) {
 				return nil, fmt.Errorf("%w: validator set does not match header %d", ErrNotVerified, h)
 			}
-			if err := vs.VerifyCommitLight(c.cmtChain, cm.Commit.BlockID, h, cm.Commit); err != nil {
+			if err := vs.VerifyCommitLight(chainID, cm.Commit.BlockID, h, cm.Commit); err != nil {
 				return nil, fmt.Errorf("%w: commit %d: %v", ErrNotVerified, h, err)
 			}
 			return cm.Header.AppHash, nil

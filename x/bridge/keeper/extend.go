@@ -27,6 +27,13 @@ import (
 // cache) and never wait: Extend votes for up to MaxFactVotes pending facts
 // it confirms, oldest report first.
 func Extend(committed KV, chainID uint64, h int64, prevAppHash []byte, priv ed25519.PrivateKey, confirm func(types.Hash32) bool) ([]byte, error) {
+	return ExtendSkipping(committed, chainID, h, prevAppHash, priv, confirm, nil)
+}
+
+// ExtendSkipping is Extend that does not vote for the facts in applied
+// (sorted ascending; AppliedFacts of block h), which block h applies
+// itself, and votes for the next pending ones instead.
+func ExtendSkipping(committed KV, chainID uint64, h int64, prevAppHash []byte, priv ed25519.PrivateKey, confirm func(types.Hash32) bool, applied []types.Hash32) ([]byte, error) {
 	if len(priv) != ed25519.PrivateKeySize || h < 1 {
 		return nil, nil
 	}
@@ -75,7 +82,7 @@ func Extend(committed KV, chainID uint64, h int64, prevAppHash []byte, priv ed25
 			if len(ext.Facts) == types.MaxFactVotes {
 				break
 			}
-			if confirm(p.ID) {
+			if !containsFact(applied, p.ID) && confirm(p.ID) {
 				ext.Facts = append(ext.Facts, p.ID)
 			}
 		}

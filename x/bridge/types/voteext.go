@@ -30,11 +30,13 @@ import (
 const (
 	VoteExtVersion    = 1
 	MaxCheckpointSigs = MaxLateEpochs + 1
-	// MaxFactVotes bounds the facts one extension votes for.
-	MaxFactVotes = 8
+	// MaxFactVotes bounds the facts one extension votes for, and so the
+	// deposits credited per block (x/bridge README "Throughput and
+	// latency"). 16 keeps the largest extension under MaxVoteExtBytes.
+	MaxFactVotes = 16
 	SigLen       = ed25519.SignatureSize
 	// MaxVoteExtBytes is what VerifyVoteExtension accepts at most; the
-	// largest well-formed extension is 2+64+1+4×72 + 1+8×32+64 = 676 bytes.
+	// largest well-formed extension is 2+64+1+4×72 + 1+16×32+64 = 932 bytes.
 	MaxVoteExtBytes = 1024
 )
 

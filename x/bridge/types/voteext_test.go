@@ -61,7 +61,7 @@ func largestExt() VoteExt {
 func TestVoteExtLargest(t *testing.T) {
 	e := largestExt()
 	raw, err := e.Encode()
-	if err != nil || len(raw) != 676 || len(raw) > MaxVoteExtBytes {
+	if err != nil || len(raw) != 932 || len(raw) > MaxVoteExtBytes {
 		t.Fatalf("largest extension: %d bytes, %v", len(raw), err)
 	}
 }
