@@ -91,7 +91,7 @@ type blockResult struct {
 // maxBytes is respected; otherwise every tx gets a result and failures are
 // counted (ProcessProposal rejects on any).
 func (a *App) executeBlock(txs [][]byte, p *params, in *blockInput, prepare bool, maxBytes int64) (*blockResult, error) {
-	res := &blockResult{cache: store.NewCache(a.tree).Memoize()}
+	res := &blockResult{cache: store.NewCache(a.execBase()).Memoize()}
 	// Begin: distribute the fees and block reward earned by the previous
 	// block's signers, punish evidence and downtime.
 	evs, err := stakingkeeper.BeginBlock(res.cache, noIter{}, in.info)
