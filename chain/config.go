@@ -110,7 +110,7 @@ iavl-cache-nodes = {{.IAVLCacheNodes}}
 iavl-warm-cache = {{.IAVLWarmCache}}
 
 # Latest-state index: up to this many records of the last committed state
-# kept in a flat map (~100 bytes each beyond the values, which the node
+# kept in a flat map (~125 bytes each beyond the values, which the node
 # cache shares), read by block execution and the mempool instead of
 # descending the tree (~20 node-cache lookups per read). Filled by genesis,
 # every commit, reads and the warm-up; when full, further records are read
