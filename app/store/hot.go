@@ -59,6 +59,11 @@ func (h *Hot) Advance(from int64, writes []Write) {
 		h.version = from + 1
 		return
 	}
+	if len(h.m) == 0 && len(writes) > 1024 {
+		// Genesis's commit: a million records at once; sized up front
+		// instead of growing through every doubling.
+		h.m = make(map[string][]byte, min(len(writes), h.max))
+	}
 	for _, w := range writes {
 		k := string(w.Key)
 		if _, ok := h.m[k]; ok || len(h.m) < h.max {
