@@ -57,10 +57,21 @@ type Config struct {
 	// (mempool/2) while the mempool holds more than this many blocks'
 	// worth (app/backpressure.go); 0 is off.
 	MempoolBackpressureBlocks int
-	// WarmCache loads the committed tree into IAVL's node cache in the
-	// background after opening (store.Tree.Warm), when it fits.
+	// WarmCache loads the committed tree into IAVL's node cache and the
+	// latest-state index in the background after opening
+	// (store.Tree.Warm), when they fit.
 	WarmCache bool
+	// StateIndexEntries bounds the latest-state index (store.Hot) read by
+	// block execution and CheckTx: 0 takes DefaultStateIndexEntries, a
+	// negative value turns it off (every read descends the tree).
+	StateIndexEntries int
 }
+
+// DefaultStateIndexEntries holds a million-account state with room to
+// spare: ~125 bytes of heap per entry (measured with 21-byte account keys)
+// beyond the value bytes, which the tree's cached leaves share; ~250 MiB
+// when full.
+const DefaultStateIndexEntries = 2_000_000
 
 // App is the PinGo state machine.
 type App struct {
@@ -88,10 +99,12 @@ type App struct {
 	// FinalizeBlock, Commit).
 	proposals map[[32]byte]*blockResult
 	pending   *blockResult // finalized, awaiting Commit
-	// written is what FinalizeBlock flushed into the tree, for hot.
+	// written is what InitChain and FinalizeBlock flushed into the tree
+	// since the last commit, in order, for hot.
 	written []store.Write
 
-	// hot caches the latest committed values for CheckTx (see store.Hot).
+	// hot is the latest-state index read by block execution and CheckTx
+	// (see store.Hot and execBase).
 	hot *store.Hot
 
 	// Mempool connection (CheckTx); Commit swaps the base under checkMu.
@@ -137,7 +150,7 @@ func New(dir string, cfg Config, logger log.Logger) (*App, error) {
 	a := &App{
 		log: logger, cfg: cfg, tree: tree, codec: codec,
 		senders:    newSenderCache(200_000),
-		hot:        store.NewHot(1_000_000),
+		hot:        store.NewHot(stateIndexEntries(cfg.StateIndexEntries)),
 		metrics:    getMetrics(),
 		snaps:      newSnapshots(filepath.Join(dir, "snapshots"), cfg.Snapshots),
 		proposals:  map[[32]byte]*blockResult{},
@@ -159,12 +172,37 @@ func New(dir string, cfg Config, logger log.Logger) (*App, error) {
 func (a *App) warm() {
 	defer a.warmDone.Done()
 	start := time.Now()
-	n, err := a.tree.Warm(a.warmStop)
+	n, err := a.tree.Warm(a.warmStop, a.hot)
 	if err != nil {
 		a.log.Error("iavl cache warm-up", "err", err)
 		return
 	}
-	a.log.Info("iavl cache warm-up", "leaves", n, "seconds", time.Since(start).Seconds(), "version", a.tree.Version())
+	a.log.Info("iavl cache warm-up", "leaves", n, "indexed", a.hot.Len(), "seconds", time.Since(start).Seconds(), "version", a.tree.Version())
+}
+
+func stateIndexEntries(n int) int {
+	switch {
+	case n == 0:
+		return DefaultStateIndexEntries
+	case n < 0:
+		return 0
+	}
+	return n
+}
+
+// execBase is what block execution reads: the working tree through the
+// latest-state index while the working tree holds exactly the last commit
+// (always, when CometBFT calls Prepare/ProcessProposal or FinalizeBlock,
+// since writes reach the tree only in FinalizeBlock's flush and Commit
+// follows it). Before the first commit (genesis written but not
+// committed) or with a block flushed and not committed, it is the tree
+// itself.
+func (a *App) execBase() store.Reader {
+	v := a.tree.Version()
+	if v == 0 || a.pending != nil || len(a.written) > 0 {
+		return a.tree
+	}
+	return a.hot.Over(a.tree, v)
 }
 
 // Close releases the database. The node calls it after CometBFT stopped.
@@ -230,7 +268,11 @@ func (a *App) InitChain(_ context.Context, req *abci.RequestInitChain) (*abci.Re
 	a.mu.Lock()
 	a.genesis = store.Freeze(c)
 	a.mu.Unlock()
-	c.WriteTo(a.tree)
+	// Recorded: genesis's writes are committed with the first block and
+	// enter the latest-state index then.
+	rec := &store.Recorder{W: a.tree, Writes: make([]store.Write, 0, c.Len())}
+	c.WriteTo(rec)
+	a.written = rec.Writes
 	a.resetCheckState()
 	a.log.Info("genesis loaded", "accounts", len(g.Bank.Balances), "l2_chain_id", g.Auth.Params.ChainID)
 	// Validators from app_state replace genesis.json's; with none, CometBFT
@@ -314,3 +356,7 @@ func (a *App) CheckInvariantsAt(h int64) error {
 var _ authkeeper.KV = kvReader{}
 
 func bytesReader(b []byte) *bytes.Reader { return bytes.NewReader(b) }
+
+// StateIndexLen is how many keys the latest-state index holds (tests,
+// metrics).
+func (a *App) StateIndexLen() int { return a.hot.Len() }

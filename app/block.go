@@ -29,7 +29,7 @@ func (a *App) rememberProposal(key [32]byte, r *blockResult) {
 // balance spent since CheckTx) and fit MaxTxBytes. The execution is kept for
 // ProcessProposal/FinalizeBlock of the same block.
 func (a *App) PrepareProposal(_ context.Context, req *abci.RequestPrepareProposal) (*abci.ResponsePrepareProposal, error) {
-	p, err := loadParams(a.tree)
+	p, err := loadParams(a.execBase())
 	if err != nil {
 		return nil, err
 	}
@@ -56,7 +56,7 @@ func (a *App) ProcessProposal(_ context.Context, req *abci.RequestProcessProposa
 	if _, ok := a.proposals[key]; ok {
 		return &abci.ResponseProcessProposal{Status: abci.ResponseProcessProposal_ACCEPT}, nil
 	}
-	p, err := loadParams(a.tree)
+	p, err := loadParams(a.execBase())
 	if err != nil {
 		return nil, err
 	}
@@ -89,7 +89,7 @@ func (a *App) FinalizeBlock(_ context.Context, req *abci.RequestFinalizeBlock) (
 	key := blockKey(in, hashTxs(req.Txs))
 	res, ok := a.proposals[key]
 	if !ok {
-		p, err := loadParams(a.tree)
+		p, err := loadParams(a.execBase())
 		if err != nil {
 			return nil, err
 		}
@@ -99,7 +99,7 @@ func (a *App) FinalizeBlock(_ context.Context, req *abci.RequestFinalizeBlock) (
 	}
 	clear(a.proposals)
 	a.bp.observeBlock(len(req.Txs))
-	rec := &store.Recorder{W: a.tree, Writes: make([]store.Write, 0, res.cache.Len())}
+	rec := &store.Recorder{W: a.tree, Writes: a.written}
 	res.cache.WriteTo(rec)
 	a.written = rec.Writes
 	for _, h := range res.hashes {

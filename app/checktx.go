@@ -115,7 +115,7 @@ func (a *App) checkTxInner(req *abci.RequestCheckTx) *abci.ResponseCheckTx {
 	if a.cfg.MempoolMinFee.Gt(minFee) {
 		minFee = a.cfg.MempoolMinFee
 	}
-	if _, err := execTx(a.checkState, tx, p, a.beacons, minFee, a.checkHeight); err != nil {
+	if _, err := execTx(a.checkState, tx, p, a.beacons, minFee, a.checkHeight, false); err != nil {
 		if req.Type == abci.CheckTxType_Recheck {
 			a.senders.drop(hash)
 		}

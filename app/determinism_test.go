@@ -10,6 +10,7 @@ import (
 
 	abci "github.com/cometbft/cometbft/abci/types"
 	"github.com/holiman/uint256"
+	"github.com/pingo-chain/pingo/app"
 	"github.com/pingo-chain/pingo/testutil"
 	auth "github.com/pingo-chain/pingo/x/auth/types"
 	bank "github.com/pingo-chain/pingo/x/bank/types"
@@ -133,13 +134,19 @@ func detPrepare(t testing.TB, a *testutil.App, mempool [][]byte) [][]byte {
 
 // TestDeterminism: apps in separate directories, fed the same genesis and
 // blocks, agree on every AppHash and every tx result; one of them restarts
-// midway from disk and still agrees.
+// midway from disk and still agrees. The apps read state differently: the
+// proposer through the default latest-state index (store.Hot), the
+// follower with the index off (every read descends the tree), the
+// restarted one through an index of 5 entries (full almost at once, so
+// most reads fall back to the tree) refilled by the warm-up walk on reopen.
 func TestDeterminism(t *testing.T) {
 	g := testutil.Genesis(detKeys, biFunded)
 	g.Bridge.Params.EpochBlocks = 5   // checkpoints with withdrawal roots during the run
 	proposer := testutil.NewApp(t, g) // runs PrepareProposal, then reuses it
-	follower := testutil.NewApp(t, g) // executes in ProcessProposal only
-	restarted := testutil.NewApp(t, g)
+	// executes in ProcessProposal only
+	follower := testutil.NewAppWith(t, g, func(c *app.Config) { c.StateIndexEntries = -1 })
+	tiny := func(c *app.Config) { c.StateIndexEntries, c.WarmCache = 5, true }
+	restarted := testutil.NewAppWith(t, g, tiny)
 	require.NotEqual(t, proposer.Dir, follower.Dir)
 
 	gen := &detGen{rng: rand.New(rand.NewSource(20240601)), nonces: make([]uint64, detKeys)}
@@ -172,7 +179,7 @@ func TestDeterminism(t *testing.T) {
 		if b+1 == detRestart {
 			info := biInfo(t, restarted)
 			require.NoError(t, restarted.Close())
-			restarted = testutil.OpenApp(t, restarted.Dir)
+			restarted = testutil.OpenAppWith(t, restarted.Dir, tiny)
 			again := biInfo(t, restarted)
 			require.Equal(t, info.LastBlockHeight, again.LastBlockHeight)
 			require.Equal(t, info.LastBlockAppHash, again.LastBlockAppHash)

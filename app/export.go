@@ -61,6 +61,7 @@ func (a *App) RollbackTo(h int64) error {
 	if err := a.tree.LoadVersionForOverwriting(h); err != nil {
 		return err
 	}
+	a.hot.Reset()
 	a.mu.Lock()
 	a.lastHeight, a.lastHash = a.tree.Version(), a.tree.Hash()
 	a.mu.Unlock()

@@ -284,6 +284,7 @@ func (a *App) ApplySnapshotChunk(_ context.Context, req *abci.RequestApplySnapsh
 	if !bytes.Equal(a.tree.Hash(), r.appHash) {
 		return nil, fmt.Errorf("restored state hash %X != trusted AppHash %X at height %d", a.tree.Hash(), r.appHash, r.snap.Height)
 	}
+	a.hot.Reset()
 	a.mu.Lock()
 	a.lastHeight, a.lastHash, a.genesis = a.tree.Version(), a.tree.Hash(), nil
 	a.mu.Unlock()

@@ -40,8 +40,12 @@ type AppConfig struct {
 	// MempoolBackpressureBlocks: CheckTx refuses new txs while the mempool
 	// holds more than this many blocks' worth (0 = off).
 	MempoolBackpressureBlocks int `mapstructure:"mempool-backpressure-blocks"`
-	// IAVLWarmCache loads the state into that cache after start, when it fits.
+	// IAVLWarmCache loads the state into that cache (and the state index)
+	// after start, when it fits.
 	IAVLWarmCache bool `mapstructure:"iavl-warm-cache"`
+	// StateIndexEntries bounds the latest-state index that block execution
+	// and CheckTx read instead of the tree (0 = off).
+	StateIndexEntries int `mapstructure:"state-index-entries"`
 	// PruningKeepRecent keeps this many recent versions (0 = all).
 	PruningKeepRecent int64 `mapstructure:"pruning-keep-recent"`
 	// PruningInterval prunes every this many blocks.
@@ -63,7 +67,7 @@ type AppConfig struct {
 // DefaultAppConfig matches store.DefaultOptions.
 func DefaultAppConfig() AppConfig {
 	o := store.DefaultOptions()
-	return AppConfig{MempoolMinFee: "0", IAVLCacheNodes: o.CacheNodes, IAVLWarmCache: true, PruningKeepRecent: o.KeepRecent, PruningInterval: o.PruneEvery,
+	return AppConfig{MempoolMinFee: "0", IAVLCacheNodes: o.CacheNodes, IAVLWarmCache: true, StateIndexEntries: app.DefaultStateIndexEntries, PruningKeepRecent: o.KeepRecent, PruningInterval: o.PruneEvery,
 		SnapshotInterval: 1000, SnapshotKeepRecent: 2}
 }
 
@@ -73,10 +77,14 @@ func (c AppConfig) AppOptions() (app.Config, error) {
 	if err != nil {
 		return app.Config{}, fmt.Errorf("app.toml mempool-min-fee %q: %w", c.MempoolMinFee, err)
 	}
-	if c.IAVLCacheNodes < 0 || c.MempoolBackpressureBlocks < 0 || c.PruningKeepRecent < 0 || c.PruningInterval < 0 || c.SnapshotInterval < 0 || c.SnapshotKeepRecent < 0 {
+	if c.IAVLCacheNodes < 0 || c.StateIndexEntries < 0 || c.MempoolBackpressureBlocks < 0 || c.PruningKeepRecent < 0 || c.PruningInterval < 0 || c.SnapshotInterval < 0 || c.SnapshotKeepRecent < 0 {
 		return app.Config{}, fmt.Errorf("app.toml: negative cache or pruning setting")
 	}
-	return app.Config{MempoolMinFee: fee, Tree: store.Options{
+	index := c.StateIndexEntries
+	if index == 0 {
+		index = -1 // app.Config: negative is off, 0 the default
+	}
+	return app.Config{MempoolMinFee: fee, StateIndexEntries: index, Tree: store.Options{
 		CacheNodes: c.IAVLCacheNodes, KeepRecent: c.PruningKeepRecent, PruneEvery: c.PruningInterval,
 	}, Snapshots: app.SnapshotOptions{Interval: c.SnapshotInterval, KeepRecent: c.SnapshotKeepRecent}, WarmCache: c.IAVLWarmCache, MempoolBackpressureBlocks: c.MempoolBackpressureBlocks}, nil
 }
@@ -96,9 +104,18 @@ mempool-backpressure-blocks = {{.MempoolBackpressureBlocks}}
 # IAVL node cache, in nodes (~200 bytes each). Larger is faster for big states.
 iavl-cache-nodes = {{.IAVLCacheNodes}}
 # After a restart, load the state into that cache in the background (only
-# when all of it fits, ~2 nodes per record): the first blocks then read no
-# tree nodes from disk. Takes about a minute at 1M accounts.
+# when all of it fits, ~2 nodes per record), and into the state index below
+# (up to its size): the first blocks then read no tree nodes from disk.
+# Takes about a minute at 1M accounts.
 iavl-warm-cache = {{.IAVLWarmCache}}
+
+# Latest-state index: up to this many records of the last committed state
+# kept in a flat map (~125 bytes each beyond the values, which the node
+# cache shares), read by block execution and the mempool instead of
+# descending the tree (~20 node-cache lookups per read). Filled by genesis,
+# every commit, reads and the warm-up; when full, further records are read
+# from the tree. 0 turns it off.
+state-index-entries = {{.StateIndexEntries}}
 
 # Keep this many recent state versions for queries and proofs; 0 keeps all.
 pruning-keep-recent = {{.PruningKeepRecent}}

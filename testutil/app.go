@@ -75,8 +75,15 @@ const extFile = "testutil-vote-ext"
 // NewApp opens an app under a temp dir and runs InitChain with g.
 func NewApp(t testing.TB, g app.GenesisState) *App {
 	t.Helper()
+	return NewAppWith(t, g, nil)
+}
+
+// NewAppWith is NewApp with the node-local config changed by mod (nil: as
+// NewApp), e.g. the latest-state index's size.
+func NewAppWith(t testing.TB, g app.GenesisState, mod func(*app.Config)) *App {
+	t.Helper()
 	dir := t.TempDir()
-	a := OpenApp(t, dir)
+	a := OpenAppWith(t, dir, mod)
 	raw, err := json.Marshal(g)
 	if err != nil {
 		t.Fatal(err)
@@ -90,7 +97,17 @@ func NewApp(t testing.TB, g app.GenesisState) *App {
 // OpenApp opens (or reopens) the app state in dir.
 func OpenApp(t testing.TB, dir string) *App {
 	t.Helper()
-	a, err := app.New(dir, app.Config{Tree: store.Options{CacheNodes: 100_000}, BridgeKey: ValidatorBridgeKey()}, log.NewNopLogger())
+	return OpenAppWith(t, dir, nil)
+}
+
+// OpenAppWith is OpenApp with the config changed by mod (nil: as OpenApp).
+func OpenAppWith(t testing.TB, dir string, mod func(*app.Config)) *App {
+	t.Helper()
+	cfg := app.Config{Tree: store.Options{CacheNodes: 100_000}, BridgeKey: ValidatorBridgeKey()}
+	if mod != nil {
+		mod(&cfg)
+	}
+	a, err := app.New(dir, cfg, log.NewNopLogger())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,17 +2,24 @@ package store
 
 import "sync"
 
-// Hot remembers values of the latest committed version that CheckTx has
-// read or a block has written, so the mempool connection — which CometBFT
-// serialises, and which rechecks every pending tx after each block — reads
-// an account from a map instead of descending the IAVL tree (two descents
-// were two thirds of a recheck's time in BenchmarkCheckTx).
+// Hot is a flat index of the latest committed version: key → value, read
+// by block execution and by CheckTx instead of descending the IAVL tree. A
+// descent of a million-leaf tree is ~20 node-cache lookups, each a locked
+// LRU map access and list move (nodeDB.GetNode): in a CPU profile of a
+// node at transfer saturation they were a quarter of the node's CPU, split
+// between CheckTx, block execution's account reads and IAVL's own Set. An
+// index hit is one map lookup.
 //
 // It is tied to one version: Advance moves it to the next only from the
 // version it holds, with exactly that block's writes; anything else (a
-// rollback, a state-sync restore, a missed commit) empties it. It is never
-// read by block execution or queries, so a bug here can cost a wrong
-// mempool verdict, never an AppHash.
+// rollback, a state-sync restore, a missed commit) empties it, and Reset
+// empties it explicitly. It fills from three sources, each of which is
+// exactly the committed bytes: the writes of every commit (and of genesis),
+// values read from the tree on a miss, and the start-up walk of the tree
+// (Tree.Warm). Its size is bounded: when full, new keys are simply not
+// added (reads of them fall back to the tree), while keys it holds keep
+// being updated by every commit. The index holds what the tree holds or
+// nothing; app/store/hot_test.go checks every read against the tree.
 type Hot struct {
 	mu      sync.RWMutex
 	version int64
@@ -20,38 +27,91 @@ type Hot struct {
 	max     int
 }
 
-// NewHot holds at most max entries; when full it starts over.
+// NewHot holds at most max entries (0: the index is off, every read goes to
+// the tree).
 func NewHot(max int) *Hot { return &Hot{m: make(map[string][]byte), max: max} }
 
-// Over reads snap (which must be version v) through the cache. If the
-// cache holds another version it is emptied and rebased on v.
-func (h *Hot) Over(snap Reader, v int64) Reader {
+// Over reads r (which must hold exactly version v's state: a committed
+// snapshot, or the working tree while no write of the next block has been
+// flushed into it) through the index. If the index holds another version
+// it is emptied and rebased on v.
+func (h *Hot) Over(r Reader, v int64) Reader {
+	if h.max <= 0 {
+		return r
+	}
 	h.mu.Lock()
 	if h.version != v {
 		clear(h.m)
 		h.version = v
 	}
 	h.mu.Unlock()
-	return &hotReader{h: h, parent: snap, version: v}
+	return &hotReader{h: h, parent: r, version: v}
 }
 
 // Advance records that version from+1 was committed with writes (key →
-// value, nil = deleted). Called by Commit before CheckTx resumes.
+// value, nil = deleted), in the order they were applied. Called by Commit
+// before CheckTx and the next block read again.
 func (h *Hot) Advance(from int64, writes []Write) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	if h.version != from || len(h.m)+len(writes) > h.max {
+	if h.version != from {
 		clear(h.m)
 		h.version = from + 1
 		return
 	}
+	if len(h.m) == 0 && len(writes) > 1024 {
+		// Genesis's commit: a million records at once; sized up front
+		// instead of growing through every doubling.
+		h.m = make(map[string][]byte, min(len(writes), h.max))
+	}
 	for _, w := range writes {
-		h.m[string(w.Key)] = w.Value
+		k := string(w.Key)
+		if _, ok := h.m[k]; ok || len(h.m) < h.max {
+			h.m[k] = w.Value
+		}
 	}
 	h.version = from + 1
 }
 
-// Len is the number of cached keys (for tests and metrics).
+// Fill adds key → value pairs read from committed version v (the start-up
+// walk), keeping entries it already holds; it returns false once the
+// index is full or holds another version (a block was committed since the
+// walk's snapshot: its values may be stale, so nothing is added).
+func (h *Hot) Fill(v int64, kvs []Write) bool {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.version != v {
+		return false
+	}
+	for _, w := range kvs {
+		if len(h.m) >= h.max {
+			return false
+		}
+		k := string(w.Key)
+		if _, ok := h.m[k]; !ok {
+			h.m[k] = w.Value
+		}
+	}
+	return len(h.m) < h.max
+}
+
+// Room is how many more entries the index takes.
+func (h *Hot) Room() int {
+	h.mu.RLock()
+	defer h.mu.RUnlock()
+	return h.max - len(h.m)
+}
+
+// Reset empties the index and detaches it from any version: the tree was
+// replaced underneath (rollback, state-sync restore).
+func (h *Hot) Reset() {
+	h.mu.Lock()
+	clear(h.m)
+	h.version = -1
+	h.mu.Unlock()
+}
+
+// Len is the number of indexed keys (for tests and metrics).
 func (h *Hot) Len() int {
 	h.mu.RLock()
 	defer h.mu.RUnlock()

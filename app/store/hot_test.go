@@ -44,16 +44,59 @@ func TestHot(t *testing.T) {
 	require.Equal(t, []byte("8"), get(t, h.Over(v8, 8), "a"))
 }
 
+// A full index adds no new key, but keeps the keys it holds up to date
+// with every commit; reads of the others fall back to the parent.
 func TestHotBounded(t *testing.T) {
-	p := newMem()
+	p := newMem("a", "1", "e", "5")
 	h := store.NewHot(3)
 	r := h.Over(p, 1)
 	for _, k := range []string{"a", "b", "c", "d", "e"} {
 		get(t, r, k)
 	}
 	require.Equal(t, 3, h.Len())
-	h.Advance(1, []store.Write{{Key: []byte("x"), Value: []byte("1")}})
-	require.Zero(t, h.Len(), "a commit that would overflow starts over")
+	h.Advance(1, []store.Write{{Key: []byte("a"), Value: []byte("2")}, {Key: []byte("x"), Value: []byte("1")}, {Key: []byte("e"), Value: []byte("6")}})
+	require.Equal(t, 3, h.Len(), "a full index takes no new key")
+	p2 := newMem("a", "2", "x", "1", "e", "6")
+	r2 := h.Over(p2, 2)
+	require.Equal(t, []byte("2"), get(t, r2, "a"))
+	require.Zero(t, p2.reads, "a held key follows the commit")
+	require.Equal(t, []byte("1"), get(t, r2, "x"))
+	require.Equal(t, []byte("6"), get(t, r2, "e"))
+	require.Equal(t, 2, p2.reads, "keys it could not take come from the parent")
+
+	// Off: reads go straight to the parent.
+	off := store.NewHot(0)
+	p3 := newMem("a", "1")
+	r3 := off.Over(p3, 1)
+	get(t, r3, "a")
+	get(t, r3, "a")
+	require.Equal(t, 2, p3.reads)
+	require.Zero(t, off.Len())
+}
+
+// Fill adds only to the version it holds, keeps held entries, and stops at
+// the bound; Reset detaches the index from every version.
+func TestHotFillReset(t *testing.T) {
+	h := store.NewHot(3)
+	p := newMem("a", "1")
+	r := h.Over(p, 4)
+	require.Equal(t, []byte("1"), get(t, r, "a"))
+	require.False(t, h.Fill(3, []store.Write{{Key: []byte("b"), Value: []byte("old")}}), "another version")
+	require.Equal(t, 1, h.Len())
+	require.True(t, h.Fill(4, []store.Write{{Key: []byte("a"), Value: []byte("ignored")}, {Key: []byte("b"), Value: []byte("2")}}))
+	require.False(t, h.Fill(4, []store.Write{{Key: []byte("c"), Value: []byte("3")}, {Key: []byte("d"), Value: []byte("4")}}), "full")
+	require.Equal(t, 3, h.Len())
+	require.Equal(t, 0, h.Room())
+	require.Equal(t, []byte("1"), get(t, r, "a"), "held entries are kept")
+	require.Equal(t, []byte("2"), get(t, r, "b"))
+	require.Equal(t, 1, p.reads)
+
+	h.Reset()
+	require.Zero(t, h.Len())
+	require.Equal(t, []byte("1"), get(t, r, "a"), "a reader of the old version falls back")
+	require.Zero(t, h.Len(), "and no longer fills it")
+	h.Advance(4, []store.Write{{Key: []byte("a"), Value: []byte("x")}})
+	require.Zero(t, h.Len(), "nor does a commit from the old version")
 }
 
 // Recorder passes every write through and keeps them in order.

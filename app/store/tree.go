@@ -126,8 +126,14 @@ func (t *Tree) WorkingHash() []byte {
 // CacheMisses is how many node reads went to LevelDB since the tree opened.
 func (t *Tree) CacheMisses() uint64 { return t.stats.GetCacheMissCnt() }
 
-// Version is the last committed version (= block height).
-func (t *Tree) Version() int64 { return t.tree.Version() }
+// Version is the last committed version (= block height). It takes the
+// read lock: the warm-up goroutine reads it while Commit's SaveVersion
+// writes it (race detector, TestDeterminism with warm-up on).
+func (t *Tree) Version() int64 {
+	t.mu.RLock()
+	defer t.mu.RUnlock()
+	return t.tree.Version()
+}
 
 // Hash is the root hash of the last committed version (the empty-tree hash
 // before the first commit).

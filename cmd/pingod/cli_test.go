@@ -491,6 +491,19 @@ func TestConfigPrecedenceKeyMissingFromFile(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, "0", cfg.App.MempoolMinFee, "default")
 	require.Equal(t, 1000, cfg.App.IAVLCacheNodes, "file")
+	require.Equal(t, chain.DefaultAppConfig().StateIndexEntries, cfg.App.StateIndexEntries, "default")
+	opts, err := cfg.App.AppOptions()
+	require.NoError(t, err)
+	require.Positive(t, opts.StateIndexEntries, "on by default")
+
+	t.Run("state index off", func(t *testing.T) {
+		t.Setenv("PINGOD_STATE_INDEX_ENTRIES", "0")
+		cfg, err := chain.LoadConfig(home, startFlags(t))
+		require.NoError(t, err)
+		opts, err := cfg.App.AppOptions()
+		require.NoError(t, err)
+		require.Negative(t, opts.StateIndexEntries, "0 in app.toml turns the index off")
+	})
 
 	t.Run("flag", func(t *testing.T) {
 		cfg, err := chain.LoadConfig(home, startFlags(t, "--mempool-min-fee=555"))
