@@ -273,20 +273,6 @@ func appendList(kv KV, kind byte, subject []byte, id uint64) error {
 	return nil
 }
 
-// appendPage writes id as entry index of list (kind, subject) whose length
-// another record keeps (the contributor's NFT for its receipt list).
-func appendPage(kv KV, kind byte, subject []byte, index, id uint64) error {
-	page := types.ListPageKey(kind, subject, uint32(index/types.ListPageSize))
-	ok, err := appendID(kv, page, id, int(8*(index%types.ListPageSize)), 8*types.ListPageSize)
-	if err != nil {
-		return err
-	}
-	if !ok {
-		return corrupt(page, errLen)
-	}
-	return nil
-}
-
 // appendID stages key's value followed by id (8 bytes BE). wantLen ≥ 0
 // requires the value to be that long (false, nothing staged, if not); -1
 // takes any length. capHint is the value's usual final size (0: grow by
@@ -297,8 +283,13 @@ func appendPage(kv KV, kind byte, subject []byte, index, id uint64) error {
 func appendID(kv KV, key []byte, id uint64, wantLen, capHint int) (bool, error) {
 	var e [8]byte
 	binary.BigEndian.PutUint64(e[:], id)
+	return appendBytes(kv, key, e[:], wantLen, capHint)
+}
+
+// appendBytes is appendID for any suffix (several ids at once).
+func appendBytes(kv KV, key, suffix []byte, wantLen, capHint int) (bool, error) {
 	if a, ok := kv.(appender); ok {
-		ok, err := a.Append(key, e[:], wantLen, capHint)
+		ok, err := a.Append(key, suffix, wantLen, capHint)
 		if err != nil {
 			return false, codes.Wrapf(codes.Internal, "read %x: %v", key, err)
 		}
@@ -311,7 +302,7 @@ func appendID(kv KV, key []byte, id uint64, wantLen, capHint int) (bool, error) 
 	if wantLen >= 0 && len(b) != wantLen {
 		return false, nil
 	}
-	kv.Set(key, append(append(make([]byte, 0, len(b)+8), b...), e[:]...))
+	kv.Set(key, append(append(make([]byte, 0, len(b)+len(suffix)), b...), suffix...))
 	return true, nil
 }
 
