@@ -103,6 +103,9 @@ func reveal(kv KV, p *types.Params, np *nft.Params, b Beacons, m *types.Reveal, 
 	for i, idx := range sample {
 		if unitDigest(j.Seed, idx) != m.Openings[i].Digest {
 			r.Revealed = m.First + uint64(i)
+			if err := dequeueDeadline(kv, r.Deadline, r.ID); err != nil {
+				return nil, err
+			}
 			return failReceipt(kv, p, &j, &r, types.VerdictFail, height, idx)
 		}
 	}
@@ -113,6 +116,9 @@ func reveal(kv KV, p *types.Params, np *nft.Params, b Beacons, m *types.Reveal, 
 	if r.Revealed < r.K {
 		kv.Set(types.ReceiptKey(r.ID), r.Marshal())
 		return []Event{revealEvent(&r, "partial")}, nil
+	}
+	if err := dequeueDeadline(kv, r.Deadline, r.ID); err != nil {
+		return nil, err
 	}
 	return passReceipt(kv, p, np, &j, &r)
 }
@@ -293,8 +299,44 @@ func enqueueDeadline(kv KV, height, id uint64) error {
 	return err
 }
 
+// dequeueDeadline removes receipt id from the deadline queue of height
+// when a Reveal gives it its verdict, so the queue holds only pending
+// receipts and the deadline's EndBlock reads none of the others (it read
+// every receipt of the height, a cold tree read each, only to skip the
+// settled ones). Ids are ascending in the queue (appended as issued).
+func dequeueDeadline(kv KV, height, id uint64) error {
+	key := types.DeadlineKey(height)
+	b, err := get(kv, key)
+	if err != nil {
+		return err
+	}
+	if len(b)%8 != 0 {
+		return corrupt(key, errLen)
+	}
+	lo, hi := 0, len(b)/8
+	for lo < hi {
+		mid := int(uint(lo+hi) >> 1)
+		if binary.BigEndian.Uint64(b[8*mid:]) < id {
+			lo = mid + 1
+		} else {
+			hi = mid
+		}
+	}
+	if lo == len(b)/8 || binary.BigEndian.Uint64(b[8*lo:]) != id {
+		return codes.Wrapf(codes.Internal, "receipt %d missing from the deadline queue of %d", id, height)
+	}
+	if len(b) == 8 {
+		kv.Delete(key)
+		return nil
+	}
+	out := make([]byte, 0, len(b)-8)
+	out = append(append(out, b[:8*lo]...), b[8*lo+8:]...)
+	kv.Set(key, out)
+	return nil
+}
+
 // expireReveals gives the receipts whose deadline is height and that are
-// still pending their verdict: missed (slash) when a beacon fixed their
+// still pending their verdict (the only ones left in its queue): missed (slash) when a beacon fixed their
 // sample in time, void (escrow released, no slash) when none existed in
 // the window — not the node's fault. Point reads only; the queue holds the
 // attestations of one height, bounded by the block size.
