@@ -2,6 +2,7 @@ package keeper
 
 import (
 	"fmt"
+	bankkeeper "github.com/pingo-chain/pingo/x/bank/keeper"
 
 	"github.com/pingo-chain/pingo/x/bridge/types"
 	"github.com/pingo-chain/pingo/x/codes"
@@ -46,7 +47,7 @@ func ExportGenesis(kv KV) (*types.Genesis, error) {
 		return nil, err
 	}
 	g := &types.Genesis{Params: p}
-	if g.NextWithdrawalID, err = getU64(kv, types.NextWithdrawalIDKey); err != nil {
+	if g.NextWithdrawalID, err = bankkeeper.GetU64(kv, types.NextWithdrawalIDKey); err != nil {
 		return nil, err
 	}
 	if g.Deposits, err = exportDeposits(kv); err != nil {
@@ -77,7 +78,7 @@ func ExportGenesis(kv KV) (*types.Genesis, error) {
 // never payable. Export credits it back to its sender instead, so nothing
 // is lost across an export. Point reads over ids 1..next-1.
 func Unclaimable(kv KV) ([]types.WithdrawalRecord, error) {
-	next, err := getU64(kv, types.NextWithdrawalIDKey)
+	next, err := bankkeeper.GetU64(kv, types.NextWithdrawalIDKey)
 	if err != nil {
 		return nil, err
 	}

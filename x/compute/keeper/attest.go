@@ -1,6 +1,7 @@
 package keeper
 
 import (
+	bankkeeper "github.com/pingo-chain/pingo/x/bank/keeper"
 	"strconv"
 
 	"github.com/holiman/uint256"
@@ -54,7 +55,7 @@ func attest(kv KV, p *types.Params, np *nft.Params, op auth.Address, m *types.At
 		return nil, codes.Wrapf(types.ErrNotAssigned, "%s in job %d", op, j.ID)
 	}
 	idKey := types.AttestationKey(m.AttestationID)
-	if used, err := get(kv, idKey); err != nil {
+	if used, err := bankkeeper.Get(kv, idKey); err != nil {
 		return nil, err
 	} else if used != nil {
 		return nil, codes.Wrapf(types.ErrAttestationReplay, "%s", m.AttestationID.Hex())

@@ -2,6 +2,7 @@ package keeper
 
 import (
 	"encoding/binary"
+	bankkeeper "github.com/pingo-chain/pingo/x/bank/keeper"
 
 	"github.com/holiman/uint256"
 	auth "github.com/pingo-chain/pingo/x/auth/types"
@@ -185,7 +186,7 @@ func appendPages(kv KV, kind byte, subject []byte, first uint64, ids []uint64) e
 			return err
 		}
 		if !ok {
-			return corrupt(page, errLen)
+			return bankkeeper.Corrupt(page, errLen)
 		}
 		first += n
 		ids = ids[n:]

@@ -2,6 +2,7 @@ package keeper
 
 import (
 	"encoding/binary"
+	bankkeeper "github.com/pingo-chain/pingo/x/bank/keeper"
 	"strconv"
 	"time"
 
@@ -124,7 +125,7 @@ func reveal(kv KV, p *types.Params, np *nft.Params, b Beacons, m *types.Reveal, 
 }
 
 func receiptOfAttestation(kv KV, id types.Hash) (uint64, types.Receipt, error) {
-	b, err := get(kv, types.AttestationKey(id))
+	b, err := bankkeeper.Get(kv, types.AttestationKey(id))
 	if err != nil {
 		return 0, types.Receipt{}, err
 	}
@@ -137,13 +138,13 @@ func receiptOfAttestation(kv KV, id types.Hash) (uint64, types.Receipt, error) {
 		return 0, r, err
 	}
 	if !found {
-		return 0, r, corrupt(types.ReceiptKey(ids[0]), errLen)
+		return 0, r, bankkeeper.Corrupt(types.ReceiptKey(ids[0]), errLen)
 	}
 	return ids[0], r, nil
 }
 
 func revealBudgetUsed(kv KV, height uint64) (uint64, error) {
-	b, err := get(kv, types.RevealBudgetKey)
+	b, err := bankkeeper.Get(kv, types.RevealBudgetKey)
 	if err != nil || len(b) != 16 || binary.BigEndian.Uint64(b) != height {
 		return 0, err
 	}
@@ -274,7 +275,7 @@ func mustNodeAny(kv KV, op auth.Address) (types.Node, error) {
 }
 
 // PendingReceipts is the number of receipts awaiting their verdict.
-func PendingReceipts(kv KV) (uint64, error) { return getU64(kv, types.PendingCountKey) }
+func PendingReceipts(kv KV) (uint64, error) { return bankkeeper.GetU64(kv, types.PendingCountKey) }
 
 func addPending(kv KV, delta int64) error {
 	n, err := PendingReceipts(kv)
@@ -288,7 +289,7 @@ func addPending(kv KV, delta int64) error {
 	if n == 0 {
 		kv.Delete(types.PendingCountKey)
 	} else {
-		setU64(kv, types.PendingCountKey, n)
+		bankkeeper.SetU64(kv, types.PendingCountKey, n)
 	}
 	return nil
 }
@@ -306,12 +307,12 @@ func enqueueDeadline(kv KV, height, id uint64) error {
 // settled ones). Ids are ascending in the queue (appended as issued).
 func dequeueDeadline(kv KV, height, id uint64) error {
 	key := types.DeadlineKey(height)
-	b, err := get(kv, key)
+	b, err := bankkeeper.Get(kv, key)
 	if err != nil {
 		return err
 	}
 	if len(b)%8 != 0 {
-		return corrupt(key, errLen)
+		return bankkeeper.Corrupt(key, errLen)
 	}
 	lo, hi := 0, len(b)/8
 	for lo < hi {
