@@ -12,7 +12,8 @@ package app_test
 //
 //	go test -run '^$' -bench BenchmarkAttestationSettle -benchtime 3x ./app/
 //
-// PINGO_BENCH_ATTEST sets the attestations (reveals, transfers) per block.
+// PINGO_BENCH_ATTEST sets the attestations (reveals, transfers) per block;
+// PINGO_BENCH_DEADLINE=1 puts a reveal deadline in every attest block.
 
 import (
 	"context"
@@ -101,7 +102,16 @@ func BenchmarkAttestationSettle(b *testing.B) {
 	// the reveal block is timed with no kernel run to subtract — the
 	// steadier figure on a shared machine. Default: cold, subtracted.
 	mempool := benchEnvInt(b, "PINGO_BENCH_MEMPOOL", 0) != 0
-	c := newSettleBench(b, perBlock)
+	tune := func(p *compute.Params) { p.SampleK = 1 } // as newSettleBench
+	if benchEnvInt(b, "PINGO_BENCH_DEADLINE", 0) != 0 {
+		// Steady state of the reveal deadlines: with beacon_window 2 and
+		// reveal_blocks 3 a round's deadline (attest height + 5) is the
+		// next round's attest block, so every timed attest block also
+		// runs a deadline's EndBlock, as on a chain attesting every block
+		// (by default the 3-round run never reaches one: 120 blocks).
+		tune = func(p *compute.Params) { p.SampleK, p.BeaconWindow, p.RevealBlocks = 1, 2, 3 }
+	}
+	c := newAttestBenchWith(b, perBlock, tune)
 	// Wall time and process CPU time (user + system, GC included) of each
 	// block: on a shared machine the CPU time is the steadier figure.
 	var att, settle, kern, tr, cAtt, cSettle, cKern, cTr time.Duration

@@ -46,6 +46,42 @@ type Cache struct {
 	// reads remembers parent values (nil = absent) when memoizing; see
 	// Memoize.
 	reads map[string][]byte
+	// sides holds typed values staged beside the writes (see Side).
+	sides map[string]Merger
+}
+
+// Merger is a typed value a tx stages for its block's end beside its
+// key-value writes (x/compute's contributor credits): it travels with the
+// writes — merged into the parent overlay by Write, dropped by Discard and
+// Release — so a failed tx leaves none behind.
+//
+// MergeFrom folds src, a value of the same kind staged by a child overlay
+// being written into this one, after the receiver's entries. (An alias of
+// an unnamed interface, so modules name it without importing this
+// package.)
+type Merger = interface{ MergeFrom(src any) }
+
+// Side returns this overlay's value named name, creating it with mk when
+// the overlay has none yet. A block hook takes the block's merged value
+// with TakeSide; WriteTo refuses an overlay whose sides were not taken.
+func (c *Cache) Side(name string, mk func() Merger) Merger {
+	if v, ok := c.sides[name]; ok {
+		return v
+	}
+	if c.sides == nil {
+		c.sides = make(map[string]Merger, 1)
+	}
+	v := mk()
+	c.sides[name] = v
+	return v
+}
+
+// TakeSide removes and returns this overlay's value named name (nil if
+// none): the block's end consumes what its txs staged.
+func (c *Cache) TakeSide(name string) Merger {
+	v := c.sides[name]
+	delete(c.sides, name)
+	return v
 }
 
 // NewCache layers a fresh overlay over parent.
@@ -150,7 +186,12 @@ func (c *Cache) Len() int { return len(c.dirty) }
 
 // WriteTo applies the staged changes to w in ascending key order and clears
 // the overlay. The order is what makes a flush into IAVL deterministic.
+// It panics on a side value nobody took (Side): that would be staged
+// state — contributor credits — silently lost.
 func (c *Cache) WriteTo(w Writer) {
+	for name := range c.sides {
+		panic("store: side value " + name + " not taken before the flush")
+	}
 	keys := make([]string, 0, len(c.dirty))
 	for k := range c.dirty {
 		keys = append(keys, k)
@@ -182,12 +223,34 @@ func (c *Cache) Write() {
 	for k, e := range c.dirty {
 		p.dirty[k] = e
 	}
+	// Sorted names: a map's order must not decide the merge order (today
+	// there is one name).
+	names := make([]string, 0, len(c.sides))
+	for name := range c.sides {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		v := c.sides[name]
+		if pv, ok := p.sides[name]; ok {
+			pv.MergeFrom(v)
+		} else {
+			if p.sides == nil {
+				p.sides = make(map[string]Merger, 1)
+			}
+			p.sides[name] = v
+		}
+	}
+	clear(c.sides)
 	clear(c.dirty)
 	clear(c.reads)
 }
 
-// Discard drops the staged changes.
-func (c *Cache) Discard() { clear(c.dirty) }
+// Discard drops the staged changes (and side values).
+func (c *Cache) Discard() {
+	clear(c.dirty)
+	clear(c.sides)
+}
 
 // txCaches recycles tx overlays: a cleared map keeps its buckets, so a
 // settlement's ~70 staged keys no longer regrow a fresh map from 4 entries
@@ -208,6 +271,7 @@ func AcquireCache(parent Reader) *Cache {
 // large for a big tx does not stay pinned.)
 func (c *Cache) Release() {
 	clear(c.dirty)
+	clear(c.sides)
 	c.parent, c.reads = nil, nil
 	txCaches.Put(c)
 }

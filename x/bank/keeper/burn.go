@@ -32,6 +32,6 @@ func Burn(kv KV, from auth.Address, amount *uint256.Int) error {
 	acc.Balance.Sub(&acc.Balance, amount)
 	authkeeper.SetAccount(kv, from, &acc)
 	supply.Sub(&supply, amount)
-	setUint(kv, types.SupplyKey, &supply)
+	SetUint(kv, types.SupplyKey, &supply)
 	return nil
 }

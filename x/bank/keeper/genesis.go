@@ -30,9 +30,9 @@ func InitGenesis(kv KV, g *types.Genesis) error {
 		}
 	}
 	if g.FeePool != nil {
-		setUint(kv, types.FeePoolKey, g.FeePool)
+		SetUint(kv, types.FeePoolKey, g.FeePool)
 		supply.Add(&supply, g.FeePool)
 	}
-	setUint(kv, types.SupplyKey, &supply)
+	SetUint(kv, types.SupplyKey, &supply)
 	return nil
 }

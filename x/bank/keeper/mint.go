@@ -27,6 +27,6 @@ func Mint(kv KV, to auth.Address, amount *uint256.Int) error {
 	acc.Balance.Add(&acc.Balance, amount) // ≤ supply after the add: no overflow
 	authkeeper.SetAccount(kv, to, &acc)
 	supply.Add(&supply, amount)
-	setUint(kv, types.SupplyKey, &supply)
+	SetUint(kv, types.SupplyKey, &supply)
 	return nil
 }

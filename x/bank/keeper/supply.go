@@ -9,31 +9,11 @@ import (
 	"github.com/pingo-chain/pingo/x/codes"
 )
 
-func getUint(kv KV, key []byte) (uint256.Int, error) {
-	var v uint256.Int
-	b, err := kv.Get(key)
-	if err != nil {
-		return v, codes.Wrapf(codes.Internal, "read %x: %v", key, err)
-	}
-	if b != nil {
-		if len(b) != 32 {
-			return v, codes.Wrapf(codes.Internal, "key %x: want 32 bytes, got %d", key, len(b))
-		}
-		v.SetBytes32(b)
-	}
-	return v, nil
-}
-
-func setUint(kv KV, key []byte, v *uint256.Int) {
-	b := v.Bytes32()
-	kv.Set(key, b[:])
-}
-
 // Supply is the total upingo in existence.
-func Supply(kv KV) (uint256.Int, error) { return getUint(kv, types.SupplyKey) }
+func Supply(kv KV) (uint256.Int, error) { return GetUint(kv, types.SupplyKey) }
 
 // FeePool is the collected, undistributed fees.
-func FeePool(kv KV) (uint256.Int, error) { return getUint(kv, types.FeePoolKey) }
+func FeePool(kv KV) (uint256.Int, error) { return GetUint(kv, types.FeePoolKey) }
 
 // AddToFeePool credits the block's summed fees in one write.
 func AddToFeePool(kv KV, fees *uint256.Int) error {
@@ -47,7 +27,7 @@ func AddToFeePool(kv KV, fees *uint256.Int) error {
 	if _, overflow := pool.AddOverflow(&pool, fees); overflow {
 		return codes.Wrap(types.ErrOverflow, "fee pool")
 	}
-	setUint(kv, types.FeePoolKey, &pool)
+	SetUint(kv, types.FeePoolKey, &pool)
 	return nil
 }
 

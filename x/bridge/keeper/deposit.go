@@ -20,13 +20,13 @@ import (
 // GetDeposit reads the record of the anchor's transaction (hash, lt).
 func GetDeposit(kv KV, hash types.Hash32, lt uint64) (types.DepositRecord, bool, error) {
 	key := types.DepositKey(hash, lt)
-	b, err := get(kv, key)
+	b, err := bankkeeper.Get(kv, key)
 	if err != nil || b == nil {
 		return types.DepositRecord{}, false, err
 	}
 	r, err := types.UnmarshalDeposit(b)
 	if err != nil {
-		return r, false, corrupt(key, err)
+		return r, false, bankkeeper.Corrupt(key, err)
 	}
 	return r, true, nil
 }
@@ -271,12 +271,12 @@ func ReturnedTotal(kv KV) (uint256.Int, error) { return getU256(kv, types.Return
 
 func getU256(kv KV, key []byte) (uint256.Int, error) {
 	var v uint256.Int
-	b, err := get(kv, key)
+	b, err := bankkeeper.Get(kv, key)
 	if err != nil || b == nil {
 		return v, err
 	}
 	if len(b) != 32 {
-		return v, corrupt(key, nil)
+		return v, bankkeeper.Corrupt(key, nil)
 	}
 	v.SetBytes32(b)
 	return v, nil
@@ -284,7 +284,7 @@ func getU256(kv KV, key []byte) (uint256.Int, error) {
 
 // indexFinal appends a final record to the export list.
 func indexFinal(kv KV, r *types.DepositRecord) error {
-	n, err := getU64(kv, types.FinalDepositCountKey)
+	n, err := bankkeeper.GetU64(kv, types.FinalDepositCountKey)
 	if err != nil {
 		return err
 	}
@@ -295,18 +295,18 @@ func indexFinal(kv KV, r *types.DepositRecord) error {
 
 // exportDeposits reads every final deposit record by point reads.
 func exportDeposits(kv KV) ([]types.DepositRecord, error) {
-	n, err := getU64(kv, types.FinalDepositCountKey)
+	n, err := bankkeeper.GetU64(kv, types.FinalDepositCountKey)
 	if err != nil {
 		return nil, err
 	}
 	out := make([]types.DepositRecord, 0, n)
 	for i := uint64(0); i < n; i++ {
-		b, err := get(kv, types.FinalDepositKey(i))
+		b, err := bankkeeper.Get(kv, types.FinalDepositKey(i))
 		if err != nil {
 			return nil, err
 		}
 		if len(b) != 40 {
-			return nil, corrupt(types.FinalDepositKey(i), nil)
+			return nil, bankkeeper.Corrupt(types.FinalDepositKey(i), nil)
 		}
 		var h types.Hash32
 		copy(h[:], b)
@@ -315,7 +315,7 @@ func exportDeposits(kv KV) ([]types.DepositRecord, error) {
 			return nil, err
 		}
 		if !found || !r.Final() {
-			return nil, corrupt(types.FinalDepositKey(i), nil)
+			return nil, bankkeeper.Corrupt(types.FinalDepositKey(i), nil)
 		}
 		out = append(out, r)
 	}

@@ -1,6 +1,7 @@
 package keeper
 
 import (
+	bankkeeper "github.com/pingo-chain/pingo/x/bank/keeper"
 	"strconv"
 
 	auth "github.com/pingo-chain/pingo/x/auth/types"
@@ -16,13 +17,13 @@ import (
 
 // PendingFacts is the pending list, in report order.
 func PendingFacts(kv KV) ([]types.PendingFact, error) {
-	b, err := get(kv, types.PendingFactsKey)
+	b, err := bankkeeper.Get(kv, types.PendingFactsKey)
 	if err != nil {
 		return nil, err
 	}
 	l, err := types.UnmarshalPending(b)
 	if err != nil {
-		return nil, corrupt(types.PendingFactsKey, err)
+		return nil, bankkeeper.Corrupt(types.PendingFactsKey, err)
 	}
 	return l, nil
 }
@@ -37,13 +38,13 @@ func setPendingFacts(kv KV, l []types.PendingFact) {
 
 // GetFact reads a pending fact.
 func GetFact(kv KV, id types.Hash32) (types.Fact, bool, error) {
-	b, err := get(kv, types.FactKey(id))
+	b, err := bankkeeper.Get(kv, types.FactKey(id))
 	if err != nil || b == nil {
 		return types.Fact{}, false, err
 	}
 	f, err := types.UnmarshalFact(b)
 	if err != nil {
-		return f, false, corrupt(types.FactKey(id), err)
+		return f, false, bankkeeper.Corrupt(types.FactKey(id), err)
 	}
 	return f, true, nil
 }

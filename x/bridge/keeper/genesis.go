@@ -2,6 +2,7 @@ package keeper
 
 import (
 	"fmt"
+	bankkeeper "github.com/pingo-chain/pingo/x/bank/keeper"
 
 	"github.com/pingo-chain/pingo/x/bridge/types"
 	"github.com/pingo-chain/pingo/x/codes"
@@ -46,7 +47,7 @@ func ExportGenesis(kv KV) (*types.Genesis, error) {
 		return nil, err
 	}
 	g := &types.Genesis{Params: p}
-	if g.NextWithdrawalID, err = getU64(kv, types.NextWithdrawalIDKey); err != nil {
+	if g.NextWithdrawalID, err = bankkeeper.GetU64(kv, types.NextWithdrawalIDKey); err != nil {
 		return nil, err
 	}
 	if g.Deposits, err = exportDeposits(kv); err != nil {
@@ -79,7 +80,7 @@ func ExportGenesis(kv KV) (*types.Genesis, error) {
 // withdrawal (reinclude.go) is judged by the epoch its record holds now,
 // so it is credited back at most once.
 func Unclaimable(kv KV) ([]types.WithdrawalRecord, error) {
-	next, err := getU64(kv, types.NextWithdrawalIDKey)
+	next, err := bankkeeper.GetU64(kv, types.NextWithdrawalIDKey)
 	if err != nil {
 		return nil, err
 	}

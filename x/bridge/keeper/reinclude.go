@@ -4,6 +4,7 @@ import (
 	"strconv"
 
 	"github.com/pingo-chain/pingo/bridge/checkpoint"
+	bankkeeper "github.com/pingo-chain/pingo/x/bank/keeper"
 	"github.com/pingo-chain/pingo/x/bridge/types"
 	"github.com/pingo-chain/pingo/x/codes"
 )
@@ -71,7 +72,7 @@ func reinclude(kv KV, from uint64, ids []uint64, into uint64) ([]Event, error) {
 		// so at most max_withdrawals_per_epoch ids arrive here.
 		return nil, codes.Wrapf(codes.Internal, "re-include into epoch %d: %d + %d leaves", into, ew.Count, len(ids))
 	}
-	list, err := get(kv, types.ReincludedKey(into))
+	list, err := bankkeeper.Get(kv, types.ReincludedKey(into))
 	if err != nil {
 		return nil, err
 	}
@@ -83,7 +84,7 @@ func reinclude(kv KV, from uint64, ids []uint64, into uint64) ([]Event, error) {
 			return nil, err
 		}
 		if !ok || w.Epoch != from {
-			return nil, corrupt(types.WithdrawalKey(id), nil)
+			return nil, bankkeeper.Corrupt(types.WithdrawalKey(id), nil)
 		}
 		w.ReincludedFrom = append(w.ReincludedFrom, from)
 		w.Epoch, w.Index = into, ew.Count
@@ -114,12 +115,12 @@ func reinclude(kv KV, from uint64, ids []uint64, into uint64) ([]Event, error) {
 func EpochIDs(kv KV, epoch uint64, ew types.EpochWithdrawals) ([]uint64, error) {
 	var re []uint64
 	if ew.Reincluded > 0 {
-		b, err := get(kv, types.ReincludedKey(epoch))
+		b, err := bankkeeper.Get(kv, types.ReincludedKey(epoch))
 		if err != nil {
 			return nil, err
 		}
 		if re, err = types.SplitIDs(b); err != nil || uint32(len(re)) != ew.Reincluded {
-			return nil, corrupt(types.ReincludedKey(epoch), err)
+			return nil, bankkeeper.Corrupt(types.ReincludedKey(epoch), err)
 		}
 	}
 	out := make([]uint64, ew.Count)

@@ -8,6 +8,7 @@ package keeper
 import (
 	"bytes"
 	"encoding/binary"
+	bankkeeper "github.com/pingo-chain/pingo/x/bank/keeper"
 	"sort"
 
 	"github.com/pingo-chain/pingo/bridge/checkpoint"
@@ -23,28 +24,16 @@ type KV = stakingkeeper.KV
 // Event is bank's typed event; the app turns it into an ABCI event.
 type Event = stakingkeeper.Event
 
-func get(kv KV, key []byte) ([]byte, error) {
-	b, err := kv.Get(key)
-	if err != nil {
-		return nil, codes.Wrapf(codes.Internal, "read %x: %v", key, err)
-	}
-	return b, nil
-}
-
-func corrupt(key []byte, err error) error {
-	return codes.Wrapf(codes.Internal, "record %x: %v", key, err)
-}
-
 // GetParams reads bridge's parameters; a state without them (a chain
 // started before x/bridge existed) gets the defaults.
 func GetParams(kv KV) (types.Params, error) {
-	b, err := get(kv, types.ParamsKey)
+	b, err := bankkeeper.Get(kv, types.ParamsKey)
 	if err != nil || b == nil {
 		return types.DefaultParams(), err
 	}
 	p, err := types.UnmarshalParams(b)
 	if err != nil {
-		return p, corrupt(types.ParamsKey, err)
+		return p, bankkeeper.Corrupt(types.ParamsKey, err)
 	}
 	return p, nil
 }
@@ -52,12 +41,12 @@ func GetParams(kv KV) (types.Params, error) {
 // BridgeKey is op's current bridge key.
 func BridgeKey(kv KV, op auth.Address) (types.Hash32, bool, error) {
 	var k types.Hash32
-	b, err := get(kv, types.BridgeKeyKey(op))
+	b, err := bankkeeper.Get(kv, types.BridgeKeyKey(op))
 	if err != nil || b == nil {
 		return k, false, err
 	}
 	if len(b) != 32 {
-		return k, false, corrupt(types.BridgeKeyKey(op), nil)
+		return k, false, bankkeeper.Corrupt(types.BridgeKeyKey(op), nil)
 	}
 	copy(k[:], b)
 	return k, true, nil
@@ -66,7 +55,7 @@ func BridgeKey(kv KV, op auth.Address) (types.Hash32, bool, error) {
 // KeyOwner is the operator that registered pub (current or past key).
 func KeyOwner(kv KV, pub types.Hash32) (auth.Address, bool, error) {
 	var op auth.Address
-	b, err := get(kv, types.KeyOwnerKey(pub))
+	b, err := bankkeeper.Get(kv, types.KeyOwnerKey(pub))
 	if err != nil || b == nil {
 		return op, false, err
 	}
@@ -126,25 +115,25 @@ func ValsetHash(set []types.SetEntry) ([32]byte, error) {
 
 // AnchoredSet is the set the next checkpoint is signed by.
 func AnchoredSet(kv KV) ([]types.SetEntry, error) {
-	b, err := get(kv, types.AnchoredSetKey)
+	b, err := bankkeeper.Get(kv, types.AnchoredSetKey)
 	if err != nil {
 		return nil, err
 	}
 	s, err := types.UnmarshalSet(b)
 	if err != nil {
-		return nil, corrupt(types.AnchoredSetKey, err)
+		return nil, bankkeeper.Corrupt(types.AnchoredSetKey, err)
 	}
 	return s, nil
 }
 
 // OpenEpochs lists checkpoints still accepting signatures, ascending.
 func OpenEpochs(kv KV) ([]uint64, error) {
-	b, err := get(kv, types.OpenEpochsKey)
+	b, err := bankkeeper.Get(kv, types.OpenEpochsKey)
 	if err != nil {
 		return nil, err
 	}
 	if len(b)%8 != 0 {
-		return nil, corrupt(types.OpenEpochsKey, nil)
+		return nil, bankkeeper.Corrupt(types.OpenEpochsKey, nil)
 	}
 	out := make([]uint64, len(b)/8)
 	for i := range out {
@@ -167,13 +156,13 @@ func setOpenEpochs(kv KV, es []uint64) {
 
 // GetCheckpoint reads epoch's record.
 func GetCheckpoint(kv KV, epoch uint64) (types.CheckpointRecord, bool, error) {
-	b, err := get(kv, types.CheckpointKey(epoch))
+	b, err := bankkeeper.Get(kv, types.CheckpointKey(epoch))
 	if err != nil || b == nil {
 		return types.CheckpointRecord{}, false, err
 	}
 	r, err := types.UnmarshalCheckpoint(b)
 	if err != nil {
-		return r, false, corrupt(types.CheckpointKey(epoch), err)
+		return r, false, bankkeeper.Corrupt(types.CheckpointKey(epoch), err)
 	}
 	return r, true, nil
 }
@@ -184,13 +173,13 @@ func setCheckpoint(kv KV, r *types.CheckpointRecord) {
 
 // GetBeacon is the beacon of height h, if one was produced.
 func GetBeacon(kv KV, h uint64) (types.Beacon, bool, error) {
-	b, err := get(kv, types.BeaconKey(h))
+	b, err := bankkeeper.Get(kv, types.BeaconKey(h))
 	if err != nil || b == nil {
 		return types.Beacon{}, false, err
 	}
 	bc, err := types.UnmarshalBeacon(b)
 	if err != nil {
-		return bc, false, corrupt(types.BeaconKey(h), err)
+		return bc, false, bankkeeper.Corrupt(types.BeaconKey(h), err)
 	}
 	return bc, true, nil
 }
@@ -198,12 +187,12 @@ func GetBeacon(kv KV, h uint64) (types.Beacon, bool, error) {
 // LatestBeacon is the newest beacon and its height (found=false before the
 // first one).
 func LatestBeacon(kv KV) (uint64, types.Beacon, bool, error) {
-	b, err := get(kv, types.LatestBeaconKey)
+	b, err := bankkeeper.Get(kv, types.LatestBeaconKey)
 	if err != nil || b == nil {
 		return 0, types.Beacon{}, false, err
 	}
 	if len(b) != 8+types.BeaconLen {
-		return 0, types.Beacon{}, false, corrupt(types.LatestBeaconKey, nil)
+		return 0, types.Beacon{}, false, bankkeeper.Corrupt(types.LatestBeaconKey, nil)
 	}
 	bc, err := types.UnmarshalBeacon(b[8:])
 	return binary.BigEndian.Uint64(b), bc, err == nil, err

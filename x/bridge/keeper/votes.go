@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"fmt"
+	bankkeeper "github.com/pingo-chain/pingo/x/bank/keeper"
 	"sort"
 	"strconv"
 
@@ -308,7 +309,7 @@ func sealEvent(r *types.CheckpointRecord) Event {
 }
 
 func noteSealed(kv KV, epoch uint64) error {
-	b, err := get(kv, types.LatestSealedKey)
+	b, err := bankkeeper.Get(kv, types.LatestSealedKey)
 	if err != nil {
 		return err
 	}
@@ -321,7 +322,7 @@ func noteSealed(kv KV, epoch uint64) error {
 
 // LatestSealed is the newest sealed epoch.
 func LatestSealed(kv KV) (uint64, bool, error) {
-	b, err := get(kv, types.LatestSealedKey)
+	b, err := bankkeeper.Get(kv, types.LatestSealedKey)
 	if err != nil || len(b) != 8 {
 		return 0, false, err
 	}

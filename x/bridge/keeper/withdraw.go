@@ -49,7 +49,7 @@ func ExecuteWithdraw(kv KV, h *auth.Header, msg auth.Msg, height int64) ([]Event
 	if err != nil {
 		return nil, err
 	}
-	seq, err := getU64(kv, types.AccountWithdrawalCountKey(h.From))
+	seq, err := bankkeeper.GetU64(kv, types.AccountWithdrawalCountKey(h.From))
 	if err != nil {
 		return nil, err
 	}
@@ -94,7 +94,7 @@ func appendWithdrawal(kv KV, p types.Params, from auth.Address, to types.TONAddr
 		return nil, Event{}, err
 	}
 	n := ew.Count
-	id, err := getU64(kv, types.NextWithdrawalIDKey)
+	id, err := bankkeeper.GetU64(kv, types.NextWithdrawalIDKey)
 	if err != nil {
 		return nil, Event{}, err
 	}
@@ -129,7 +129,7 @@ func appendWithdrawal(kv KV, p types.Params, from auth.Address, to types.TONAddr
 // next checkpoint is taken only if the anchored set, or failing it the
 // current bridge set, has a member.
 func requireSigningSet(kv KV) error {
-	b, err := get(kv, types.AnchoredSetKey)
+	b, err := bankkeeper.Get(kv, types.AnchoredSetKey)
 	if err != nil || len(b) > 0 {
 		return err
 	}
@@ -157,12 +157,12 @@ func sealWithdrawals(kv KV, epoch uint64) ([32]byte, error) {
 	leaves := make([][32]byte, n)
 	list := make([]byte, 0, 32*int(n))
 	for i := uint32(0); i < n; i++ {
-		b, err := get(kv, types.EpochLeafKey(epoch, i))
+		b, err := bankkeeper.Get(kv, types.EpochLeafKey(epoch, i))
 		if err != nil {
 			return [32]byte{}, err
 		}
 		if len(b) != 32 {
-			return [32]byte{}, corrupt(types.EpochLeafKey(epoch, i), nil)
+			return [32]byte{}, bankkeeper.Corrupt(types.EpochLeafKey(epoch, i), nil)
 		}
 		copy(leaves[i][:], b)
 		list = append(list, b...)
@@ -178,13 +178,13 @@ func sealWithdrawals(kv KV, epoch uint64) ([32]byte, error) {
 
 // GetWithdrawal reads withdrawal id's record.
 func GetWithdrawal(kv KV, id uint64) (types.WithdrawalRecord, bool, error) {
-	b, err := get(kv, types.WithdrawalKey(id))
+	b, err := bankkeeper.Get(kv, types.WithdrawalKey(id))
 	if err != nil || b == nil {
 		return types.WithdrawalRecord{}, false, err
 	}
 	r, err := types.UnmarshalWithdrawal(b)
 	if err != nil {
-		return r, false, corrupt(types.WithdrawalKey(id), err)
+		return r, false, bankkeeper.Corrupt(types.WithdrawalKey(id), err)
 	}
 	return r, true, nil
 }
@@ -192,7 +192,7 @@ func GetWithdrawal(kv KV, id uint64) (types.WithdrawalRecord, bool, error) {
 // EpochLeaves is a checkpointed epoch's leaf hashes in index order (nil
 // for an epoch without withdrawals or not checkpointed yet).
 func EpochLeaves(kv KV, epoch uint64) ([][32]byte, error) {
-	b, err := get(kv, types.EpochLeavesKey(epoch))
+	b, err := bankkeeper.Get(kv, types.EpochLeavesKey(epoch))
 	if err != nil {
 		return nil, err
 	}
@@ -201,13 +201,13 @@ func EpochLeaves(kv KV, epoch uint64) ([][32]byte, error) {
 
 // GetEpochWithdrawals is how many withdrawals epoch holds and its first id.
 func GetEpochWithdrawals(kv KV, epoch uint64) (types.EpochWithdrawals, error) {
-	b, err := get(kv, types.EpochCountKey(epoch))
+	b, err := bankkeeper.Get(kv, types.EpochCountKey(epoch))
 	if err != nil {
 		return types.EpochWithdrawals{}, err
 	}
 	ew, err := types.UnmarshalEpochWithdrawals(b)
 	if err != nil {
-		return ew, corrupt(types.EpochCountKey(epoch), err)
+		return ew, bankkeeper.Corrupt(types.EpochCountKey(epoch), err)
 	}
 	return ew, nil
 }
@@ -215,26 +215,15 @@ func GetEpochWithdrawals(kv KV, epoch uint64) (types.EpochWithdrawals, error) {
 // WithdrawnTotal is the upingo burned by Withdraw since genesis.
 func WithdrawnTotal(kv KV) (uint256.Int, error) {
 	var v uint256.Int
-	b, err := get(kv, types.WithdrawnTotalKey)
+	b, err := bankkeeper.Get(kv, types.WithdrawnTotalKey)
 	if err != nil || b == nil {
 		return v, err
 	}
 	if len(b) != 32 {
-		return v, corrupt(types.WithdrawnTotalKey, nil)
+		return v, bankkeeper.Corrupt(types.WithdrawnTotalKey, nil)
 	}
 	v.SetBytes32(b)
 	return v, nil
-}
-
-func getU64(kv KV, key []byte) (uint64, error) {
-	b, err := get(kv, key)
-	if err != nil || b == nil {
-		return 0, err
-	}
-	if len(b) != 8 {
-		return 0, corrupt(key, nil)
-	}
-	return binary.BigEndian.Uint64(b), nil
 }
 
 func u64be(v uint64) []byte { return binary.BigEndian.AppendUint64(nil, v) }

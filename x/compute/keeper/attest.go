@@ -1,6 +1,7 @@
 package keeper
 
 import (
+	bankkeeper "github.com/pingo-chain/pingo/x/bank/keeper"
 	"strconv"
 
 	"github.com/holiman/uint256"
@@ -8,7 +9,6 @@ import (
 	"github.com/pingo-chain/pingo/x/codes"
 	"github.com/pingo-chain/pingo/x/compute/kernel"
 	"github.com/pingo-chain/pingo/x/compute/types"
-	nftkeeper "github.com/pingo-chain/pingo/x/nft/keeper"
 	nft "github.com/pingo-chain/pingo/x/nft/types"
 )
 
@@ -55,7 +55,7 @@ func attest(kv KV, p *types.Params, np *nft.Params, op auth.Address, m *types.At
 		return nil, codes.Wrapf(types.ErrNotAssigned, "%s in job %d", op, j.ID)
 	}
 	idKey := types.AttestationKey(m.AttestationID)
-	if used, err := get(kv, idKey); err != nil {
+	if used, err := bankkeeper.Get(kv, idKey); err != nil {
 		return nil, err
 	} else if used != nil {
 		return nil, codes.Wrapf(types.ErrAttestationReplay, "%s", m.AttestationID.Hex())
@@ -145,8 +145,9 @@ func insertRange(rs []types.Range, r types.Range) ([]types.Range, bool) {
 // units × price_per_unit leaves the escrow; node_share_bps of it goes to
 // the node (network_node_share_bps for network jobs); the rest is split
 // over the contributors pro rata to their units, rounded down, and the
-// rounding remainder goes to the node. Each
-// contributor's NFT is minted or updated. It stores r as final. It is the
+// rounding remainder goes to the node. Each contributor's credit (balance,
+// NFT minted or updated, receipt list) is staged for the block's end
+// (credits.go). It stores r as final. It is the
 // one payment path: passReceipt calls it on PASS. The caller stores j and n.
 // A pooled network job has price 0: nothing is paid here (no
 // contributor_paid events); passReceipt accrues the epoch weights instead.
@@ -181,15 +182,10 @@ func settle(kv KV, p *types.Params, np *nft.Params, j *types.Job, n *types.Node,
 		s := &r.Shares[i]
 		s.Paid.MulDivOverflow(&rest, uint256.NewInt(s.Units), total)
 		paid.Add(&paid, &s.Paid) // Σ ≤ rest
-		if err := credit(kv, s.Contributor, &s.Paid); err != nil {
-			return nil, err
-		}
-		count, ev, err := nftkeeper.Credit(kv, np, s.Contributor, s.Units, r.Epoch)
+		// Balance, NFT and receipt list: once per contributor per block,
+		// at EndBlock (credits.go).
+		ev, err := stageCredit(kv, np, s, r)
 		if err != nil {
-			return nil, err
-		}
-		// The NFT's receipt count is this list's length: no head record.
-		if err := appendPage(kv, types.ListReceiptsByContrib, types.AddrSubject(s.Contributor), count-1, r.ID); err != nil {
 			return nil, err
 		}
 		if !pooled(j) {

@@ -2,6 +2,7 @@ package keeper
 
 import (
 	"encoding/binary"
+	bankkeeper "github.com/pingo-chain/pingo/x/bank/keeper"
 	"strconv"
 
 	"github.com/holiman/uint256"
@@ -27,13 +28,13 @@ func pooled(j *types.Job) bool { return j.Network && j.PricePerUnit.IsZero() }
 
 // GetEmissionEpoch reads epoch's emission record.
 func GetEmissionEpoch(kv KV, epoch uint64) (types.EmissionEpoch, bool, error) {
-	b, err := get(kv, types.EmissionEpochKey(epoch))
+	b, err := bankkeeper.Get(kv, types.EmissionEpochKey(epoch))
 	if err != nil || b == nil {
 		return types.EmissionEpoch{}, false, err
 	}
 	e, err := types.UnmarshalEmissionEpoch(b)
 	if err != nil {
-		return e, false, corrupt(types.EmissionEpochKey(epoch), err)
+		return e, false, bankkeeper.Corrupt(types.EmissionEpochKey(epoch), err)
 	}
 	return e, true, nil
 }
@@ -53,7 +54,7 @@ func setEmissionEpoch(kv KV, e *types.EmissionEpoch) {
 // EmissionWeight is account's unpaid emission weight in epoch (0 when it
 // has none or was paid).
 func EmissionWeight(kv KV, epoch uint64, a auth.Address) (uint64, error) {
-	return getU64(kv, types.EmissionWeightKey(epoch, a))
+	return bankkeeper.GetU64(kv, types.EmissionWeightKey(epoch, a))
 }
 
 // EmissionQueue lists the epochs whose emission is not paid out yet,
@@ -71,7 +72,7 @@ func openEmission(kv KV, epoch, end uint64, share *uint256.Int) (Event, error) {
 	}
 	e := types.EmissionEpoch{Epoch: epoch, Share: *share, End: end}
 	setEmissionEpoch(kv, &e)
-	q, err := get(kv, types.EmissionQueueKey)
+	q, err := bankkeeper.Get(kv, types.EmissionQueueKey)
 	if err != nil {
 		return Event{}, err
 	}
@@ -111,7 +112,7 @@ func accrue(kv KV, p *types.Params, j *types.Job, r *types.Receipt) (Event, erro
 	units := r.End - r.Start
 	for _, aw := range types.EmissionWeights(r.Node, r.Shares, p.NetworkNodeShareBps) {
 		key := types.EmissionWeightKey(e.Epoch, aw.Account)
-		w, err := getU64(kv, key)
+		w, err := bankkeeper.GetU64(kv, key)
 		if err != nil {
 			return Event{}, err
 		}
@@ -120,7 +121,7 @@ func accrue(kv KV, p *types.Params, j *types.Job, r *types.Receipt) (Event, erro
 				return Event{}, err
 			}
 		}
-		setU64(kv, key, w+aw.Weight)
+		bankkeeper.SetU64(kv, key, w+aw.Weight)
 	}
 	e.Units += units
 	e.Weight += units * types.BpsDenom
@@ -133,7 +134,7 @@ func accrue(kv KV, p *types.Params, j *types.Job, r *types.Receipt) (Event, erro
 
 func appendEmissionAccount(kv KV, e *types.EmissionEpoch, a auth.Address) error {
 	key := types.EmissionAccountsKey(e.Epoch, uint32(e.Accounts/types.ListPageSize))
-	page, err := get(kv, key)
+	page, err := bankkeeper.Get(kv, key)
 	if err != nil {
 		return err
 	}
@@ -169,16 +170,16 @@ func payEmission(kv KV, p *types.Params, height uint64) ([]Event, error) {
 		pi, off := uint32(e.Cursor/types.ListPageSize), int(e.Cursor%types.ListPageSize)
 		pkey := types.EmissionAccountsKey(e.Epoch, pi)
 		if page == nil || off == 0 {
-			if page, err = get(kv, pkey); err != nil {
+			if page, err = bankkeeper.Get(kv, pkey); err != nil {
 				return nil, err
 			}
 		}
 		if len(page) < (off+1)*auth.AddressLen {
-			return nil, corrupt(pkey, errLen)
+			return nil, bankkeeper.Corrupt(pkey, errLen)
 		}
 		a := auth.Address(page[off*auth.AddressLen : (off+1)*auth.AddressLen])
 		wkey := types.EmissionWeightKey(e.Epoch, a)
-		w, err := getU64(kv, wkey)
+		w, err := bankkeeper.GetU64(kv, wkey)
 		if err != nil {
 			return nil, err
 		}

@@ -56,15 +56,23 @@ func BeginBlock(kv KV, height int64) ([]Event, error) {
 	return openNetworkJobs(kv, &p, uint64(height))
 }
 
-// EndBlock expires the jobs whose expiry height this is, gives the
+// EndBlock applies the contributor credits the block's PASS verdicts
+// staged, expires the jobs whose expiry height this is, gives the
 // receipts whose reveal deadline this is their verdict (missed or void),
 // pays a bounded batch of a finished epoch's pooled emission, and pays out
 // node bonds whose unbonding ends here.
 func EndBlock(kv KV, b Beacons, height int64) ([]Event, error) {
-	evs, err := expireJobs(kv, uint64(height))
+	// First the contributor credits of the block's PASS verdicts (staged
+	// by settle; credits.go).
+	evs, err := ApplyStagedCredits(kv)
 	if err != nil {
 		return nil, err
 	}
+	more, err := expireJobs(kv, uint64(height))
+	if err != nil {
+		return nil, err
+	}
+	evs = append(evs, more...)
 	p, err := GetParams(kv)
 	if err != nil {
 		return nil, err
@@ -81,7 +89,7 @@ func EndBlock(kv KV, b Beacons, height int64) ([]Event, error) {
 		return nil, err
 	}
 	evs = append(evs, paid...)
-	more, err := completeUnbondings(kv, uint64(height))
+	more, err = completeUnbondings(kv, uint64(height))
 	if err != nil {
 		return nil, err
 	}

@@ -3,6 +3,7 @@ package keeper
 import (
 	"encoding/binary"
 	"fmt"
+	bankkeeper "github.com/pingo-chain/pingo/x/bank/keeper"
 
 	"github.com/holiman/uint256"
 	auth "github.com/pingo-chain/pingo/x/auth/types"
@@ -23,7 +24,7 @@ func InitGenesis(kv KV, g *types.Genesis) error {
 		kv.Set(r.Key, r.Value)
 	}
 	if g.IncentivePool != nil && !g.IncentivePool.IsZero() {
-		setUint(kv, types.IncentivePoolKey, g.IncentivePool)
+		bankkeeper.SetUint(kv, types.IncentivePoolKey, g.IncentivePool)
 	}
 	held, err := Holdings(kv)
 	if err != nil {
@@ -67,7 +68,7 @@ func ExportGenesis(kv KV, it Iterator) (*types.Genesis, error) {
 func Holdings(kv KV) (uint256.Int, error) {
 	var sum uint256.Int
 	for _, key := range [][]byte{types.IncentivePoolKey, types.EscrowTotalKey, types.BondTotalKey, types.EmissionTotalKey} {
-		v, err := getUint(kv, key)
+		v, err := bankkeeper.GetUint(kv, key)
 		if err != nil {
 			return sum, err
 		}
@@ -87,7 +88,7 @@ func CheckTotals(kv KV, it Iterator) error {
 	err := it.Iterate(types.JobPrefix, types.PrefixEnd(types.JobPrefix), func(k, v []byte) bool {
 		j, err := types.UnmarshalJob(v)
 		if err != nil {
-			bad = corrupt(k, err)
+			bad = bankkeeper.Corrupt(k, err)
 			return false
 		}
 		escrow.Add(&escrow, &j.Escrow)
@@ -116,7 +117,7 @@ func CheckTotals(kv KV, it Iterator) error {
 	err = it.Iterate(types.NodePrefix, types.PrefixEnd(types.NodePrefix), func(k, v []byte) bool {
 		n, err := types.UnmarshalNode(v)
 		if err != nil {
-			bad = corrupt(k, err)
+			bad = bankkeeper.Corrupt(k, err)
 			return false
 		}
 		bonds.Add(&bonds, &n.Bond)
@@ -128,11 +129,11 @@ func CheckTotals(kv KV, it Iterator) error {
 	if bad != nil {
 		return bad
 	}
-	et, err := getUint(kv, types.EscrowTotalKey)
+	et, err := bankkeeper.GetUint(kv, types.EscrowTotalKey)
 	if err != nil {
 		return err
 	}
-	bt, err := getUint(kv, types.BondTotalKey)
+	bt, err := bankkeeper.GetUint(kv, types.BondTotalKey)
 	if err != nil {
 		return err
 	}
@@ -153,7 +154,7 @@ func checkEmission(kv KV, it Iterator) error {
 	err := it.Iterate(types.EmissionEpochPrefix, types.PrefixEnd(types.EmissionEpochPrefix), func(k, v []byte) bool {
 		e, err := types.UnmarshalEmissionEpoch(v)
 		if err != nil {
-			bad = corrupt(k, err)
+			bad = bankkeeper.Corrupt(k, err)
 			return false
 		}
 		var out uint256.Int
@@ -197,7 +198,7 @@ func checkEmission(kv KV, it Iterator) error {
 	}
 	err = it.Iterate(types.EmissionWeightPrefix, types.PrefixEnd(types.EmissionWeightPrefix), func(k, v []byte) bool {
 		if len(k) != 2+8+auth.AddressLen || len(v) != 8 {
-			bad = corrupt(k, errLen)
+			bad = bankkeeper.Corrupt(k, errLen)
 			return false
 		}
 		if e := binary.BigEndian.Uint64(k[2:10]); !have || e != epoch {
@@ -218,7 +219,7 @@ func checkEmission(kv KV, it Iterator) error {
 	if err := flush(); err != nil {
 		return err
 	}
-	total, err := getUint(kv, types.EmissionTotalKey)
+	total, err := bankkeeper.GetUint(kv, types.EmissionTotalKey)
 	if err != nil {
 		return err
 	}

@@ -2,6 +2,7 @@ package keeper
 
 import (
 	"encoding/binary"
+	bankkeeper "github.com/pingo-chain/pingo/x/bank/keeper"
 	"strconv"
 
 	"github.com/ethereum/go-ethereum/crypto"
@@ -38,7 +39,7 @@ func createJob(kv KV, j *types.Job) error {
 		return err
 	}
 	qk := types.ExpiryQueueKey(j.Expiry)
-	q, err := get(kv, qk)
+	q, err := bankkeeper.Get(kv, qk)
 	if err != nil {
 		return err
 	}

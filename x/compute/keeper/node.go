@@ -1,6 +1,7 @@
 package keeper
 
 import (
+	bankkeeper "github.com/pingo-chain/pingo/x/bank/keeper"
 	"sort"
 	"strconv"
 
@@ -111,7 +112,7 @@ func unbondNode(kv KV, p *types.Params, op auth.Address, height uint64) (Event, 
 	n.Status = types.NodeUnbonding
 	n.UnbondHeight = height + p.NodeUnbondingBlocks
 	key := types.UnbondQueueKey(n.UnbondHeight)
-	q, err := get(kv, key)
+	q, err := bankkeeper.Get(kv, key)
 	if err != nil {
 		return Event{}, err
 	}
@@ -186,12 +187,12 @@ func Jail(kv KV, p *types.Params, op auth.Address, height uint64) (Event, error)
 // completeUnbondings pays the bonds of nodes whose unbonding ends at height.
 func completeUnbondings(kv KV, height uint64) ([]Event, error) {
 	key := types.UnbondQueueKey(height)
-	q, err := get(kv, key)
+	q, err := bankkeeper.Get(kv, key)
 	if err != nil || q == nil {
 		return nil, err
 	}
 	if len(q)%auth.AddressLen != 0 {
-		return nil, corrupt(key, errLen)
+		return nil, bankkeeper.Corrupt(key, errLen)
 	}
 	var evs []Event
 	for i := 0; i < len(q); i += auth.AddressLen {

@@ -2,6 +2,7 @@ package keeper
 
 import (
 	"encoding/binary"
+	bankkeeper "github.com/pingo-chain/pingo/x/bank/keeper"
 	"strconv"
 	"time"
 
@@ -103,6 +104,9 @@ func reveal(kv KV, p *types.Params, np *nft.Params, b Beacons, m *types.Reveal, 
 	for i, idx := range sample {
 		if unitDigest(j.Seed, idx) != m.Openings[i].Digest {
 			r.Revealed = m.First + uint64(i)
+			if err := dequeueDeadline(kv, r.Deadline, r.ID); err != nil {
+				return nil, err
+			}
 			return failReceipt(kv, p, &j, &r, types.VerdictFail, height, idx)
 		}
 	}
@@ -114,11 +118,14 @@ func reveal(kv KV, p *types.Params, np *nft.Params, b Beacons, m *types.Reveal, 
 		kv.Set(types.ReceiptKey(r.ID), r.Marshal())
 		return []Event{revealEvent(&r, "partial")}, nil
 	}
+	if err := dequeueDeadline(kv, r.Deadline, r.ID); err != nil {
+		return nil, err
+	}
 	return passReceipt(kv, p, np, &j, &r)
 }
 
 func receiptOfAttestation(kv KV, id types.Hash) (uint64, types.Receipt, error) {
-	b, err := get(kv, types.AttestationKey(id))
+	b, err := bankkeeper.Get(kv, types.AttestationKey(id))
 	if err != nil {
 		return 0, types.Receipt{}, err
 	}
@@ -131,13 +138,13 @@ func receiptOfAttestation(kv KV, id types.Hash) (uint64, types.Receipt, error) {
 		return 0, r, err
 	}
 	if !found {
-		return 0, r, corrupt(types.ReceiptKey(ids[0]), errLen)
+		return 0, r, bankkeeper.Corrupt(types.ReceiptKey(ids[0]), errLen)
 	}
 	return ids[0], r, nil
 }
 
 func revealBudgetUsed(kv KV, height uint64) (uint64, error) {
-	b, err := get(kv, types.RevealBudgetKey)
+	b, err := bankkeeper.Get(kv, types.RevealBudgetKey)
 	if err != nil || len(b) != 16 || binary.BigEndian.Uint64(b) != height {
 		return 0, err
 	}
@@ -268,7 +275,7 @@ func mustNodeAny(kv KV, op auth.Address) (types.Node, error) {
 }
 
 // PendingReceipts is the number of receipts awaiting their verdict.
-func PendingReceipts(kv KV) (uint64, error) { return getU64(kv, types.PendingCountKey) }
+func PendingReceipts(kv KV) (uint64, error) { return bankkeeper.GetU64(kv, types.PendingCountKey) }
 
 func addPending(kv KV, delta int64) error {
 	n, err := PendingReceipts(kv)
@@ -282,7 +289,7 @@ func addPending(kv KV, delta int64) error {
 	if n == 0 {
 		kv.Delete(types.PendingCountKey)
 	} else {
-		setU64(kv, types.PendingCountKey, n)
+		bankkeeper.SetU64(kv, types.PendingCountKey, n)
 	}
 	return nil
 }
@@ -293,8 +300,44 @@ func enqueueDeadline(kv KV, height, id uint64) error {
 	return err
 }
 
+// dequeueDeadline removes receipt id from the deadline queue of height
+// when a Reveal gives it its verdict, so the queue holds only pending
+// receipts and the deadline's EndBlock reads none of the others (it read
+// every receipt of the height, a cold tree read each, only to skip the
+// settled ones). Ids are ascending in the queue (appended as issued).
+func dequeueDeadline(kv KV, height, id uint64) error {
+	key := types.DeadlineKey(height)
+	b, err := bankkeeper.Get(kv, key)
+	if err != nil {
+		return err
+	}
+	if len(b)%8 != 0 {
+		return bankkeeper.Corrupt(key, errLen)
+	}
+	lo, hi := 0, len(b)/8
+	for lo < hi {
+		mid := int(uint(lo+hi) >> 1)
+		if binary.BigEndian.Uint64(b[8*mid:]) < id {
+			lo = mid + 1
+		} else {
+			hi = mid
+		}
+	}
+	if lo == len(b)/8 || binary.BigEndian.Uint64(b[8*lo:]) != id {
+		return codes.Wrapf(codes.Internal, "receipt %d missing from the deadline queue of %d", id, height)
+	}
+	if len(b) == 8 {
+		kv.Delete(key)
+		return nil
+	}
+	out := make([]byte, 0, len(b)-8)
+	out = append(append(out, b[:8*lo]...), b[8*lo+8:]...)
+	kv.Set(key, out)
+	return nil
+}
+
 // expireReveals gives the receipts whose deadline is height and that are
-// still pending their verdict: missed (slash) when a beacon fixed their
+// still pending their verdict (the only ones left in its queue): missed (slash) when a beacon fixed their
 // sample in time, void (escrow released, no slash) when none existed in
 // the window — not the node's fault. Point reads only; the queue holds the
 // attestations of one height, bounded by the block size.

@@ -33,48 +33,18 @@ type Iterator = bankkeeper.Iterator
 // Event is bank's typed event; the app turns it into an ABCI event.
 type Event = bankkeeper.Event
 
-func get(kv KV, key []byte) ([]byte, error) {
-	b, err := kv.Get(key)
-	if err != nil {
-		return nil, codes.Wrapf(codes.Internal, "read %x: %v", key, err)
-	}
-	return b, nil
-}
-
-func corrupt(key []byte, err error) error {
-	return codes.Wrapf(codes.Internal, "record %x: %v", key, err)
-}
-
-func getUint(kv KV, key []byte) (uint256.Int, error) {
-	var v uint256.Int
-	b, err := get(kv, key)
-	if err != nil || b == nil {
-		return v, err
-	}
-	if len(b) != 32 {
-		return v, codes.Wrapf(codes.Internal, "key %x: want 32 bytes, got %d", key, len(b))
-	}
-	v.SetBytes32(b)
-	return v, nil
-}
-
-func setUint(kv KV, key []byte, v *uint256.Int) {
-	b := v.Bytes32()
-	kv.Set(key, b[:])
-}
-
 func addUint(kv KV, key []byte, amt *uint256.Int) error {
 	if amt.IsZero() {
 		return nil
 	}
-	v, err := getUint(kv, key)
+	v, err := bankkeeper.GetUint(kv, key)
 	if err != nil {
 		return err
 	}
 	if _, of := v.AddOverflow(&v, amt); of {
 		return codes.Wrapf(types.ErrOverflow, "record %x", key)
 	}
-	setUint(kv, key, &v)
+	bankkeeper.SetUint(kv, key, &v)
 	return nil
 }
 
@@ -83,7 +53,7 @@ func subUint(kv KV, key []byte, amt *uint256.Int) error {
 	if amt.IsZero() {
 		return nil
 	}
-	v, err := getUint(kv, key)
+	v, err := bankkeeper.GetUint(kv, key)
 	if err != nil {
 		return err
 	}
@@ -91,39 +61,26 @@ func subUint(kv KV, key []byte, amt *uint256.Int) error {
 		return codes.Wrapf(codes.Internal, "record %x: %s < %s", key, v.Dec(), amt.Dec())
 	}
 	v.Sub(&v, amt)
-	setUint(kv, key, &v)
+	bankkeeper.SetUint(kv, key, &v)
 	return nil
 }
 
-func getU64(kv KV, key []byte) (uint64, error) {
-	b, err := get(kv, key)
-	if err != nil || b == nil {
-		return 0, err
-	}
-	if len(b) != 8 {
-		return 0, codes.Wrapf(codes.Internal, "key %x: want 8 bytes", key)
-	}
-	return binary.BigEndian.Uint64(b), nil
-}
-
-func setU64(kv KV, key []byte, v uint64) { kv.Set(key, binary.BigEndian.AppendUint64(nil, v)) }
-
 // nextID returns the next id of a counter (starting at 1) and advances it.
 func nextID(kv KV, key []byte) (uint64, error) {
-	id, err := getU64(kv, key)
+	id, err := bankkeeper.GetU64(kv, key)
 	if err != nil {
 		return 0, err
 	}
 	if id == 0 {
 		id = 1
 	}
-	setU64(kv, key, id+1)
+	bankkeeper.SetU64(kv, key, id+1)
 	return id, nil
 }
 
 // GetParams reads compute's parameters.
 func GetParams(kv KV) (types.Params, error) {
-	b, err := get(kv, types.ParamsKey)
+	b, err := bankkeeper.Get(kv, types.ParamsKey)
 	if err != nil {
 		return types.Params{}, err
 	}
@@ -132,23 +89,23 @@ func GetParams(kv KV) (types.Params, error) {
 	}
 	p, err := types.UnmarshalParams(b)
 	if err != nil {
-		return p, corrupt(types.ParamsKey, err)
+		return p, bankkeeper.Corrupt(types.ParamsKey, err)
 	}
 	return p, nil
 }
 
 // IncentivePool is the upingo left for network-job emission.
-func IncentivePool(kv KV) (uint256.Int, error) { return getUint(kv, types.IncentivePoolKey) }
+func IncentivePool(kv KV) (uint256.Int, error) { return bankkeeper.GetUint(kv, types.IncentivePoolKey) }
 
 // GetNode returns op's node; found is false if none.
 func GetNode(kv KV, op auth.Address) (n types.Node, found bool, err error) {
 	key := types.NodeKey(op)
-	b, err := get(kv, key)
+	b, err := bankkeeper.Get(kv, key)
 	if err != nil || b == nil {
 		return n, false, err
 	}
 	if n, err = types.UnmarshalNode(b); err != nil {
-		return n, false, corrupt(key, err)
+		return n, false, bankkeeper.Corrupt(key, err)
 	}
 	return n, true, nil
 }
@@ -157,12 +114,12 @@ func setNode(kv KV, n *types.Node) { kv.Set(types.NodeKey(n.Operator), n.Marshal
 
 // NodeList is every operator that ever registered, ascending.
 func NodeList(kv KV) ([]auth.Address, error) {
-	b, err := get(kv, types.NodeListKey)
+	b, err := bankkeeper.Get(kv, types.NodeListKey)
 	if err != nil {
 		return nil, err
 	}
 	if len(b)%auth.AddressLen != 0 {
-		return nil, corrupt(types.NodeListKey, errLen)
+		return nil, bankkeeper.Corrupt(types.NodeListKey, errLen)
 	}
 	as := make([]auth.Address, len(b)/auth.AddressLen)
 	for i := range as {
@@ -182,12 +139,12 @@ func setNodeList(kv KV, as []auth.Address) {
 // GetJob returns job id; found is false if none.
 func GetJob(kv KV, id uint64) (j types.Job, found bool, err error) {
 	key := types.JobKey(id)
-	b, err := get(kv, key)
+	b, err := bankkeeper.Get(kv, key)
 	if err != nil || b == nil {
 		return j, false, err
 	}
 	if j, err = types.UnmarshalJob(b); err != nil {
-		return j, false, corrupt(key, err)
+		return j, false, bankkeeper.Corrupt(key, err)
 	}
 	return j, true, nil
 }
@@ -197,24 +154,24 @@ func setJob(kv KV, j *types.Job) { kv.Set(types.JobKey(j.ID), j.Marshal()) }
 // GetReceipt returns receipt id; found is false if none.
 func GetReceipt(kv KV, id uint64) (r types.Receipt, found bool, err error) {
 	key := types.ReceiptKey(id)
-	b, err := get(kv, key)
+	b, err := bankkeeper.Get(kv, key)
 	if err != nil || b == nil {
 		return r, false, err
 	}
 	if r, err = types.UnmarshalReceipt(b); err != nil {
-		return r, false, corrupt(key, err)
+		return r, false, bankkeeper.Corrupt(key, err)
 	}
 	return r, true, nil
 }
 
 func getIDs(kv KV, key []byte) ([]uint64, error) {
-	b, err := get(kv, key)
+	b, err := bankkeeper.Get(kv, key)
 	if err != nil {
 		return nil, err
 	}
 	ids, ok := types.UnmarshalIDs(b)
 	if !ok {
-		return nil, corrupt(key, errLen)
+		return nil, bankkeeper.Corrupt(key, errLen)
 	}
 	return ids, nil
 }
@@ -261,7 +218,7 @@ func removeFromSet(kv KV, s types.JobState, id uint64) error {
 // appendList adds id to the paged list (kind, subject).
 func appendList(kv KV, kind byte, subject []byte, id uint64) error {
 	head := types.ListHeadKey(kind, subject)
-	n, err := getU64(kv, head)
+	n, err := bankkeeper.GetU64(kv, head)
 	if err != nil {
 		return err
 	}
@@ -269,21 +226,7 @@ func appendList(kv KV, kind byte, subject []byte, id uint64) error {
 	if _, err := appendID(kv, page, id, -1, 8*types.ListPageSize); err != nil {
 		return err
 	}
-	setU64(kv, head, n+1)
-	return nil
-}
-
-// appendPage writes id as entry index of list (kind, subject) whose length
-// another record keeps (the contributor's NFT for its receipt list).
-func appendPage(kv KV, kind byte, subject []byte, index, id uint64) error {
-	page := types.ListPageKey(kind, subject, uint32(index/types.ListPageSize))
-	ok, err := appendID(kv, page, id, int(8*(index%types.ListPageSize)), 8*types.ListPageSize)
-	if err != nil {
-		return err
-	}
-	if !ok {
-		return corrupt(page, errLen)
-	}
+	bankkeeper.SetU64(kv, head, n+1)
 	return nil
 }
 
@@ -297,21 +240,26 @@ func appendPage(kv KV, kind byte, subject []byte, index, id uint64) error {
 func appendID(kv KV, key []byte, id uint64, wantLen, capHint int) (bool, error) {
 	var e [8]byte
 	binary.BigEndian.PutUint64(e[:], id)
+	return appendBytes(kv, key, e[:], wantLen, capHint)
+}
+
+// appendBytes is appendID for any suffix (several ids at once).
+func appendBytes(kv KV, key, suffix []byte, wantLen, capHint int) (bool, error) {
 	if a, ok := kv.(appender); ok {
-		ok, err := a.Append(key, e[:], wantLen, capHint)
+		ok, err := a.Append(key, suffix, wantLen, capHint)
 		if err != nil {
 			return false, codes.Wrapf(codes.Internal, "read %x: %v", key, err)
 		}
 		return ok, nil
 	}
-	b, err := get(kv, key)
+	b, err := bankkeeper.Get(kv, key)
 	if err != nil {
 		return false, err
 	}
 	if wantLen >= 0 && len(b) != wantLen {
 		return false, nil
 	}
-	kv.Set(key, append(append(make([]byte, 0, len(b)+8), b...), e[:]...))
+	kv.Set(key, append(append(make([]byte, 0, len(b)+len(suffix)), b...), suffix...))
 	return true, nil
 }
 
@@ -322,7 +270,7 @@ type appender interface {
 
 // ListCount is the length of list (kind, subject).
 func ListCount(kv KV, kind byte, subject []byte) (uint64, error) {
-	return getU64(kv, types.ListHeadKey(kind, subject))
+	return bankkeeper.GetU64(kv, types.ListHeadKey(kind, subject))
 }
 
 // ListPage is page n of list (kind, subject).

@@ -273,6 +273,20 @@ func (d *dec) sub() dec {
 	return s
 }
 
+// count is the number of elements left in d, a capacity hint for the
+// slice a list decodes into (0 on malformed input: decoding reports it).
+// Growing the slices by appends was most of a Job decode's allocations.
+func (d *dec) count() int {
+	if d.err != nil {
+		return 0
+	}
+	n, err := rlp.CountValues(d.b)
+	if err != nil {
+		return 0
+	}
+	return n
+}
+
 // end closes a list: no element may be left, and the error of a nested
 // list becomes its parent's.
 func (d *dec) end(parent *dec) {
@@ -334,12 +348,12 @@ func UnmarshalJob(b []byte) (Job, error) {
 	j.UnitsDone = d.u64()
 	j.Receipts = d.u64()
 	as := d.sub()
-	j.Assignments = make([]Assignment, 0)
+	j.Assignments = make([]Assignment, 0, as.count())
 	for as.more() {
 		ad := as.sub()
 		a := Assignment{Node: ad.addr(), Start: ad.u64(), End: ad.u64()}
 		rl := ad.sub()
-		a.Accepted = make([]Range, 0)
+		a.Accepted = make([]Range, 0, rl.count())
 		for rl.more() {
 			rd := rl.sub()
 			a.Accepted = append(a.Accepted, Range{Start: rd.u64(), End: rd.u64()})
@@ -376,7 +390,7 @@ func UnmarshalReceipt(b []byte) (Receipt, error) {
 	r.End = d.u64()
 	r.OutputRoot = d.hash()
 	sl := d.sub()
-	r.Shares = make([]ReceiptShare, 0)
+	r.Shares = make([]ReceiptShare, 0, sl.count())
 	for sl.more() {
 		sd := sl.sub()
 		r.Shares = append(r.Shares, ReceiptShare{Contributor: sd.addr(), Units: sd.u64(), SubRoot: sd.hash(), Paid: sd.u256()})
@@ -387,17 +401,26 @@ func UnmarshalReceipt(b []byte) (Receipt, error) {
 	r.Height = d.u64()
 	r.Epoch = d.u64()
 	r.Status = ReceiptStatus(d.uint(255))
-	opt := []func(){
-		func() { r.K = d.u64() }, func() { r.BeaconHeight = d.u64() },
-		func() { r.Beacon = d.hash() }, func() { r.SampleHash = d.hash() },
-		func() { r.Revealed = d.u64() }, func() { r.Deadline = d.u64() },
-		func() { r.Verdict = Verdict(d.uint(255)) },
-	}
-	for _, f := range opt {
-		if !d.more() {
-			break
+	// The optional trailing fields, in order, as far as present (a switch
+	// rather than a table of closures, which escaped to the heap on every
+	// decode).
+	for i := 0; i < 7 && d.more(); i++ {
+		switch i {
+		case 0:
+			r.K = d.u64()
+		case 1:
+			r.BeaconHeight = d.u64()
+		case 2:
+			r.Beacon = d.hash()
+		case 3:
+			r.SampleHash = d.hash()
+		case 4:
+			r.Revealed = d.u64()
+		case 5:
+			r.Deadline = d.u64()
+		case 6:
+			r.Verdict = Verdict(d.uint(255))
 		}
-		f()
 	}
 	d.end(nil)
 	if d.err != nil {

@@ -20,6 +20,16 @@ import (
 // maximum by transfer still gets the NFT recording its own work (the bound
 // only stops transfers piling NFTs on one account).
 func Credit(kv KV, p *types.Params, contributor auth.Address, units, epoch uint64) (uint64, *Event, error) {
+	return CreditBlock(kv, p, contributor, units, epoch, epoch, 1)
+}
+
+// CreditBlock is Credit for several receipts at once: x/compute credits
+// each contributor once per block (at EndBlock) with the block's PASSed
+// receipts naming it — units summed, receipts their number, firstEpoch
+// the epoch of the first of them (the NFT's first epoch if this mints
+// it), lastEpoch the highest. One read and one write of the NFT instead
+// of one per receipt. It returns the receipt count after the credit.
+func CreditBlock(kv KV, p *types.Params, contributor auth.Address, units, firstEpoch, lastEpoch, receipts uint64) (uint64, *Event, error) {
 	id, err := ByContributor(kv, contributor)
 	if err != nil {
 		return 0, nil, err
@@ -31,14 +41,14 @@ func Credit(kv KV, p *types.Params, contributor auth.Address, units, epoch uint6
 		setNextID(kv, id+1)
 		kv.Set(types.ContributorKey(contributor), types.MarshalIDs([]uint64{id}))
 		n := types.NFT{ID: id, Contributor: contributor, Owner: contributor, Units: units,
-			FirstEpoch: epoch, LastEpoch: epoch, Tier: p.Tier(units), Receipts: 1}
+			FirstEpoch: firstEpoch, LastEpoch: max(firstEpoch, lastEpoch), Tier: p.Tier(units), Receipts: receipts}
 		setNFT(kv, &n)
 		owned, err := Owned(kv, contributor)
 		if err != nil {
 			return 0, nil, err
 		}
 		setOwned(kv, contributor, insertID(owned, id))
-		return 1, &Event{Type: "nft_mint", Attrs: [][2]string{
+		return receipts, &Event{Type: "nft_mint", Attrs: [][2]string{
 			{"id", strconv.FormatUint(id, 10)}, {"collection", types.CollectionName},
 			{"contributor", lowerHex(contributor)}, {"units", strconv.FormatUint(units, 10)},
 		}}, nil
@@ -50,14 +60,12 @@ func Credit(kv KV, p *types.Params, contributor auth.Address, units, epoch uint6
 	if !found {
 		return 0, nil, codes.Wrapf(codes.Internal, "contributor %s links missing nft %d", contributor, id)
 	}
-	if n.Units+units < n.Units {
+	if n.Units+units < n.Units || n.Receipts+receipts < n.Receipts {
 		return 0, nil, codes.Wrapf(codes.Internal, "nft %d units overflow", id)
 	}
 	n.Units += units
-	n.Receipts++
-	if epoch > n.LastEpoch {
-		n.LastEpoch = epoch
-	}
+	n.Receipts += receipts
+	n.LastEpoch = max(n.LastEpoch, firstEpoch, lastEpoch)
 	n.Tier = p.Tier(n.Units)
 	setNFT(kv, &n)
 	return n.Receipts, nil, nil

@@ -27,14 +27,6 @@ type KV interface {
 // Event is bank's typed event; the app turns it into an ABCI event.
 type Event = bankkeeper.Event
 
-func get(kv KV, key []byte) ([]byte, error) {
-	b, err := kv.Get(key)
-	if err != nil {
-		return nil, codes.Wrapf(codes.Internal, "read %x: %v", key, err)
-	}
-	return b, nil
-}
-
 // GetParams reads nft's parameters.
 func GetParams(kv authkeeper.KV) (types.Params, error) {
 	b, err := kv.Get(types.ParamsKey)
@@ -51,7 +43,7 @@ func GetParams(kv authkeeper.KV) (types.Params, error) {
 // GetNFT returns NFT id; found is false if none.
 func GetNFT(kv KV, id uint64) (n types.NFT, found bool, err error) {
 	key := types.NFTKey(id)
-	b, err := get(kv, key)
+	b, err := bankkeeper.Get(kv, key)
 	if err != nil || b == nil {
 		return n, false, err
 	}
@@ -68,7 +60,7 @@ func setNFT(kv KV, n *types.NFT) { kv.Set(types.NFTKey(n.ID), n.Marshal()) }
 // (0 if it has none yet).
 func ByContributor(kv KV, contributor auth.Address) (uint64, error) {
 	key := types.ContributorKey(contributor)
-	b, err := get(kv, key)
+	b, err := bankkeeper.Get(kv, key)
 	if err != nil || b == nil {
 		return 0, err
 	}
@@ -81,7 +73,7 @@ func ByContributor(kv KV, contributor auth.Address) (uint64, error) {
 // Owned lists the ids owner holds, ascending.
 func Owned(kv KV, owner auth.Address) ([]uint64, error) {
 	key := types.OwnerKey(owner)
-	b, err := get(kv, key)
+	b, err := bankkeeper.Get(kv, key)
 	if err != nil {
 		return nil, err
 	}
@@ -94,7 +86,7 @@ func Owned(kv KV, owner auth.Address) ([]uint64, error) {
 
 // HoldsNFT is the right to submit jobs: the account owns at least one NFT.
 func HoldsNFT(kv KV, owner auth.Address) (bool, error) {
-	b, err := get(kv, types.OwnerKey(owner))
+	b, err := bankkeeper.Get(kv, types.OwnerKey(owner))
 	return len(b) > 0, err
 }
 
@@ -139,7 +131,7 @@ func removeOwned(kv KV, owner auth.Address, id uint64) error {
 }
 
 func nextID(kv KV) (uint64, error) {
-	b, err := get(kv, types.NextIDKey)
+	b, err := bankkeeper.Get(kv, types.NextIDKey)
 	if err != nil {
 		return 0, err
 	}

@@ -137,13 +137,13 @@ func handleEvidence(kv KV, p *types.Params, ev types.Evidence) ([]Event, error) 
 // GetSigningInfo reads op's liveness record (zero value if none).
 func GetSigningInfo(kv KV, op auth.Address) (types.SigningInfo, error) {
 	key := types.SigningInfoKey(op)
-	b, err := get(kv, key)
+	b, err := bankkeeper.Get(kv, key)
 	if err != nil || b == nil {
 		return types.SigningInfo{}, err
 	}
 	s, err := types.UnmarshalSigningInfo(b)
 	if err != nil {
-		return s, corrupt(key, err)
+		return s, bankkeeper.Corrupt(key, err)
 	}
 	return s, nil
 }
@@ -267,7 +267,7 @@ func distribute(kv KV, p *types.Params, votes []types.Vote, height int64) ([]Eve
 	}
 	if !blockReward.IsZero() {
 		reserve.Sub(&reserve, &blockReward)
-		setUint(kv, types.RewardReserveKey, &reserve)
+		bankkeeper.SetUint(kv, types.RewardReserveKey, &reserve)
 	}
 	evs := make([]Event, 0, len(signers)+1)
 	var paid uint256.Int
@@ -311,7 +311,7 @@ func distribute(kv KV, p *types.Params, votes []types.Vote, height int64) ([]Eve
 	}
 	var newDust uint256.Int
 	newDust.Sub(&pot, &paid)
-	setUint(kv, types.DustKey, &newDust)
+	bankkeeper.SetUint(kv, types.DustKey, &newDust)
 	return append(evs, Event{Type: "distribution", Attrs: [][2]string{
 		{"fees", fees.Dec()}, {"block_reward", blockReward.Dec()}, {"dust_in", dust.Dec()}, {"dust_out", newDust.Dec()},
 	}}), nil

@@ -22,10 +22,10 @@ func InitGenesis(kv KV, g *types.Genesis) ([]ValidatorUpdate, error) {
 	}
 	SetParams(kv, g.Params)
 	if g.RewardReserve != nil {
-		setUint(kv, types.RewardReserveKey, g.RewardReserve)
+		bankkeeper.SetUint(kv, types.RewardReserveKey, g.RewardReserve)
 	}
 	if g.Dust != nil {
-		setUint(kv, types.DustKey, g.Dust)
+		bankkeeper.SetUint(kv, types.DustKey, g.Dust)
 	}
 	for i := range g.Validators {
 		v := g.Validators[i]
@@ -103,12 +103,12 @@ func ExportGenesis(kv KV, it Iterator) (*types.Genesis, error) {
 	var decodeErr error
 	err = it.Iterate(types.DelegationPrefix, types.PrefixEnd(types.DelegationPrefix), func(k, val []byte) bool {
 		if len(k) != len(types.DelegationPrefix)+2*auth.AddressLen {
-			decodeErr = corrupt(k, fmt.Errorf("delegation key length %d", len(k)))
+			decodeErr = bankkeeper.Corrupt(k, fmt.Errorf("delegation key length %d", len(k)))
 			return false
 		}
 		d, err := types.UnmarshalDelegation(val)
 		if err != nil {
-			decodeErr = corrupt(k, err)
+			decodeErr = bankkeeper.Corrupt(k, err)
 			return false
 		}
 		var rec types.DelegationRecord
@@ -152,7 +152,7 @@ func Holdings(kv KV, it Iterator) (uint256.Int, error) {
 		return nil
 	}
 	for _, key := range [][]byte{types.RewardReserveKey, types.DustKey} {
-		v, err := getUint(kv, key)
+		v, err := bankkeeper.GetUint(kv, key)
 		if err != nil {
 			return sum, err
 		}

@@ -43,41 +43,9 @@ type (
 	ValidatorUpdate = types.ValidatorUpdate
 )
 
-func get(kv KV, key []byte) ([]byte, error) {
-	b, err := kv.Get(key)
-	if err != nil {
-		return nil, codes.Wrapf(codes.Internal, "read %x: %v", key, err)
-	}
-	return b, nil
-}
-
-func corrupt(key []byte, err error) error {
-	return codes.Wrapf(codes.Internal, "record %x: %v", key, err)
-}
-
-func getUint(kv KV, key []byte) (uint256.Int, error) {
-	var v uint256.Int
-	b, err := get(kv, key)
-	if err != nil {
-		return v, err
-	}
-	if b != nil {
-		if len(b) != 32 {
-			return v, codes.Wrapf(codes.Internal, "key %x: want 32 bytes, got %d", key, len(b))
-		}
-		v.SetBytes32(b)
-	}
-	return v, nil
-}
-
-func setUint(kv KV, key []byte, v *uint256.Int) {
-	b := v.Bytes32()
-	kv.Set(key, b[:])
-}
-
 // GetParams reads staking's parameters.
 func GetParams(kv KV) (types.Params, error) {
-	b, err := get(kv, types.ParamsKey)
+	b, err := bankkeeper.Get(kv, types.ParamsKey)
 	if err != nil {
 		return types.Params{}, err
 	}
@@ -86,7 +54,7 @@ func GetParams(kv KV) (types.Params, error) {
 	}
 	p, err := types.UnmarshalParams(b)
 	if err != nil {
-		return p, corrupt(types.ParamsKey, err)
+		return p, bankkeeper.Corrupt(types.ParamsKey, err)
 	}
 	return p, nil
 }
@@ -95,23 +63,23 @@ func GetParams(kv KV) (types.Params, error) {
 func SetParams(kv KV, p types.Params) { kv.Set(types.ParamsKey, p.Marshal()) }
 
 // RewardReserve is the upingo left to pay block rewards.
-func RewardReserve(kv KV) (uint256.Int, error) { return getUint(kv, types.RewardReserveKey) }
+func RewardReserve(kv KV) (uint256.Int, error) { return bankkeeper.GetUint(kv, types.RewardReserveKey) }
 
 // Dust is the undistributed remainder carried into the next distribution.
-func Dust(kv KV) (uint256.Int, error) { return getUint(kv, types.DustKey) }
+func Dust(kv KV) (uint256.Int, error) { return bankkeeper.GetUint(kv, types.DustKey) }
 
 func addUint(kv KV, key []byte, amt *uint256.Int) error {
 	if amt.IsZero() {
 		return nil
 	}
-	v, err := getUint(kv, key)
+	v, err := bankkeeper.GetUint(kv, key)
 	if err != nil {
 		return err
 	}
 	if _, of := v.AddOverflow(&v, amt); of {
 		return codes.Wrapf(types.ErrOverflow, "record %x", key)
 	}
-	setUint(kv, key, &v)
+	bankkeeper.SetUint(kv, key, &v)
 	return nil
 }
 
@@ -120,7 +88,7 @@ func addUint(kv KV, key []byte, amt *uint256.Int) error {
 // write staking makes to it.
 func ClearFeePool(kv KV) {
 	var z uint256.Int
-	setUint(kv, bank.FeePoolKey, &z)
+	bankkeeper.SetUint(kv, bank.FeePoolKey, &z)
 }
 
 // addToSupply raises bank's supply record (genesis only: upingo that staking
@@ -130,13 +98,13 @@ func addToSupply(kv KV, amt *uint256.Int) error { return addUint(kv, bank.Supply
 // GetValidator returns the validator operated by op; found is false if none.
 func GetValidator(kv KV, op auth.Address) (v types.Validator, found bool, err error) {
 	key := types.ValidatorKey(op)
-	b, err := get(kv, key)
+	b, err := bankkeeper.Get(kv, key)
 	if err != nil || b == nil {
 		return v, false, err
 	}
 	v, err = types.UnmarshalValidator(b)
 	if err != nil {
-		return v, false, corrupt(key, err)
+		return v, false, bankkeeper.Corrupt(key, err)
 	}
 	return v, true, nil
 }
@@ -146,13 +114,13 @@ func SetValidator(kv KV, v *types.Validator) { kv.Set(types.ValidatorKey(v.Opera
 
 // ValidatorList is every validator operator, ascending.
 func ValidatorList(kv KV) ([]auth.Address, error) {
-	b, err := get(kv, types.ValidatorListKey)
+	b, err := bankkeeper.Get(kv, types.ValidatorListKey)
 	if err != nil {
 		return nil, err
 	}
 	as, err := types.UnmarshalAddresses(b)
 	if err != nil {
-		return nil, corrupt(types.ValidatorListKey, err)
+		return nil, bankkeeper.Corrupt(types.ValidatorListKey, err)
 	}
 	return as, nil
 }
@@ -176,13 +144,13 @@ func addToValidatorList(kv KV, op auth.Address) error {
 // OperatorByConsAddr resolves a CometBFT validator address.
 func OperatorByConsAddr(kv KV, consAddr []byte) (op auth.Address, found bool, err error) {
 	key := types.ConsAddrKey(consAddr)
-	b, err := get(kv, key)
+	b, err := bankkeeper.Get(kv, key)
 	if err != nil || b == nil {
 		return op, false, err
 	}
 	op, err = auth.AddressFromBytes(b)
 	if err != nil {
-		return op, false, corrupt(key, err)
+		return op, false, bankkeeper.Corrupt(key, err)
 	}
 	return op, true, nil
 }
@@ -190,13 +158,13 @@ func OperatorByConsAddr(kv KV, consAddr []byte) (op auth.Address, found bool, er
 // GetDelegation returns delegator's delegation to op; found is false if none.
 func GetDelegation(kv KV, delegator, op auth.Address) (d types.Delegation, found bool, err error) {
 	key := types.DelegationKey(delegator, op)
-	b, err := get(kv, key)
+	b, err := bankkeeper.Get(kv, key)
 	if err != nil || b == nil {
 		return d, false, err
 	}
 	d, err = types.UnmarshalDelegation(b)
 	if err != nil {
-		return d, false, corrupt(key, err)
+		return d, false, bankkeeper.Corrupt(key, err)
 	}
 	return d, true, nil
 }
@@ -212,13 +180,13 @@ func setDelegation(kv KV, delegator, op auth.Address, d *types.Delegation) {
 
 // UnbondingHeights lists completion heights with queue records, ascending.
 func UnbondingHeights(kv KV) ([]int64, error) {
-	b, err := get(kv, types.UnbondingHeightsKey)
+	b, err := bankkeeper.Get(kv, types.UnbondingHeightsKey)
 	if err != nil {
 		return nil, err
 	}
 	hs, err := types.UnmarshalHeights(b)
 	if err != nil {
-		return nil, corrupt(types.UnbondingHeightsKey, err)
+		return nil, bankkeeper.Corrupt(types.UnbondingHeightsKey, err)
 	}
 	return hs, nil
 }
@@ -226,13 +194,13 @@ func UnbondingHeights(kv KV) ([]int64, error) {
 // UnbondingQueue returns the entries maturing at height.
 func UnbondingQueue(kv KV, height int64) ([]types.UnbondingEntry, error) {
 	key := types.UnbondingQueueKey(height)
-	b, err := get(kv, key)
+	b, err := bankkeeper.Get(kv, key)
 	if err != nil {
 		return nil, err
 	}
 	es, err := types.UnmarshalQueue(b)
 	if err != nil {
-		return nil, corrupt(key, err)
+		return nil, bankkeeper.Corrupt(key, err)
 	}
 	return es, nil
 }
@@ -276,13 +244,13 @@ func appendUnbonding(kv KV, v *types.Validator, e types.UnbondingEntry) error {
 
 // LastValidatorSet is the set last sent to CometBFT, ascending by operator.
 func LastValidatorSet(kv KV) ([]types.LastValidator, error) {
-	b, err := get(kv, types.LastValidatorSetKey)
+	b, err := bankkeeper.Get(kv, types.LastValidatorSetKey)
 	if err != nil {
 		return nil, err
 	}
 	s, err := types.UnmarshalLastSet(b)
 	if err != nil {
-		return nil, corrupt(types.LastValidatorSetKey, err)
+		return nil, bankkeeper.Corrupt(types.LastValidatorSetKey, err)
 	}
 	return s, nil
 }
