@@ -243,7 +243,7 @@ type Depositor struct {
 // anchor's new transactions and report their deposits. j must be opened
 // on the relayer's journal (OpenDepositJournal).
 func (r *Relayer) EnableDeposits(ton DepositTON, chain DepositChain, j *DepositJournal) *Depositor {
-	d := &Depositor{ton: ton, chain: chain, journal: j, maxReports: 16, lastReport: map[[40]byte]time.Time{},
+	d := &Depositor{ton: ton, chain: chain, journal: j, maxReports: maxReportsPerRound, lastReport: map[[40]byte]time.Time{},
 		reports: prometheus.NewCounterVec(prometheus.CounterOpts{Namespace: "pingo_relayer", Name: "deposit_reports_total",
 			Help: "ReportDeposit txs by result (sent, failed)."}, []string{"result"}),
 		credited: prometheus.NewCounter(prometheus.CounterOpts{Namespace: "pingo_relayer", Name: "deposits_final_total",
@@ -346,8 +346,17 @@ func (d *Depositor) round(ctx context.Context) error {
 	return nil
 }
 
-// recordReaders bounds the record reads one round runs at once.
-const recordReaders = 16
+// recordReaders bounds the record reads one round runs at once. Each read
+// mostly waits (for the header after its height), so the bound is about
+// the node's RPC, not this process: 64 reads of a 128-deposit backlog
+// take two blocks' time instead of eight.
+const recordReaders = 64
+
+// maxReportsPerRound bounds the reports one round sends. The chain credits
+// up to MaxFactVotes (16) deposits a block and keeps up to 256 pending, so
+// two blocks' worth a round keeps the validators' queue full without
+// flooding it.
+const maxReportsPerRound = 2 * bridge.MaxFactVotes
 
 type depositRead struct {
 	rec    bridge.DepositRecord

@@ -199,13 +199,13 @@ func (c *slowChain) Deposit(ctx context.Context, h bridge.Hash32, lt uint64) (br
 	return c.depChain.Deposit(ctx, h, lt)
 }
 
-// TestRelayerReadsDepositRecordsInParallel: a backlog of 40 open deposits
+// TestRelayerReadsDepositRecordsInParallel: a backlog of 100 open deposits
 // whose record reads take 100 ms each (a proof-checked read waits about a
-// block) is read recordReaders at a time — one round takes ~3 reads' time,
-// not 40 — and acted on as before: the 16 oldest reported (at most 16 a
-// round), in order; the next round reports the next 16.
+// block) is read recordReaders at a time — one round takes ~2 reads' time,
+// not 100 — and acted on as before: the maxReportsPerRound oldest reported,
+// in order; the next round reports the next ones.
 func TestRelayerReadsDepositRecordsInParallel(t *testing.T) {
-	const n = 40
+	const n = 100
 	ton := &depTON{}
 	for i := uint64(1); i <= n; i++ {
 		ton.deps = append(ton.deps, tonDeposit(i, 0xaa, 5))
@@ -233,7 +233,7 @@ func TestRelayerReadsDepositRecordsInParallel(t *testing.T) {
 		t.Errorf("round took %s for %d reads of %s", took, n, ch.delay)
 	}
 	for lt := uint64(1); lt <= n; lt++ {
-		if want := map[bool]int{true: 1, false: 0}[lt <= 16]; ch.reports[lt] != want {
+		if want := map[bool]int{true: 1, false: 0}[lt <= maxReportsPerRound]; ch.reports[lt] != want {
 			t.Fatalf("deposit %d reported %d times, want %d (reports %v)", lt, ch.reports[lt], want, ch.reports)
 		}
 	}
@@ -241,7 +241,7 @@ func TestRelayerReadsDepositRecordsInParallel(t *testing.T) {
 		t.Fatal(err)
 	}
 	for lt := uint64(1); lt <= n; lt++ {
-		if want := map[bool]int{true: 1, false: 0}[lt <= 32]; ch.reports[lt] != want {
+		if want := map[bool]int{true: 1, false: 0}[lt <= 2*maxReportsPerRound]; ch.reports[lt] != want {
 			t.Fatalf("round 2: deposit %d reported %d times, want %d", lt, ch.reports[lt], want)
 		}
 	}
