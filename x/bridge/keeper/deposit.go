@@ -48,23 +48,9 @@ func reportDeposit(kv KV, from auth.Address, f types.Fact, height int64) ([]Even
 		return nil, codes.Wrapf(types.ErrDepositProcessed, "TON tx %x lt %d is %s", f.TONTxHash[:], f.TONLt, rec.Status)
 	}
 	id := f.ID()
-	if _, pending, err := GetFact(kv, id); err != nil || pending {
+	if added, err := addPendingFact(kv, from, &f, height); err != nil || !added {
 		return nil, err
 	}
-	l, err := PendingFacts(kv)
-	if err != nil {
-		return nil, err
-	}
-	if len(l) >= types.MaxPendingFacts {
-		return nil, codes.Wrapf(types.ErrTooManyFacts, "%d pending", len(l))
-	}
-	p, err := GetParams(kv)
-	if err != nil {
-		return nil, err
-	}
-	f.Reporter, f.ReportedHeight, f.ExpiresHeight = from, height, height+int64(p.FactExpiry())
-	kv.Set(types.FactKey(id), f.Marshal())
-	setPendingFacts(kv, append(l, types.PendingFact{ID: id, ExpiresHeight: f.ExpiresHeight}))
 	if !found {
 		rec = types.DepositRecord{TONTxHash: f.TONTxHash, TONLt: f.TONLt, Status: types.DepositReported, ReportedHeight: height}
 	}

@@ -69,23 +69,9 @@ func reportAnchor(kv KV, from auth.Address, m *types.ReportAnchor, height int64)
 	}
 	f := m.Fact()
 	id := f.ID()
-	if _, pending, err := GetFact(kv, id); err != nil || pending {
+	if added, err := addPendingFact(kv, from, &f, height); err != nil || !added {
 		return nil, err
 	}
-	l, err := PendingFacts(kv)
-	if err != nil {
-		return nil, err
-	}
-	if len(l) >= types.MaxPendingFacts {
-		return nil, codes.Wrapf(types.ErrTooManyFacts, "%d pending", len(l))
-	}
-	p, err := GetParams(kv)
-	if err != nil {
-		return nil, err
-	}
-	f.Reporter, f.ReportedHeight, f.ExpiresHeight = from, height, height+int64(p.FactExpiry())
-	kv.Set(types.FactKey(id), f.Marshal())
-	setPendingFacts(kv, append(l, types.PendingFact{ID: id, ExpiresHeight: f.ExpiresHeight}))
 	if r.Status == types.StatusSealed {
 		r.Status, r.SubmittedHeight = types.StatusSubmitted, height
 		setCheckpoint(kv, &r)
@@ -241,4 +227,31 @@ func applyFact(kv KV, f *types.Fact, id types.Hash32, power, total uint64, heigh
 	}
 	// Unknown kinds are never stored (no report creates them).
 	return nil, codes.Wrapf(codes.Internal, "fact of kind %d", f.Kind)
+}
+
+// addPendingFact records f as reported by from at height and appends it to
+// the pending list, unless the same fact is already pending (added false:
+// a second report of a pending claim is a no-op). Both reports — an
+// anchoring and a deposit — go through it, so the cap (bridge/13) and the
+// expiry are the same for every kind.
+func addPendingFact(kv KV, from auth.Address, f *types.Fact, height int64) (added bool, err error) {
+	id := f.ID()
+	if _, pending, err := GetFact(kv, id); err != nil || pending {
+		return false, err
+	}
+	l, err := PendingFacts(kv)
+	if err != nil {
+		return false, err
+	}
+	if len(l) >= types.MaxPendingFacts {
+		return false, codes.Wrapf(types.ErrTooManyFacts, "%d pending", len(l))
+	}
+	p, err := GetParams(kv)
+	if err != nil {
+		return false, err
+	}
+	f.Reporter, f.ReportedHeight, f.ExpiresHeight = from, height, height+int64(p.FactExpiry())
+	kv.Set(types.FactKey(id), f.Marshal())
+	setPendingFacts(kv, append(l, types.PendingFact{ID: id, ExpiresHeight: f.ExpiresHeight}))
+	return true, nil
 }
