@@ -4,7 +4,7 @@ BUILD     ?= build
 FUZZTIME  ?= 30s
 VALIDATORS ?= 4
 
-.PHONY: all build install test test-short test-ton-outage contracts-test localnet localnet-test chaos dev tonlocal bench bench-app bench-blocktime bench-node fuzz lint clean
+.PHONY: all build install test test-short test-ton-outage contracts-test localnet localnet-test chaos dev tonlocal bench bench-app bench-blocktime bench-node bench-ceiling fuzz lint clean
 
 all: build
 
@@ -118,6 +118,18 @@ bench-blocktime:
 
 bench-node: build
 	bash scripts/bench-node.sh
+
+# The machine's ceiling for issue #2: the same node, config, RPC server,
+# mempool and load generator as bench-node, but the app accepts every tx
+# without executing it (chain/ceiling.go, build tag benchceiling; never in a
+# release build). CEILING=sig also decodes and ecrecovers each tx (the
+# mempool Precheck), CEILING=noop does nothing per tx. Only the saturation
+# figure means something (the latency run resends nonces the no-op app never
+# advanced, so the mempool's cache refuses them).
+CEILING ?= sig
+bench-ceiling:
+	$(GO) build -tags benchceiling -o build/pingod-ceiling ./cmd/pingod
+	PINGO_CEILING=$(CEILING) PINGOD_BIN=build/pingod-ceiling PINGO_BENCH_LAT_DURATION=$${PINGO_BENCH_LAT_DURATION:-5s} bash scripts/bench-node.sh
 
 # Withdraw-to-claimable latency on 4 validators with the localnet's timing
 # (epochs of 100 blocks, 1 s blocks): about 4 minutes.

@@ -168,8 +168,11 @@ func NewNode(c *Config, logger log.Logger) (*Node, error) {
 	}
 	dbs := &dbTracker{}
 	var served abci.Application = a
+	precheck := true
 	if w, ok := testAppWrappers.Load(c.Home); ok {
 		served = w.(func(*app.App) abci.Application)(a)
+	} else if benchAppWrap != nil {
+		served, precheck = benchAppWrap(a)
 	}
 	// CometBFT gets a copy of the config: with FilterPeers its p2p layer
 	// asks the app's query connection about every connection (answered by
@@ -181,7 +184,7 @@ func NewNode(c *Config, logger log.Logger) (*Node, error) {
 	cmtCfg.FilterPeers = true
 	stopping := &atomic.Bool{}
 	n, err := node.NewNode(&cmtCfg, pv, nodeKey,
-		precheckCreator{app: a, served: served, stopping: stopping},
+		precheckCreator{app: a, served: served, stopping: stopping, precheck: precheck},
 		node.DefaultGenesisDocProviderFunc(c.Cmt),
 		dbs.provider,
 		node.DefaultMetricsProvider(c.Cmt.Instrumentation),
@@ -264,10 +267,15 @@ type precheckCreator struct {
 	app      *app.App
 	served   abci.Application
 	stopping *atomic.Bool
+	precheck bool // false only in bench-ceiling's no-op mode
 }
 
 func (c precheckCreator) NewABCIClient() (abcicli.Client, error) {
-	return &precheckClient{Client: abcicli.NewLocalClient(nil, c.served), app: c.app, stopping: c.stopping}, nil
+	var pre *app.App
+	if c.precheck {
+		pre = c.app
+	}
+	return &precheckClient{Client: abcicli.NewLocalClient(nil, c.served), app: pre, stopping: c.stopping}, nil
 }
 
 // testAppWrappers maps a node home to a function wrapping the app CometBFT
@@ -276,6 +284,11 @@ func (c precheckCreator) NewABCIClient() (abcicli.Client, error) {
 // or exported API of a production binary reaches it.
 var testAppWrappers sync.Map // home (string) → func(*app.App) abci.Application
 
+// benchAppWrap is nil except in `make bench-ceiling`'s binary (build tag
+// benchceiling, ceiling.go): it serves a no-op app to measure the machine's
+// ceiling; precheck false also skips Precheck's signature recovery.
+var benchAppWrap func(*app.App) (served abci.Application, precheck bool)
+
 type precheckClient struct {
 	abcicli.Client
 	app      *app.App
@@ -283,12 +296,16 @@ type precheckClient struct {
 }
 
 func (c *precheckClient) CheckTxAsync(ctx context.Context, req *abci.RequestCheckTx) (*abcicli.ReqRes, error) {
-	c.app.Precheck(req.Tx)
+	if c.app != nil {
+		c.app.Precheck(req.Tx)
+	}
 	return c.Client.CheckTxAsync(ctx, req)
 }
 
 func (c *precheckClient) CheckTx(ctx context.Context, req *abci.RequestCheckTx) (*abci.ResponseCheckTx, error) {
-	c.app.Precheck(req.Tx)
+	if c.app != nil {
+		c.app.Precheck(req.Tx)
+	}
 	return c.Client.CheckTx(ctx, req)
 }
 
