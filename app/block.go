@@ -80,8 +80,10 @@ func (a *App) ProcessProposal(_ context.Context, req *abci.RequestProcessProposa
 // FinalizeBlock is called on the consensus connection once a block is
 // decided (and during replay after a restart). It executes the block —
 // or reuses the identical execution from ProcessProposal — writes the
-// changes into the working tree in sorted key order and returns the AppHash.
-// Nothing is persisted until Commit.
+// changes into the working tree in sorted key order, saves them as the next
+// IAVL version (outside the mempool lock CometBFT holds during Commit) and
+// returns the AppHash. The version counts as persisted only once Commit
+// marks it: a node stopped before that reopens at the previous height.
 func (a *App) FinalizeBlock(_ context.Context, req *abci.RequestFinalizeBlock) (*abci.ResponseFinalizeBlock, error) {
 	start := time.Now() // metrics only
 	in := &blockInput{info: staking.BlockInfo{Height: req.Height, Time: req.Time,
@@ -106,16 +108,21 @@ func (a *App) FinalizeBlock(_ context.Context, req *abci.RequestFinalizeBlock) (
 		a.senders.drop(h)
 	}
 	a.pending = res
-	appHash := a.tree.WorkingHash()
+	// Saved here, committed (marked) in Commit: see store.Tree.Save.
+	appHash, _, err := a.tree.Save()
+	if err != nil {
+		return nil, err
+	}
 	a.metrics.observeBlock(start, res)
 	return &abci.ResponseFinalizeBlock{TxResults: res.results, AppHash: appHash,
 		Events: res.events, ValidatorUpdates: res.valUpdates}, nil
 }
 
 // Commit is called on the consensus connection after FinalizeBlock's results
-// are saved by CometBFT (the mempool is locked meanwhile). It is the only
-// place state reaches disk: IAVL SaveVersion, then pruning. CheckTx then
-// starts over from the new state; CometBFT rechecks the mempool.
+// are saved by CometBFT (the mempool is locked meanwhile). It marks the
+// version FinalizeBlock saved as committed — from here on a restart keeps
+// it — and prunes; it writes nothing else, so the mempool lock is short.
+// CheckTx then starts over from the new state; CometBFT rechecks the mempool.
 func (a *App) Commit(_ context.Context, _ *abci.RequestCommit) (*abci.ResponseCommit, error) {
 	start := time.Now() // metrics only
 	hash, version, err := a.tree.Commit()

@@ -158,6 +158,30 @@ func plainCommit(ec abci.ExtendedCommitInfo) abci.CommitInfo {
 // Injected is 1).
 func (a *App) Block(txs ...[]byte) *abci.ResponseFinalizeBlock {
 	a.T.Helper()
+	res, ext := a.Finalize(txs...)
+	t0 := time.Now()
+	if _, err := a.Commit(context.Background(), &abci.RequestCommit{}); err != nil {
+		a.T.Fatal(err)
+	}
+	a.Exec += time.Since(t0)
+	h := a.Height + 1
+	a.Height = h
+	a.LastExt, a.LastExtHeight = ext, h
+	rec := binary.BigEndian.AppendUint64(nil, uint64(h))
+	if err := os.WriteFile(filepath.Join(a.Dir, extFile), append(rec, ext...), 0o600); err != nil {
+		a.T.Fatal(err)
+	}
+	if err := a.CheckInvariants(); err != nil {
+		a.T.Fatalf("after block %d: %v", h, err)
+	}
+	return res
+}
+
+// Finalize is Block up to and including FinalizeBlock, without Commit: the
+// node state when a process dies between the two. It returns the response
+// and this height's vote extension; Height is unchanged.
+func (a *App) Finalize(txs ...[]byte) (*abci.ResponseFinalizeBlock, []byte) {
+	a.T.Helper()
 	ctx := context.Background()
 	h := a.Height + 1
 	ts := time.Unix(1_700_000_000+h, 0)
@@ -176,7 +200,7 @@ func (a *App) Block(txs ...[]byte) *abci.ResponseFinalizeBlock {
 	}
 	all = append(all, txs...)
 	lc := plainCommit(ec)
-	t0 := time.Now()
+	t0 := time.Now() // Exec: as a non-proposing validator spends the block
 	if _, err := a.ProcessProposal(ctx, &abci.RequestProcessProposal{Txs: all, Height: h, Time: ts,
 		ProposedLastCommit: lc, ProposerAddress: proposer}); err != nil {
 		a.T.Fatal(err)
@@ -192,20 +216,8 @@ func (a *App) Block(txs ...[]byte) *abci.ResponseFinalizeBlock {
 	if err != nil {
 		a.T.Fatal(err)
 	}
-	if _, err := a.Commit(ctx, &abci.RequestCommit{}); err != nil {
-		a.T.Fatal(err)
-	}
 	a.Exec = time.Since(t0)
-	a.Height = h
-	a.LastExt, a.LastExtHeight = ext.VoteExtension, h
-	rec := binary.BigEndian.AppendUint64(nil, uint64(h))
-	if err := os.WriteFile(filepath.Join(a.Dir, extFile), append(rec, ext.VoteExtension...), 0o600); err != nil {
-		a.T.Fatal(err)
-	}
-	if err := a.CheckInvariants(); err != nil {
-		a.T.Fatalf("after block %d: %v", h, err)
-	}
-	return res
+	return res, ext.VoteExtension
 }
 
 // Check runs CheckTx (type New).

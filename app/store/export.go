@@ -184,7 +184,7 @@ func (im *Importer) Commit() error {
 	if _, err := im.t.tree.LoadVersion(im.version); err != nil {
 		return err
 	}
-	return nil
+	return im.t.markCommitted(im.version)
 }
 
 // Close abandons an unfinished import.

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"path/filepath"
@@ -51,7 +52,16 @@ type Tree struct {
 	// SaveVersion rewrites nodeDB fields that ImmutableTree reads unlocked.
 	// Found by app/query_test.go TestQueryConcurrentWithBlocks under -race.
 	mu sync.RWMutex
+	// saved is the version Save wrote and Commit has not yet marked
+	// committed (0: none).
+	saved int64
 }
+
+// committedKey holds the last version Commit marked committed (uint64 BE),
+// beside IAVL's own records ('s' nodes, 'm' metadata, 'f', 'o', 'r'). A
+// version above it was saved by FinalizeBlock but never committed: opening
+// the tree drops it, so CometBFT replays that block (see Save).
+var committedKey = []byte("Pcommitted")
 
 // OpenTree opens (or creates) the tree under dir/application.db and loads the
 // latest committed version.
@@ -90,7 +100,12 @@ func OpenTree(dir string, o Options) (*Tree, error) {
 		db.Close()
 		return nil, fmt.Errorf("load iavl: %w", err)
 	}
-	return &Tree{db: db, tree: t, opts: o, stats: stats}, nil
+	tr := &Tree{db: db, tree: t, opts: o, stats: stats}
+	if err := tr.dropUncommitted(); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return tr, nil
 }
 
 // Get reads the working tree: the last commit plus this block's flushed writes.
@@ -151,21 +166,75 @@ func (t *Tree) Rollback() {
 // tree version equals the block height when a chain starts above 1.
 func (t *Tree) SetInitialVersion(v int64) { t.tree.SetInitialVersion(uint64(v)) }
 
-// Commit persists the working tree as the next version and prunes. It is the
-// only place state reaches disk.
-func (t *Tree) Commit() (hash []byte, version int64, err error) {
+// Save writes the working tree as the next version, not yet committed:
+// FinalizeBlock calls it, so IAVL's write path runs before CometBFT locks
+// the mempool for Commit (CheckTx, and the signature recovery in front of
+// it, wait for that lock). The version counts only once Commit marks it;
+// a node that stops between the two reopens at the previous version and
+// CometBFT replays the block, exactly as if FinalizeBlock had not run.
+func (t *Tree) Save() (hash []byte, version int64, err error) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	if t.saved != 0 {
+		return nil, 0, fmt.Errorf("iavl save: version %d saved and not committed", t.saved)
+	}
 	hash, version, err = t.tree.SaveVersion()
 	if err != nil {
 		return nil, 0, fmt.Errorf("iavl save version: %w", err)
 	}
+	t.saved = version
+	return hash, version, nil
+}
+
+// Commit marks the saved version committed — one small record, the moment
+// state counts as persisted — then prunes. Without a Save since the last
+// Commit it saves the working tree first.
+func (t *Tree) Commit() (hash []byte, version int64, err error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.saved == 0 {
+		if _, t.saved, err = t.tree.SaveVersion(); err != nil {
+			return nil, 0, fmt.Errorf("iavl save version: %w", err)
+		}
+	}
+	version, hash = t.saved, t.tree.Hash()
+	if err := t.markCommitted(version); err != nil {
+		return nil, 0, err
+	}
+	t.saved = 0
 	if k := t.opts.KeepRecent; k > 0 && version > k && version%t.opts.PruneEvery == 0 {
 		if err := t.tree.DeleteVersionsTo(version - k); err != nil {
 			return hash, version, fmt.Errorf("iavl prune to %d: %w", version-k, err)
 		}
 	}
 	return hash, version, nil
+}
+
+func (t *Tree) markCommitted(v int64) error {
+	if err := t.db.Set(committedKey, binary.BigEndian.AppendUint64(nil, uint64(v))); err != nil {
+		return fmt.Errorf("mark version %d committed: %w", v, err)
+	}
+	return nil
+}
+
+// dropUncommitted deletes a version saved but never committed (the node
+// stopped between FinalizeBlock and Commit). A database without the
+// record predates it and is taken as committed.
+func (t *Tree) dropUncommitted() error {
+	b, err := t.db.Get(committedKey)
+	if err != nil {
+		return fmt.Errorf("read committed version: %w", err)
+	}
+	if len(b) != 8 {
+		return nil
+	}
+	c := int64(binary.BigEndian.Uint64(b))
+	if v := t.tree.Version(); v > c {
+		if err := t.tree.LoadVersionForOverwriting(c); err != nil {
+			return fmt.Errorf("drop uncommitted version %d (committed %d): %w", v, c, err)
+		}
+	}
+	return nil
 }
 
 // ErrVersionPruned is returned for reads at a version no longer kept.
@@ -239,7 +308,11 @@ func (t *Tree) Close() error { return t.db.Close() }
 func (t *Tree) LoadVersionForOverwriting(v int64) error {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	return t.tree.LoadVersionForOverwriting(v)
+	if err := t.tree.LoadVersionForOverwriting(v); err != nil {
+		return err
+	}
+	t.saved = 0
+	return t.markCommitted(v)
 }
 
 // Size is the number of keys in the working tree.
