@@ -14,6 +14,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/pingo-chain/pingo/chain/client"
@@ -74,6 +75,20 @@ type run struct {
 
 	rttMu sync.Mutex
 	rtts  []float64 // ms per broadcast request (one batch)
+
+	// cpu0, cpu1: this process's CPU time when sending started and when the
+	// follower finished. On one machine the load generator's CPU is taken
+	// from the node's, so the run reports it (signing happens before).
+	cpu0, cpu1 time.Duration
+}
+
+// processCPU is this process's user+system CPU time so far.
+func processCPU() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 type blockSeen struct {
@@ -305,6 +320,7 @@ func (r *run) execute() error {
 		}()
 	}
 	start := time.Now()
+	r.cpu0 = processCPU()
 	sendEnd := start.Add(o.duration)
 	var throttled time.Duration
 	k := 0
@@ -348,6 +364,7 @@ dispatch:
 	if err := <-followDone; err != nil {
 		fmt.Fprintln(os.Stderr, "pingo-load: follower:", err)
 	}
+	r.cpu1 = processCPU()
 	return r.report(start, stopped, throttled, int(sentTotal.Load()))
 }
 
@@ -502,6 +519,8 @@ type summary struct {
 	ThrottledS     float64          `json:"throttled_s"`
 	RPCRTTp50ms    float64          `json:"rpc_rtt_p50_ms"`
 	RPCRTTp99ms    float64          `json:"rpc_rtt_p99_ms"`
+	LoadCPUs       float64          `json:"load_cpu_s"`
+	LoadCPUPerTxUs float64          `json:"load_cpu_us_per_tx"`
 	RefusalReasons map[string]int64 `json:"refusal_reasons,omitempty"`
 }
 
@@ -608,6 +627,10 @@ func (r *run) report(start, stopped time.Time, throttled time.Duration, sent int
 		s.LatencyP99ms = pct(lat, 0.99)
 		s.LatencyMaxms = lat[len(lat)-1]
 	}
+	s.LoadCPUs = (r.cpu1 - r.cpu0).Seconds()
+	if s.Committed > 0 {
+		s.LoadCPUPerTxUs = 1e6 * s.LoadCPUs / float64(s.Committed)
+	}
 	r.rttMu.Lock()
 	sort.Float64s(r.rtts)
 	if len(r.rtts) > 0 {
@@ -618,10 +641,10 @@ func (r *run) report(start, stopped time.Time, throttled time.Duration, sent int
 	if o.rate > 0 {
 		rate = fmt.Sprintf("%.0f tx/s", o.rate)
 	}
-	fmt.Printf("pingo-load %s: sent %d (%.0f tx/s), accepted %d, rejected %d, rpc errors %d, committed %d, unconfirmed %d | committed %.0f tx/s (%s window %.1fs, overall %.0f tx/s; %d blocks, %.0f tx/block, %.2fs/block) | latency p50 %.0f ms p90 %.0f ms p99 %.0f ms max %.0f ms (n=%d) | rpc rtt p50 %.1f ms p99 %.1f ms (batch %d, %d conns)\n",
+	fmt.Printf("pingo-load %s: sent %d (%.0f tx/s), accepted %d, rejected %d, rpc errors %d, committed %d, unconfirmed %d | committed %.0f tx/s (%s window %.1fs, overall %.0f tx/s; %d blocks, %.0f tx/block, %.2fs/block) | latency p50 %.0f ms p90 %.0f ms p99 %.0f ms max %.0f ms (n=%d) | rpc rtt p50 %.1f ms p99 %.1f ms (batch %d, %d conns) | load generator CPU %.0f us/tx\n",
 		rate, s.Sent, s.SendRate, s.Accepted, s.Rejected, s.RPCErrors, s.Committed, s.Unconfirmed,
 		s.CommittedTPS, s.Window, s.WindowS, s.OverallTPS, s.Blocks, s.TxsPerBlock, s.BlockIntervalS,
-		s.LatencyP50ms, s.LatencyP90ms, s.LatencyP99ms, s.LatencyMaxms, s.LatencyN, s.RPCRTTp50ms, s.RPCRTTp99ms, o.batch, o.conns)
+		s.LatencyP50ms, s.LatencyP90ms, s.LatencyP99ms, s.LatencyMaxms, s.LatencyN, s.RPCRTTp50ms, s.RPCRTTp99ms, o.batch, o.conns, s.LoadCPUPerTxUs)
 	j, err := json.Marshal(s)
 	if err != nil {
 		return err
