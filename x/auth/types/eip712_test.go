@@ -21,6 +21,7 @@ import (
 	"github.com/pingo-chain/pingo/testutil"
 	auth "github.com/pingo-chain/pingo/x/auth/types"
 	bank "github.com/pingo-chain/pingo/x/bank/types"
+	bridge "github.com/pingo-chain/pingo/x/bridge/types"
 	"github.com/pingo-chain/pingo/x/compute/kernel"
 	compute "github.com/pingo-chain/pingo/x/compute/types"
 	nft "github.com/pingo-chain/pingo/x/nft/types"
@@ -296,6 +297,53 @@ func vectorCases() []struct {
 				[]*ecdsa.PrivateKey{k(8), k(9)}))},
 		{"transfer-nft-1", "TransferNFT 3 from key 8 to key 9, fee 10000, nonce 0, chain id 7447",
 			8, mkTx(k(8), testutil.ChainID, 0, uint256.NewInt(10_000), &nft.TransferNFT{ID: 3, To: a(9)})},
+
+		// Every action from here on was added so that each signed action
+		// has a vector (wallet makers asked for all of them); the entries
+		// above are unchanged.
+
+		// staking (10-14)
+		{"create-validator-1", "CreateValidator by key 10: consensus key = ed25519 public key of seed sha256(\"pingo/test-cons/0\"), moniker \"PinGo EU-1\", commission 500 bps (5%), self-bond 1000 PINGO, fee 10000, nonce 0, chain id 7447",
+			10, mkTx(k(10), testutil.ChainID, 0, uint256.NewInt(10_000), &staking.CreateValidator{ConsensusKey: consKey(0),
+				Moniker: "PinGo EU-1", CommissionBps: 500, Amount: *uint256.NewInt(1000 * pingo)})},
+		{"undelegate-1", "Undelegate 40 PINGO of key 4's delegation to the validator operated by key 5 (after delegate-1), fee 10000, nonce 2, chain id 7447",
+			4, mkTx(k(4), testutil.ChainID, 2, uint256.NewInt(10_000), &staking.Undelegate{Validator: a(5), Amount: *uint256.NewInt(40 * pingo)})},
+		{"unjail-1", "Unjail by key 5, the operator of a jailed validator (empty body 0xc0), fee 10000, nonce 7, chain id 7447",
+			5, mkTx(k(5), testutil.ChainID, 7, uint256.NewInt(10_000), &staking.Unjail{})},
+		{"withdraw-rewards-1", "WithdrawRewards of key 4's delegation to the validator operated by key 5, fee 10000, nonce 3, chain id 7447",
+			4, mkTx(k(4), testutil.ChainID, 3, uint256.NewInt(10_000), &staking.WithdrawRewards{Validator: a(5)})},
+
+		// compute (31-33, 36, 38)
+		{"update-node-1", "UpdateNode by key 6: endpoint https://cdn-eu2.example.org:8443, region eu-central, unit kinds [1, 2], add 500 PINGO to the bond, fee 10000, nonce 4, chain id 7447",
+			6, mkTx(k(6), testutil.ChainID, 4, uint256.NewInt(10_000), &compute.UpdateNode{Endpoint: "https://cdn-eu2.example.org:8443",
+				Region: "eu-central", UnitKinds: []uint32{1, 2}, AddBond: *uint256.NewInt(500 * pingo)})},
+		{"unbond-node-1", "UnbondNode by key 6 (empty body 0xc0), fee 10000, nonce 5, chain id 7447",
+			6, mkTx(k(6), testutil.ChainID, 5, uint256.NewInt(10_000), &compute.UnbondNode{})},
+		{"unjail-node-1", "UnjailNode by key 6 (empty body 0xc0), fee 10000, nonce 6, chain id 7447",
+			6, mkTx(k(6), testutil.ChainID, 6, uint256.NewInt(10_000), &compute.UnjailNode{})},
+		{"cancel-job-1", "CancelJob 13 by its submitter, key 7, fee 10000, nonce 3, chain id 7447",
+			7, mkTx(k(7), testutil.ChainID, 3, uint256.NewInt(10_000), &compute.CancelJob{JobID: 13})},
+		{"reveal-1", "Reveal by the node of key 6 of sample positions [0, 2) of the attestation of job 12 units [0, 16) (same attestation id as attest-1): units 3 (key 8's share) and 11 (key 9's share), each its kernel output digest (submit-job-1's seed) and a 3-sibling Merkle path to its contributor's sub-root, fee 10000, nonce 3, chain id 7447",
+			6, mkTx(k(6), testutil.ChainID, 3, uint256.NewInt(10_000), testutil.DoWork(testutil.ChainID, 12, vectorSeed(), a(6), 0, 16, 5000,
+				[]*ecdsa.PrivateKey{k(8), k(9)}, nil).Reveal([]uint64{3, 11}, 0, 2))},
+
+		// bridge (60, 61, 63-65; 62 is reserved and never a transaction)
+		{"set-bridge-key-1", "SetBridgeKey by key 10 (the operator of create-validator-1): bridge key = ed25519 public key of seed sha256(\"pingo/test-validator/0\") (the bridge/checkpoint test validator 0), proof = its ed25519 signature over \"pingo:bridge-key:v1\" ‖ chain id 7447 (8 bytes BE) ‖ key 10's address, fee 10000, nonce 1, chain id 7447",
+			10, mkTx(k(10), testutil.ChainID, 1, uint256.NewInt(10_000), setBridgeKeyMsg(testutil.ChainID, a(10)))},
+		{"report-anchor-1", "ReportAnchor by relayer key 11: checkpoint epoch 42 anchored in the TON transaction with hash 0xa6f36427…657d131b at lt 47123456000003, fee 10000, nonce 0, chain id 7447",
+			11, mkTx(k(11), testutil.ChainID, 0, uint256.NewInt(10_000), &bridge.ReportAnchor{Epoch: 42,
+				TONTxHash: tonTxHash("a6f36427c34a0adaed86724414fd46e3dd6a8e30887485ffc7578887657d131b"), TONLt: 47_123_456_000_003})},
+		{"withdraw-1", "Withdraw 12.5 PINGO (12500000000 upingo) from key 12 to the TON address EQCD39VS5jcptHL8vMjEXrzGaRcCVYto7HUn4bpAOg8xqB2N (to = 36 bytes: workchain 0 as int32 BE ‖ account id 83dfd552…), fee 10000, nonce 0, chain id 7447",
+			12, mkTx(k(12), testutil.ChainID, 0, uint256.NewInt(10_000), &bridge.Withdraw{
+				To: tonAddr("EQCD39VS5jcptHL8vMjEXrzGaRcCVYto7HUn4bpAOg8xqB2N"), Amount: *uint256.NewInt(12_500_000_000)})},
+		{"report-deposit-1", "ReportDeposit by relayer key 11: the anchor's TON transaction (hash 0xb040d951…8c269e29, lt 47123460000001) received 250 PINGO (250000000000 jetton units) whose forward payload names key 12, fee 10000, nonce 1, chain id 7447",
+			11, mkTx(k(11), testutil.ChainID, 1, uint256.NewInt(10_000), &bridge.ReportDeposit{
+				TONTxHash: tonTxHash("b040d9511ba8a6375aa940fb001a07262851cd2429f68c6fac5ca9848c269e29"), TONLt: 47_123_460_000_001,
+				Recipient: a(12), Amount: *uint256.NewInt(250 * pingo)})},
+		{"report-refund-1", "ReportRefund by relayer key 11: the anchor's TON transaction (hash 0xa14a6d4f…9697fed4, lt 47123470000002) FAILED on a notification of 3 PINGO (3000000000 jetton units) whose payload names no L2 address, sent by the TON wallet 0:83dfd552… (sender = 36 bytes, as withdraw-1's to), fee 10000, nonce 2, chain id 7447",
+			11, mkTx(k(11), testutil.ChainID, 2, uint256.NewInt(10_000), &bridge.ReportRefund{
+				TONTxHash: tonTxHash("a14a6d4f74a433bd166ab6f464f5b0034afc44cd3b12136025d1081c9697fed4"), TONLt: 47_123_470_000_002,
+				Sender: tonAddr("0:83dfd552e63729b472fcbcc8c45ebcc6691702558b68ec7527e1ba403a0f31a8"), Amount: *uint256.NewInt(3 * pingo)})},
 	}
 }
 

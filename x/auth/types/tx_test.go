@@ -12,6 +12,7 @@ import (
 	"github.com/pingo-chain/pingo/testutil"
 	auth "github.com/pingo-chain/pingo/x/auth/types"
 	bank "github.com/pingo-chain/pingo/x/bank/types"
+	bridge "github.com/pingo-chain/pingo/x/bridge/types"
 	"github.com/pingo-chain/pingo/x/codes"
 	compute "github.com/pingo-chain/pingo/x/compute/types"
 	nft "github.com/pingo-chain/pingo/x/nft/types"
@@ -27,6 +28,7 @@ func newCodec() *auth.Codec {
 	staking.Register(c)
 	nft.Register(c)
 	compute.Register(c)
+	bridge.Register(c)
 	return c
 }
 
