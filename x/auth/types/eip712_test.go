@@ -81,6 +81,12 @@ func toAPIValue(t testing.TB, v any) any {
 			out[i] = toAPIValue(t, e)
 		}
 		return out
+	case []uint64:
+		out := make([]any, len(x))
+		for i, e := range x {
+			out[i] = new(big.Int).SetUint64(e)
+		}
+		return out
 	case uint64:
 		return new(big.Int).SetUint64(x)
 	case string:
@@ -127,7 +133,18 @@ func eip712Cases() []struct {
 }
 
 func TestEIP712MatchesGoEthereum(t *testing.T) {
-	for _, tc := range eip712Cases() {
+	cases := eip712Cases()
+	// Every test vector too: all actions' types (bytes, bytes32, uint32[],
+	// struct arrays, empty bodies) go through apitypes both ways.
+	for _, vc := range vectorCases() {
+		cases = append(cases, struct {
+			name      string
+			key       uint64
+			tx        *auth.Tx
+			exactOnly bool
+		}{"vector " + vc.name, vc.key, vc.tx, false})
+	}
+	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			tx := tc.tx
 			conversions := map[string]apitypes.TypedData{"exact": apiTypedDataExact(t, tx)}

@@ -15,8 +15,8 @@ import (
 	auth "github.com/pingo-chain/pingo/x/auth/types"
 	bridge "github.com/pingo-chain/pingo/x/bridge/types"
 	"github.com/pingo-chain/pingo/x/codes"
-	compute "github.com/pingo-chain/pingo/x/compute/types"
 	"github.com/pingo-chain/pingo/x/compute/kernel"
+	compute "github.com/pingo-chain/pingo/x/compute/types"
 	staking "github.com/pingo-chain/pingo/x/staking/types"
 	"github.com/stretchr/testify/require"
 )
