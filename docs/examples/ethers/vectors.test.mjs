@@ -8,8 +8,8 @@ import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
-import { TypedDataEncoder, Wallet, decodeRlp, encodeRlp, hexlify, id, verifyTypedData } from "ethers";
-import { buildMultiSend, buildTransfer, encodeTx, signAndEncode, signingDigest, txHash } from "./pingo.mjs";
+import { TypedDataEncoder, Wallet, decodeRlp, encodeRlp, getAddress, getBytes, hexlify, id, toUtf8Bytes, verifyTypedData } from "ethers";
+import { buildMultiSend, buildTransfer, encodeTx, signAndEncode, signingDigest, txHash, uintBytes } from "./pingo.mjs";
 
 const file = process.env.PINGO_VECTORS ?? fileURLToPath(new URL("../../../x/auth/types/testdata/vectors.json", import.meta.url));
 const present = existsSync(file);
@@ -34,10 +34,42 @@ function build(v) {
 }
 
 // Actions pingo.mjs has builders for get the full check below; every other
-// action (staking, compute, nft) is checked from its typed_data alone: a
-// wallet that signs that object with ethers produces the node's signature,
-// and the envelope carries it with the documented body.
+// action (staking, nft, compute, bridge) is checked from its typed_data
+// alone: a wallet that signs that object with ethers produces the node's
+// signature, and the wire body built from the message by the table below
+// (docs/protocol.md §Actions and §Wire format, nothing else) is the node's.
 const built = new Set(["Transfer", "MultiSend"]);
+
+const int = (x) => uintBytes(BigInt(x)); // integers: minimal big-endian, 0 = empty
+const addr = (a) => getBytes(getAddress(a)); // 20 bytes
+const raw = (h) => getBytes(h); // bytes32 and bytes members: their bytes as they are
+const str = (s) => toUtf8Bytes(s); // string members: UTF-8
+
+/** primaryType → [action number, message → RLP body list]. */
+const bodies = {
+  CreateValidator: [10n, (m) => [raw(m.consensusKey), str(m.moniker), int(m.commissionBps), int(m.amount)]],
+  Delegate: [11n, (m) => [addr(m.validator), int(m.amount)]],
+  Undelegate: [12n, (m) => [addr(m.validator), int(m.amount)]],
+  Unjail: [13n, () => []],
+  WithdrawRewards: [14n, (m) => [addr(m.validator)]],
+  TransferNFT: [20n, (m) => [int(m.id), addr(m.to)]],
+  RegisterNode: [30n, (m) => [str(m.endpoint), str(m.region), m.unitKinds.map(int), int(m.bond)]],
+  UpdateNode: [31n, (m) => [str(m.endpoint), str(m.region), m.unitKinds.map(int), int(m.addBond)]],
+  UnbondNode: [32n, () => []],
+  UnjailNode: [33n, () => []],
+  SubmitJob: [34n, (m) => [int(m.unitKind), raw(m.specHash), raw(m.seed), int(m.units), int(m.pricePerUnit),
+    int(m.maxNodes), int(m.expiry)]],
+  AcceptJob: [35n, (m) => [int(m.jobId)]],
+  CancelJob: [36n, (m) => [int(m.jobId)]],
+  Attest: [37n, (m) => [int(m.jobId), raw(m.attestationId), int(m.start), int(m.end), raw(m.outputRoot),
+    m.shares.map((s) => [addr(s.contributor), int(s.units), raw(s.subRoot), raw(s.signature)]), int(m.expiry)]],
+  Reveal: [38n, (m) => [raw(m.attestationId), int(m.first), m.openings.map((o) => [raw(o.digest), raw(o.path)])]],
+  SetBridgeKey: [60n, (m) => [raw(m.bridgeKey), raw(m.proof)]],
+  ReportAnchor: [61n, (m) => [int(m.epoch), raw(m.tonTxHash), int(m.tonLt)]],
+  Withdraw: [63n, (m) => [raw(m.to), int(m.amount)]],
+  ReportDeposit: [64n, (m) => [raw(m.tonTxHash), int(m.tonLt), addr(m.recipient), int(m.amount)]],
+  ReportRefund: [65n, (m) => [raw(m.tonTxHash), int(m.tonLt), raw(m.sender), int(m.amount)]],
+};
 
 for (const v of vectors.filter((v) => !built.has(v.typed_data.primaryType))) {
   test(`vector ${v.name} (typed data only)`, async () => {
@@ -59,6 +91,17 @@ for (const v of vectors.filter((v) => !built.has(v.typed_data.primaryType))) {
     assert.equal(from, v.address.toLowerCase());
     assert.equal(encodeRlp(body), v.wire_fields.body, "body");
     assert.equal(sigField, sig);
+
+    // The whole transaction from the message alone.
+    const m = v.typed_data.message;
+    assert.ok(bodies[v.typed_data.primaryType], `no body layout for ${v.typed_data.primaryType}`);
+    const [number, layout] = bodies[v.typed_data.primaryType];
+    assert.equal(number, BigInt(v.action), "action number");
+    const tx = { chainId: BigInt(v.chain_id), action: number, from: m.from, nonce: BigInt(m.nonce), fee: BigInt(m.fee),
+      body: layout(m) };
+    assert.equal(encodeRlp(tx.body), v.wire_fields.body, "body built from the message");
+    assert.equal(hexlify(encodeTx(tx, sig)), v.tx, "tx built from the message");
+    assert.equal(txHash(encodeTx(tx, sig)).toLowerCase(), v.tx_hash.replace(/^0x/, "").toLowerCase(), "tx hash");
   });
 }
 

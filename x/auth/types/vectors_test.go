@@ -6,6 +6,9 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"os"
+	"regexp"
+	"strconv"
 	"testing"
 
 	"github.com/ethereum/go-ethereum/crypto"
@@ -134,4 +137,35 @@ func TestVectorCasesValid(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestProtocolActionTable: the action table of docs/protocol.md §Actions
+// lists exactly the actions that have vectors, each with the vector's
+// number and its full EIP-712 encodeType, so a wallet maker reading the
+// table signs what the node hashes.
+func TestProtocolActionTable(t *testing.T) {
+	doc, err := os.ReadFile("../../../docs/protocol.md")
+	require.NoError(t, err)
+	row := regexp.MustCompile("(?m)^\\| ([A-Za-z]+) \\| ([0-9]+) \\| `([^`]+)`")
+	table := map[uint64][2]string{}
+	for _, m := range row.FindAllStringSubmatch(string(doc), -1) {
+		n, err := strconv.ParseUint(m[2], 10, 64)
+		require.NoError(t, err)
+		_, dup := table[n]
+		require.False(t, dup, "action %d listed twice", n)
+		table[n] = [2]string{m[1], m[3]}
+	}
+	seen := map[uint64]bool{}
+	for _, vc := range vectorCases() {
+		p, refs := vc.tx.Msg.Type()
+		enc := p.EncodeType()
+		for _, r := range refs {
+			enc += r.EncodeType()
+		}
+		a := vc.tx.Msg.Action()
+		require.Contains(t, table, a, "docs/protocol.md action table has no row for %s (%d)", p.Name, a)
+		require.Equal(t, [2]string{p.Name, enc}, table[a], "docs/protocol.md row for action %d", a)
+		seen[a] = true
+	}
+	require.Len(t, table, len(seen), "rows without a vector")
 }
