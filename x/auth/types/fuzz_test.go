@@ -15,6 +15,7 @@ import (
 	"github.com/pingo-chain/pingo/testutil"
 	auth "github.com/pingo-chain/pingo/x/auth/types"
 	bank "github.com/pingo-chain/pingo/x/bank/types"
+	bridge "github.com/pingo-chain/pingo/x/bridge/types"
 	"github.com/pingo-chain/pingo/x/codes"
 	"github.com/stretchr/testify/require"
 )
@@ -30,7 +31,7 @@ func decodeSeeds(t testing.TB) map[string][]byte {
 	multi0 := signEncode(t, k0, mkTx(k0, testutil.ChainID, 2, uint256.NewInt(10_000), &bank.MultiSend{}))
 	extreme := signEncode(t, k1, mkTx(k1, ^uint64(0), ^uint64(0), maxU256, &bank.Transfer{To: testutil.Addr(k2), Amount: *maxU256}))
 	zero := signEncode(t, k2, mkTx(k2, 0, 0, new(uint256.Int), transferMsg(auth.Address{}, 0)))
-	return map[string][]byte{
+	seeds := map[string][]byte{
 		"transfer":       transfer,
 		"multisend-2":    multi,
 		"multisend-0":    multi0,
@@ -43,12 +44,23 @@ func decodeSeeds(t testing.TB) map[string][]byte {
 		"unknown-action": envelope(t, uint64(1), uint64(99), make([]byte, 20), uint64(0), uint64(0), rlp.RawValue{0xc0}, make([]byte, 65)),
 		"noncanon-nonce": envelope(t, uint64(1), uint64(1), make([]byte, 20), rlp.RawValue{0x82, 0x00, 0x01}, uint64(0), rlp.RawValue(envelope(t, make([]byte, 20), uint64(1))), make([]byte, 65)),
 		"long-list":      append([]byte{0xf9, 0x01, 0x00}, bytes.Repeat([]byte{0x80}, 256)...),
+		// Bodies a module decoder refuses with its own code (bridge/4, bridge/41).
+		"set-bridge-key-short-proof": envelope(t, uint64(1), bridge.ActionSetBridgeKey, make([]byte, 20), uint64(0), uint64(0),
+			rlp.RawValue(envelope(t, make([]byte, 32), make([]byte, 63))), make([]byte, 65)),
+		"withdraw-35-byte-to": envelope(t, uint64(1), bridge.ActionWithdraw, make([]byte, 20), uint64(0), uint64(0),
+			rlp.RawValue(envelope(t, make([]byte, 35), uint64(1))), make([]byte, 65)),
 	}
+	// One valid signed transaction of every action: the test vectors.
+	for _, vc := range vectorCases() {
+		seeds["vector-"+vc.name] = signEncode(t, testutil.Key(vc.key), vc.tx)
+	}
+	return seeds
 }
 
 // FuzzDecodeTx: decoding arbitrary bytes never panics, and whatever decodes
 // re-encodes to exactly the input (one tx, one encoding, one hash). Every
-// rejection carries a registered code from the auth or bank codespace.
+// rejection carries a registered code: auth's for the envelope, the action's
+// module's for a body its decoder refuses.
 func FuzzDecodeTx(f *testing.F) {
 	for _, s := range decodeSeeds(f) {
 		f.Add(s)
@@ -60,7 +72,10 @@ func FuzzDecodeTx(f *testing.F) {
 			require.Nil(t, tx)
 			var ce *codes.Error
 			require.True(t, errors.As(err, &ce), "unregistered error %T: %v", err, err)
-			require.Contains(t, []string{"auth", "bank"}, ce.Codespace())
+			// Module decoders refuse some bodies with their own codes
+			// (bridge/4 for a proof that is not 64 bytes, bridge/41 for a TON
+			// address that is not 36, compute for too many openings).
+			require.Contains(t, []string{"auth", "bank", "staking", "nft", "compute", "bridge"}, ce.Codespace())
 			return
 		}
 		out, err := tx.Encode()
