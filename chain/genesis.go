@@ -36,6 +36,9 @@ func ReadGenesis(path string) (*Genesis, error) {
 	return &Genesis{Doc: doc, State: st}, nil
 }
 
+// DefaultBlockMaxBytes is a new genesis's consensus_params.block.max_bytes.
+const DefaultBlockMaxBytes = 2 << 20
+
 // NewGenesis starts a genesis for chainID with default parameters.
 func NewGenesis(chainID string, l2ChainID uint64) *Genesis {
 	st := app.DefaultGenesis()
@@ -50,6 +53,14 @@ func NewGenesis(chainID string, l2ChainID uint64) *Genesis {
 	// height >= 1 is accepted in a genesis; raising it later needs a
 	// consensus-params update at least one height ahead.
 	cp.ABCI.VoteExtensionsEnableHeight = 1
+	// Blocks of at most 2 MiB (~17,000 transfers) instead of CometBFT's
+	// 21 MiB (~170,000): the proposer executes every tx it proposes before
+	// proposing, and other validators wait timeout_propose (3 s) for it.
+	// On a starved 2-core machine a mempool backlog already made blocks of
+	// 17,000 transfers that took 5-11 s from commit to finalize
+	// (scripts/bench-node.sh, load average 6); ten times that would
+	// outlast every propose timeout of a multi-validator network.
+	cp.Block.MaxBytes = DefaultBlockMaxBytes
 	return &Genesis{
 		Doc:   &cmttypes.GenesisDoc{ChainID: chainID, GenesisTime: time.Unix(0, 0).UTC(), InitialHeight: 1, ConsensusParams: cp},
 		State: &st,

@@ -141,6 +141,10 @@ func TestCLIInitAndGenesis(t *testing.T) {
 		require.NoError(t, err, f)
 		require.Positive(t, st.Size(), f)
 	}
+	g, err := chain.ReadGenesis(chain.GenesisFile(home))
+	require.NoError(t, err)
+	require.Equal(t, int64(chain.DefaultBlockMaxBytes), g.Doc.ConsensusParams.Block.MaxBytes,
+		"a fresh genesis caps blocks at 2 MiB, not CometBFT's 21 MiB")
 	r = pingod(t, nil, "genesis", "validate", "--home", home)
 	mustOK(t, r, "validate fresh genesis")
 	require.Contains(t, r.stdout, "is valid")
