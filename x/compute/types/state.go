@@ -169,9 +169,12 @@ type ReceiptShare struct {
 	Paid        uint256.Int  `json:"paid"`
 }
 
-// Receipt records one accepted attestation.
+// Receipt records one accepted attestation. Its id is
+// ReceiptIDOf(AttestationID), a full-range uint64: JSON carries it as a
+// decimal string (a JSON number above 2^53 loses digits in JavaScript and
+// jq).
 type Receipt struct {
-	ID            uint64         `json:"id"`
+	ID            uint64         `json:"id,string"`
 	JobID         uint64         `json:"job_id"`
 	AttestationID Hash           `json:"attestation_id"`
 	Node          auth.Address   `json:"node"`
