@@ -146,13 +146,7 @@ func computeQueryCmds() []*cobra.Command {
 			default:
 				return fmt.Errorf("give --job or --contributor")
 			}
-			// Receipt ids are derived from attestation ids (full-range
-			// uint64): decimal strings, as in the receipt's own JSON.
-			out := make([]string, len(ids))
-			for i, id := range ids {
-				out[i] = strconv.FormatUint(id, 10)
-			}
-			return printJSON(map[string]any{"receipts": out, "proof_verified": c.Verify})
+			return printJSON(map[string]any{"receipts": ids, "proof_verified": c.Verify})
 		}}
 	receipts.Flags().Int64("job", 0, "receipts of this job")
 	receipts.Flags().String("contributor", "", "receipts naming this contributor")
@@ -178,22 +172,5 @@ func computeQueryCmds() []*cobra.Command {
 			}
 			return printJSON(map[string]any{"owner": a.Hex(), "nfts": ids, "earned_nft": own, "proof_verified": c.Verify})
 		}}
-	attestation := &cobra.Command{Use: "attestation <0x attestation id>",
-		Short: "The receipt an attestation id created (null: the id is unused)", Args: cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			id, err := compute.ParseHash(args[0])
-			if err != nil {
-				return fmt.Errorf("attestation id: %w", err)
-			}
-			// The record under the receipt id the attestation id derives
-			// (compute.ReceiptIDOf); it is this id's only if it names it.
-			return queryAndPrint(cmd, "/compute/attestation/"+id.Hex(), func(b []byte) (any, error) {
-				r, err := compute.UnmarshalReceipt(b)
-				if err != nil || r.AttestationID != id {
-					return nil, err
-				}
-				return &r, nil
-			})
-		}}
-	return []*cobra.Command{node, nodes, job, jobs, receipt, receipts, attestation, nftCmd, nfts, pool, escrow}
+	return []*cobra.Command{node, nodes, job, jobs, receipt, receipts, nftCmd, nfts, pool, escrow}
 }

@@ -169,12 +169,9 @@ type ReceiptShare struct {
 	Paid        uint256.Int  `json:"paid"`
 }
 
-// Receipt records one accepted attestation. Its id is
-// ReceiptIDOf(AttestationID), a full-range uint64: JSON carries it as a
-// decimal string (a JSON number above 2^53 loses digits in JavaScript and
-// jq).
+// Receipt records one accepted attestation.
 type Receipt struct {
-	ID            uint64         `json:"id,string"`
+	ID            uint64         `json:"id"`
 	JobID         uint64         `json:"job_id"`
 	AttestationID Hash           `json:"attestation_id"`
 	Node          auth.Address   `json:"node"`
