@@ -58,7 +58,10 @@ func TestPooledEmissionAcrossEpochs(t *testing.T) {
 	cOK(t, a, cTx(n0, 2, pass.Attest), cTx(n1, 2, fail.Attest), cTx(n1, 3, withheld.Attest)) // height 2
 	cOK(t, a)
 	cOK(t, a)
-	r1, r2 := cReceipt(t, a, pass), cReceipt(t, a, fail)
+	r1, err := compute.UnmarshalReceipt(biQuery(t, a, "/compute/receipt/1", 0, false).Value)
+	require.NoError(t, err)
+	r2, err := compute.UnmarshalReceipt(biQuery(t, a, "/compute/receipt/2", 0, false).Value)
+	require.NoError(t, err)
 	cOK(t, a, cTx(n0, 3, revealOf(t, a, pass, r1)), cTx(n1, 4, revealOf(t, a, fail, r2))) // height 5
 	rec := emissionRecord(t, a, 0)
 	require.Equal(t, uint64(16), rec.Units)
@@ -87,7 +90,8 @@ func TestPooledEmissionAcrossEpochs(t *testing.T) {
 	cOK(t, a, cTx(n0, 5, w1.Attest)) // 18
 	cOK(t, a)
 	cOK(t, a)
-	r3 := cReceipt(t, a, w1)
+	r3, err := compute.UnmarshalReceipt(biQuery(t, a, "/compute/receipt/4", 0, false).Value)
+	require.NoError(t, err)
 	require.Equal(t, uint64(2), r3.JobID)
 	nodeBefore := biBalance(t, a, testutil.Addr(n0))
 	res := cBlock(t, a, cTx(n0, 6, revealOf(t, a, w1, r3))) // 21: epoch 2 opens; epoch 1 (ended 20) pays here

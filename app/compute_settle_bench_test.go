@@ -17,6 +17,7 @@ package app_test
 
 import (
 	"context"
+	"encoding/binary"
 	"runtime"
 	"runtime/pprof"
 	"syscall"
@@ -62,7 +63,11 @@ func (c *attestBench) revealBlock(b testing.TB, works []*testutil.Work, nodes []
 	txs := make([][]byte, 0, len(works))
 	var units []uint64
 	for t, w := range works {
-		r := receiptOfAtt(b, c.a, w.Attest.AttestationID)
+		rid := binary.BigEndian.Uint64(biQuery(b, c.a, "/compute/attestation/"+w.Attest.AttestationID.Hex(), 0, false).Value)
+		r, err := compute.UnmarshalReceipt(biQuery(b, c.a, "/compute/receipt/"+itoa(rid), 0, false).Value)
+		if err != nil {
+			b.Fatal(err)
+		}
 		var s []uint64
 		for h := r.Height + 1; h < uint64(c.a.Height); h++ {
 			raw := biQuery(b, c.a, "/compute/beacon/"+itoa(h), 0, false).Value

@@ -12,13 +12,9 @@ import (
 // 01ce661169b6ae8baedc6e1fa7f0466d3323f892e48635165e1316fb6a55c6de.
 // It changed deliberately (h15) when a Reveal's verdict began removing its
 // receipt from the reveal-deadline queue (0x05 0x10 now lists only pending
-// receipts): bd0fdad9319513d28e825139aa03161bf366b4c9561bece43ec6a490197379d4.
-// It changed deliberately again (h20) when receipt ids began to be
-// derived from attestation ids (0x05 0x06 ‖ ReceiptIDOf(id); the 0x05 0x07
-// counter and the 0x05 0x08 spent-id records are no longer written): the
-// recorded value is the state with that change alone. A change that
-// alters it must say why and record the new value.
-const settleGolden = "1f6542028c8741f5c1220a027926acdfcd66024c5eafb3d78c6b43cad9377644"
+// receipts): the recorded value is the state with that change alone. A
+// change that alters it must say why and record the new value.
+const settleGolden = "bd0fdad9319513d28e825139aa03161bf366b4c9561bece43ec6a490197379d4"
 
 // TestSettleAppHashGolden runs the settlement benchmark's path at a small
 // size — attestations of 16 contributors, transfers, reveals that PASS and

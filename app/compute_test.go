@@ -57,14 +57,13 @@ func cProved(t *testing.T, a *testutil.App, path string, root []byte) []byte {
 // cPrefix is the common start: node key 0 registered, network job 1
 // accepted by it, newcomers 20 and 21 paid for [0, 16) and holding NFTs
 // (attested in block 2, revealed by the node with nonce 3 in block 4).
-func cPrefix(t *testing.T, a *testutil.App) uint64 {
+func cPrefix(t *testing.T, a *testutil.App) {
 	node := testutil.Key(0)
 	reg := &compute.RegisterNode{Endpoint: "https://cdn0.example", Region: "eu", UnitKinds: []uint32{1}, Bond: *uint256.NewInt(1_000)}
 	cOK(t, a, cTx(node, 0, reg), cTx(node, 1, &compute.AcceptJob{JobID: 1}))
 	w := testutil.DoWork(testutil.ChainID, 1, computekeeper.NetworkSeed(0, 0), testutil.Addr(node), 0, 16, 100, cKeys(20, 21), nil)
 	cOK(t, a, cTx(node, 2, w.Attest))
 	cPass(t, a, node, 3, w)
-	return compute.ReceiptIDOf(w.Attest.AttestationID)
 }
 
 // cPass runs two empty blocks after w's attestation at height x: block x+2
@@ -75,14 +74,17 @@ func cPrefix(t *testing.T, a *testutil.App) uint64 {
 // returns the AppHash of the reveal's block.
 func cPass(t *testing.T, a *testutil.App, k *ecdsa.PrivateKey, nonce uint64, w *testutil.Work) []byte {
 	t.Helper()
-	r := receiptOfAtt(t, a, w.Attest.AttestationID)
+	rid := binary.BigEndian.Uint64(biQuery(t, a, "/compute/attestation/"+w.Attest.AttestationID.Hex(), 0, false).Value)
+	r, err := compute.UnmarshalReceipt(biQuery(t, a, "/compute/receipt/"+itoa(rid), 0, false).Value)
+	require.NoError(t, err)
 	require.Equal(t, compute.ReceiptPending, r.Status)
 	cOK(t, a)
 	require.Len(t, biQuery(t, a, "/compute/beacon/"+itoa(r.Height+1), 0, false).Value, 0, "written by the next block")
 	cOK(t, a)
 	require.Len(t, biQuery(t, a, "/compute/beacon/"+itoa(r.Height+1), 0, false).Value, bridge.BeaconLen, "written by block x+2")
 	root := cOK(t, a, cTx(k, nonce, revealOf(t, a, w, r)))
-	r = receiptOfAtt(t, a, w.Attest.AttestationID)
+	r, err = compute.UnmarshalReceipt(biQuery(t, a, "/compute/receipt/"+itoa(rid), 0, false).Value)
+	require.NoError(t, err)
 	require.Equal(t, compute.VerdictPass, r.Verdict)
 	require.Equal(t, compute.ReceiptFinal, r.Status)
 	require.Equal(t, r.Height+1, r.BeaconHeight)
@@ -127,7 +129,7 @@ func revealOf(t *testing.T, a *testutil.App, w *testutil.Work, r compute.Receipt
 func TestComputeCycleApp(t *testing.T) {
 	a := testutil.NewApp(t, testutil.ComputeGenesis(3, cFunded, cPool))
 	node, newcomer := testutil.Key(0), testutil.Key(20)
-	rid1 := cPrefix(t, a)
+	cPrefix(t, a)
 	root := cOK(t, a) // an empty block, so the newcomer's state is settled
 	idb := cProved(t, a, "/nft/contributor/"+testutil.Addr(newcomer).Hex(), root)
 	require.Len(t, idb, 8)
@@ -161,19 +163,14 @@ func TestComputeCycleApp(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, compute.JobDone, j.State)
 	require.True(t, j.Escrow.IsZero())
-	// Receipt ids derive from attestation ids (compute.ReceiptIDOf).
-	rid2 := compute.ReceiptIDOf(w.Attest.AttestationID)
 	ids := cProved(t, a, "/compute/receipts/job/2/0", root)
-	require.Equal(t, compute.MarshalIDs([]uint64{rid2}), ids)
-	raw := cProved(t, a, "/compute/receipt/"+itoa(rid2), root)
-	require.Equal(t, raw, cProved(t, a, "/compute/attestation/"+w.Attest.AttestationID.Hex(), root), "the attestation id's receipt")
-	r, err := compute.UnmarshalReceipt(raw)
+	require.Equal(t, []byte{0, 0, 0, 0, 0, 0, 0, 2}, ids)
+	r, err := compute.UnmarshalReceipt(cProved(t, a, "/compute/receipt/2", root))
 	require.NoError(t, err)
-	require.Equal(t, w.Attest.AttestationID, r.AttestationID)
 	require.Equal(t, uint64(2_000), r.NodePaid.Uint64())
 	require.Equal(t, compute.ReceiptFinal, r.Status)
 	page := cProved(t, a, "/compute/receipts/contributor/"+testutil.Addr(testutil.Key(21)).Hex()+"/0", root)
-	require.Equal(t, compute.MarshalIDs([]uint64{rid1, rid2}), page)
+	require.Equal(t, []byte{0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 2}, page)
 	n21, err := nft.UnmarshalNFT(cProved(t, a, "/nft/nft/2", root))
 	require.NoError(t, err)
 	require.Equal(t, uint64(8+5), n21.Units)
@@ -262,7 +259,7 @@ func itoa(v uint64) string { return uint256.NewInt(v).Dec() }
 // and the restarted chain carries on (the node attests the open job).
 func TestComputeExportRestart(t *testing.T) {
 	a := testutil.NewApp(t, testutil.ComputeGenesis(3, cFunded, cPool))
-	rid1 := cPrefix(t, a)
+	cPrefix(t, a)
 	newcomer, node := testutil.Key(20), testutil.Key(0)
 	submit := &compute.SubmitJob{UnitKind: 1, SpecHash: kernel.SpecMatmulI8, Units: 10, PricePerUnit: *uint256.NewInt(1_000), MaxNodes: 1, Expiry: uint64(a.Height) + 50}
 	cOK(t, a, testutil.Transfer(testutil.Key(1), testutil.ChainID, 0, biMinFee, testutil.Addr(newcomer), 1_000_000))
@@ -279,11 +276,10 @@ func TestComputeExportRestart(t *testing.T) {
 	require.NoError(t, err)
 	b.Height = h
 	cOK(t, b)
-	for _, p := range []string{"/compute/job/1", "/compute/job/2", "/compute/receipt/" + itoa(rid1), "/compute/node/" + testutil.Addr(node).Hex(),
+	for _, p := range []string{"/compute/job/1", "/compute/job/2", "/compute/receipt/1", "/compute/node/" + testutil.Addr(node).Hex(),
 		"/nft/nft/1", "/compute/jobs/state/open", "/compute/escrow_total", "/compute/incentive_pool", "/bank/supply"} {
 		require.Equal(t, biQuery(t, a, p, 0, false).Value, biQuery(t, b, p, 0, false).Value, p)
 	}
-	require.NotEmpty(t, biQuery(t, b, "/compute/receipt/"+itoa(rid1), 0, false).Value, "the receipt came through the export")
 	// A replayed attestation id from before the export is still spent
 	// (checked while job 1, the epoch-0 network job, is still open; the
 	// failed tx leaves the node's nonce unused).
@@ -319,7 +315,9 @@ func TestComputeProcessProposalVerdicts(t *testing.T) {
 	}
 	require.Equal(t, abci.ResponseProcessProposal_REJECT, propose(cTx(node, 4, forgedAtt)), "forged attestation")
 	cOK(t, a, cTx(node, 4, lazy.Attest))
-	r := receiptOfAtt(t, a, lazy.Attest.AttestationID)
+	rid := binary.BigEndian.Uint64(biQuery(t, a, "/compute/attestation/"+lazy.Attest.AttestationID.Hex(), 0, false).Value)
+	r, err := compute.UnmarshalReceipt(biQuery(t, a, "/compute/receipt/"+itoa(rid), 0, false).Value)
+	require.NoError(t, err)
 	cOK(t, a)
 	cOK(t, a) // injects the beacon of the height after the attestation
 	bond := func() uint64 {
@@ -334,7 +332,8 @@ func TestComputeProcessProposalVerdicts(t *testing.T) {
 	require.Equal(t, abci.ResponseProcessProposal_REJECT, propose(cTx(node, 5, forged)), "forged reveal")
 	require.Equal(t, abci.ResponseProcessProposal_ACCEPT, propose(cTx(node, 5, honest)), "well-formed reveal of wrong work")
 	cOK(t, a, cTx(node, 5, honest))
-	r = receiptOfAtt(t, a, lazy.Attest.AttestationID)
+	r, err = compute.UnmarshalReceipt(biQuery(t, a, "/compute/receipt/"+itoa(rid), 0, false).Value)
+	require.NoError(t, err)
 	require.Equal(t, compute.VerdictFail, r.Verdict)
 	require.Equal(t, before-before/10, bond())
 }
@@ -355,7 +354,10 @@ func TestComputeRevealBudgetCheckTx(t *testing.T) {
 	w2 := testutil.DoWork(testutil.ChainID, 1, seed, testutil.Addr(other), 32, 48, 100, cKeys(21), nil)
 	cOK(t, a, cTx(node, 2, w1.Attest), cTx(other, 2, w2.Attest))
 	receipt := func(w *testutil.Work) compute.Receipt {
-		return receiptOfAtt(t, a, w.Attest.AttestationID)
+		rid := binary.BigEndian.Uint64(biQuery(t, a, "/compute/attestation/"+w.Attest.AttestationID.Hex(), 0, false).Value)
+		r, err := compute.UnmarshalReceipt(biQuery(t, a, "/compute/receipt/"+itoa(rid), 0, false).Value)
+		require.NoError(t, err)
+		return r
 	}
 	r1, r2 := receipt(w1), receipt(w2)
 	cOK(t, a)
@@ -389,7 +391,7 @@ func TestComputeRevealBudgetCheckTx(t *testing.T) {
 func TestComputeQueriesProven(t *testing.T) {
 	a := testutil.NewApp(t, testutil.ComputeGenesis(3, cFunded, cPool))
 	node, newcomer := testutil.Key(0), testutil.Key(20)
-	rid1 := cPrefix(t, a)
+	cPrefix(t, a)
 	// Network-job emission is paid after its epoch (pooled emission), so
 	// someone funds the newcomer, who holds the NFT now, for its own jobs.
 	cOK(t, a, testutil.Transfer(testutil.Key(1), testutil.ChainID, 0, biMinFee, testutil.Addr(newcomer), 1_000_000))
@@ -405,9 +407,6 @@ func TestComputeQueriesProven(t *testing.T) {
 
 	be := func(ids ...uint64) []byte { return compute.MarshalIDs(ids) }
 	n8 := func(v uint64) []byte { return binary.BigEndian.AppendUint64(nil, v) }
-	rid2 := compute.ReceiptIDOf(w.Attest.AttestationID)
-	rec2 := biQuery(t, a, "/compute/receipt/"+itoa(rid2), 0, false).Value
-	require.NotEmpty(t, rec2)
 	nodeHex, newHex, c21 := testutil.Addr(node).Hex(), testutil.Addr(newcomer).Hex(), testutil.Addr(testutil.Key(21)).Hex()
 	// Network jobs hold no escrow under pooled emission (epoch 1's share is
 	// set aside in the emission total), and job 2 is fully paid: nothing
@@ -434,10 +433,8 @@ func TestComputeQueriesProven(t *testing.T) {
 		{"/compute/jobs/state/cancelled/0", be(4)},
 		{"/compute/jobs/epoch/1/0", be(3)},
 		{"/compute/receipts/job/2", n8(1)},
-		{"/compute/receipts/job/2/0", be(rid2)},
-		{"/compute/receipts/contributor/" + c21 + "/0", be(rid1, rid2)},
-		{"/compute/receipt/" + itoa(rid2), rec2},
-		{"/compute/attestation/" + w.Attest.AttestationID.Hex(), rec2},
+		{"/compute/receipts/job/2/0", be(2)},
+		{"/compute/receipts/contributor/" + c21 + "/0", be(1, 2)},
 		{"/nft/owner/" + newHex, be(1)},
 		{"/nft/contributor/" + newHex, n8(1)},
 		{"/compute/escrow_total", func() []byte { b := escrow.Bytes32(); return b[:] }()},

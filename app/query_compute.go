@@ -37,9 +37,7 @@ import (
 //	/compute/receipts/job/{id}[/{page}]  receipts of a job
 //	/compute/receipts/contributor/{addr}/{page}  receipts naming a contributor
 //	                                     (length: the receipts of its NFT)
-//	/compute/attestation/{0x id}         Receipt, RLP, under the id's derived
-//	                                     receipt id (ReceiptIDOf): the id is
-//	                                     spent iff its attestation_id is the id
+//	/compute/attestation/{0x id}         receipt id of a spent attestation id
 //	/compute/deadline/{h}                receipt ids whose deadline is h
 //	/compute/beacon/{h}                  alias of /bridge/beacon/{h}: the
 //	                                     sampling beacon, 48 bytes (value ‖
@@ -139,10 +137,7 @@ func parseComputePath(parts []string) (queryRoute, bool, error) {
 				if err != nil {
 					return queryRoute{}, true, codes.Wrapf(ErrUnknownPath, "attestation id: %v", err)
 				}
-				// The receipt stored under the id the attestation id
-				// derives: the id is spent iff that receipt names it
-				// (a client checks; client.ReceiptOfAttestation does).
-				return r(compute.ReceiptKey(compute.ReceiptIDOf(h)))
+				return r(compute.AttestationKey(h))
 			}
 		case "emission":
 			if len(parts) == 3 && parts[2] == "queue" {

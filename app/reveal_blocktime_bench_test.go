@@ -34,6 +34,7 @@ package app_test
 
 import (
 	"crypto/ecdsa"
+	"encoding/binary"
 	"fmt"
 	"testing"
 	"time"
@@ -157,7 +158,11 @@ func (rb *revealBench) block() ([][]byte, int) {
 // sample is w's sample under the beacon of the height after its
 // inclusion, read from committed state as a revealer would.
 func (rb *revealBench) sample(w *testutil.Work) []uint64 {
-	r := receiptOfAtt(rb.b, rb.a, w.Attest.AttestationID)
+	q := biQuery(rb.b, rb.a, "/compute/attestation/"+w.Attest.AttestationID.Hex(), 0, false)
+	r, err := compute.UnmarshalReceipt(biQuery(rb.b, rb.a, "/compute/receipt/"+fmt.Sprint(binary.BigEndian.Uint64(q.Value)), 0, false).Value)
+	if err != nil {
+		rb.b.Fatal(err)
+	}
 	bc, err := bridge.UnmarshalBeacon(biQuery(rb.b, rb.a, "/compute/beacon/"+fmt.Sprint(r.Height+1), 0, false).Value)
 	if err != nil {
 		rb.b.Fatalf("beacon of %d: %v", r.Height+1, err)

@@ -2,6 +2,7 @@ package client
 
 import (
 	"context"
+	"encoding/binary"
 	"fmt"
 	"strconv"
 	"time"
@@ -37,17 +38,17 @@ func (c *Client) beaconRecord(ctx context.Context, h uint64) (bridge.Beacon, boo
 	return b, true, r.Height, nil
 }
 
-// ReceiptOfAttestation reads the receipt an attestation id created: the
-// record under the receipt id the attestation id derives
-// (compute.ReceiptIDOf), proven like any record. A receipt there that
-// names another attestation id (a derived-id collision, which that
-// attestation could not use) means this id has none.
+// ReceiptOfAttestation reads the receipt an attestation id created.
 func (c *Client) ReceiptOfAttestation(ctx context.Context, id compute.Hash) (compute.Receipt, bool, error) {
-	r, found, _, err := record(ctx, c, "/compute/attestation/"+id.Hex(), 0, compute.UnmarshalReceipt)
-	if err != nil || !found || r.AttestationID != id {
+	r, err := c.Query(ctx, "/compute/attestation/"+id.Hex(), 0)
+	if err != nil || r.Value == nil {
 		return compute.Receipt{}, false, err
 	}
-	return r, true, nil
+	if len(r.Value) != 8 {
+		return compute.Receipt{}, false, fmt.Errorf("attestation %s: %d bytes", id.Hex(), len(r.Value))
+	}
+	rc, found, _, err := c.Receipt(ctx, binary.BigEndian.Uint64(r.Value))
+	return rc, found, err
 }
 
 // WaitSample polls (every poll) until the beacon that fixes the sample of

@@ -1,6 +1,7 @@
 package keeper
 
 import (
+	bankkeeper "github.com/pingo-chain/pingo/x/bank/keeper"
 	"strconv"
 
 	"github.com/holiman/uint256"
@@ -53,11 +54,11 @@ func attest(kv KV, p *types.Params, np *nft.Params, op auth.Address, m *types.At
 	if ai < 0 {
 		return nil, codes.Wrapf(types.ErrNotAssigned, "%s in job %d", op, j.ID)
 	}
-	// The receipt id is derived from the attestation id, so the receipt
-	// record is the id's spent marker: one read here, one key written.
-	rid := types.ReceiptIDOf(m.AttestationID)
-	if err := receiptIDFree(kv, rid, m.AttestationID); err != nil {
+	idKey := types.AttestationKey(m.AttestationID)
+	if used, err := bankkeeper.Get(kv, idKey); err != nil {
 		return nil, err
+	} else if used != nil {
+		return nil, codes.Wrapf(types.ErrAttestationReplay, "%s", m.AttestationID.Hex())
 	}
 	a := &j.Assignments[ai]
 	if m.Start < a.Start || m.End > a.End {
@@ -72,6 +73,11 @@ func attest(kv KV, p *types.Params, np *nft.Params, op auth.Address, m *types.At
 	// Accepted: the receipt is pending its sampled reveal; the escrow of
 	// the range stays on the job until the verdict (passReceipt pays it
 	// through settle, failReceipt releases it).
+	rid, err := nextID(kv, types.NextReceiptIDKey)
+	if err != nil {
+		return nil, err
+	}
+	kv.Set(idKey, types.MarshalIDs([]uint64{rid}))
 	units := m.End - m.Start
 	r := types.Receipt{ID: rid, JobID: j.ID, AttestationID: m.AttestationID, Node: op, Start: m.Start, End: m.End,
 		OutputRoot: m.OutputRoot, Height: height, Epoch: p.Epoch(height), Shares: make([]types.ReceiptShare, len(m.Shares)),
@@ -101,28 +107,6 @@ func attest(kv KV, p *types.Params, np *nft.Params, op auth.Address, m *types.At
 		{"k", strconv.FormatUint(r.K, 10)}, {"deadline", strconv.FormatUint(r.Deadline, 10)},
 	}}
 	return []Event{head}, nil
-}
-
-// receiptIDFree checks that receipt id rid, derived from attestation id
-// id, is unused: a receipt of the same attestation id there is a replay,
-// one of another id a collision (≈ N²/2^65 over N receipts; the node
-// re-signs with another id). Id 0 is reserved (never a receipt).
-func receiptIDFree(kv KV, rid uint64, id types.Hash) error {
-	if rid == 0 {
-		return codes.Wrapf(types.ErrReceiptIDCollision, "attestation %s derives the reserved receipt id 0", id.Hex())
-	}
-	r, found, err := GetReceipt(kv, rid)
-	switch {
-	case err != nil:
-		return err
-	case !found:
-		return nil
-	case r.AttestationID == id:
-		return codes.Wrapf(types.ErrAttestationReplay, "%s (receipt %d)", id.Hex(), rid)
-	default:
-		return codes.Wrapf(types.ErrReceiptIDCollision, "attestation %s derives receipt id %d of attestation %s",
-			id.Hex(), rid, r.AttestationID.Hex())
-	}
 }
 
 func subRoots(ss []types.Share) [][32]byte {

@@ -120,39 +120,3 @@ func TestTransferNFT(t *testing.T) {
 	require.Equal(t, uint64(16), e.nftOf(addr(20)).Units)
 	require.Equal(t, addr(3), e.nftOf(addr(20)).Owner)
 }
-
-// Receipt ids derive from attestation ids (types.ReceiptIDOf), so two
-// different attestation ids may — with chance ≈ N²/2^65 — derive the same
-// receipt id. The later one is refused with its own code (the node
-// re-signs with another id), not as a replay, and changes nothing; a
-// Reveal naming it finds no receipt (the one there names the other id);
-// the same work under another id is accepted. A real collision cannot be
-// found, so the test writes the state one leaves: the receipt of ready's
-// attestation, copied under the id the new attestation derives.
-func TestReceiptIDCollision(t *testing.T) {
-	e := ready(t)
-	e.height++
-	rids, err := keeper.ListPage(e.kv, types.ListReceiptsByJob, types.IDSubject(1), 0)
-	require.NoError(t, err)
-	require.Len(t, rids, 1)
-	other := e.kv.m[string(types.ReceiptKey(rids[0]))]
-	require.NotNil(t, other)
-
-	w := e.work(1, 0, 16, 24, nil, 20, 21)
-	rid := types.ReceiptIDOf(w.Attest.AttestationID)
-	require.NotEqual(t, rids[0], rid)
-	e.kv.Set(types.ReceiptKey(rid), other)
-
-	e.fail(0, w.Attest, types.ErrReceiptIDCollision)
-	e.fail(9, w.Reveal([]uint64{16}, 0, 1), types.ErrReceiptNotFound)
-
-	// Re-signed with another attestation id: accepted, and its receipt
-	// is found under that id's derived id.
-	w.Attest.AttestationID[31] ^= 1
-	e.ok(0, w.Attest)
-	r := e.receiptOf(w)
-	require.Equal(t, types.ReceiptIDOf(w.Attest.AttestationID), r.ID)
-	require.Equal(t, types.ReceiptPending, r.Status)
-	// The same id once more is a replay, not a collision.
-	e.fail(0, w.Attest, types.ErrAttestationReplay)
-}

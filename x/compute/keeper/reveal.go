@@ -124,18 +124,23 @@ func reveal(kv KV, p *types.Params, np *nft.Params, b Beacons, m *types.Reveal, 
 	return passReceipt(kv, p, np, &j, &r)
 }
 
-// receiptOfAttestation reads the receipt attestation id created: the one
-// under its derived id (types.ReceiptIDOf) that names it.
 func receiptOfAttestation(kv KV, id types.Hash) (uint64, types.Receipt, error) {
-	rid := types.ReceiptIDOf(id)
-	r, found, err := GetReceipt(kv, rid)
+	b, err := bankkeeper.Get(kv, types.AttestationKey(id))
+	if err != nil {
+		return 0, types.Receipt{}, err
+	}
+	ids, ok := types.UnmarshalIDs(b)
+	if b == nil || !ok || len(ids) != 1 {
+		return 0, types.Receipt{}, codes.Wrapf(types.ErrReceiptNotFound, "%s", id.Hex())
+	}
+	r, found, err := GetReceipt(kv, ids[0])
 	if err != nil {
 		return 0, r, err
 	}
-	if !found || r.AttestationID != id {
-		return 0, types.Receipt{}, codes.Wrapf(types.ErrReceiptNotFound, "%s", id.Hex())
+	if !found {
+		return 0, r, bankkeeper.Corrupt(types.ReceiptKey(ids[0]), errLen)
 	}
-	return rid, r, nil
+	return ids[0], r, nil
 }
 
 func revealBudgetUsed(kv KV, height uint64) (uint64, error) {
@@ -299,10 +304,7 @@ func enqueueDeadline(kv KV, height, id uint64) error {
 // when a Reveal gives it its verdict, so the queue holds only pending
 // receipts and the deadline's EndBlock reads none of the others (it read
 // every receipt of the height, a cold tree read each, only to skip the
-// settled ones). Ids are in the order their attestations were accepted
-// (receipt ids are derived from attestation ids, not ascending), so the
-// id is found by a scan: the queue holds one height's attestations, and
-// the removal copies it anyway.
+// settled ones). Ids are ascending in the queue (appended as issued).
 func dequeueDeadline(kv KV, height, id uint64) error {
 	key := types.DeadlineKey(height)
 	b, err := bankkeeper.Get(kv, key)
@@ -312,11 +314,16 @@ func dequeueDeadline(kv KV, height, id uint64) error {
 	if len(b)%8 != 0 {
 		return bankkeeper.Corrupt(key, errLen)
 	}
-	lo := 0
-	for lo < len(b)/8 && binary.BigEndian.Uint64(b[8*lo:]) != id {
-		lo++
+	lo, hi := 0, len(b)/8
+	for lo < hi {
+		mid := int(uint(lo+hi) >> 1)
+		if binary.BigEndian.Uint64(b[8*mid:]) < id {
+			lo = mid + 1
+		} else {
+			hi = mid
+		}
 	}
-	if lo == len(b)/8 {
+	if lo == len(b)/8 || binary.BigEndian.Uint64(b[8*lo:]) != id {
 		return codes.Wrapf(codes.Internal, "receipt %d missing from the deadline queue of %d", id, height)
 	}
 	if len(b) == 8 {

@@ -91,8 +91,7 @@ var (
 	// hash the chain cannot re-execute (x/compute/kernel).
 	ErrUnknownSpec = codes.Register(Codespace, 34, "unknown unit kind or spec hash")
 	// ErrReceiptNotFound: a Reveal naming an attestation id that has no
-	// receipt (none under its derived receipt id, or one of another
-	// attestation id).
+	// receipt.
 	ErrReceiptNotFound = codes.Register(Codespace, 35, "no receipt for attestation")
 	// ErrNotPending: a Reveal of a receipt that already has its verdict (a
 	// replayed reveal lands here).
@@ -117,10 +116,4 @@ var (
 	// ErrRevealBudget: the block's verification budget (reveal_budget units
 	// re-executed) cannot take this reveal; it waits for a later block.
 	ErrRevealBudget = codes.Register(Codespace, 42, "block verification budget exhausted")
-	// ErrReceiptIDCollision: an Attest whose attestation id derives
-	// (ReceiptIDOf) the id of an existing receipt of a different
-	// attestation id, or the reserved id 0 — chance ≈ N²/2^65 over N
-	// receipts. Nothing is wrong with the work: re-sign it with another
-	// attestation id. (The same attestation id again is ErrAttestationReplay.)
-	ErrReceiptIDCollision = codes.Register(Codespace, 43, "receipt id collision: re-sign with another attestation id")
 )

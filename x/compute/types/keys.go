@@ -3,8 +3,6 @@ package types
 import (
 	"encoding/binary"
 
-	"github.com/ethereum/go-ethereum/crypto"
-
 	auth "github.com/pingo-chain/pingo/x/auth/types"
 )
 
@@ -33,17 +31,13 @@ var (
 	JobPrefix = []byte{ModulePrefix, 0x04}
 	// NextJobIDKey: 0x05 0x05 → next job id, uint64 BE (ids start at 1).
 	NextJobIDKey = []byte{ModulePrefix, 0x05}
-	// ReceiptPrefix: 0x05 0x06 ‖ receiptID(8, BE) → Receipt, RLP. The
-	// receipt id is derived from the attestation id (ReceiptIDOf), so
-	// this record is also the attestation id's spent marker: a receipt
-	// is never deleted, and one whose AttestationID equals the id means
-	// the id is spent, forever (replay protection).
+	// ReceiptPrefix: 0x05 0x06 ‖ receiptID(8, BE) → Receipt, RLP.
 	ReceiptPrefix = []byte{ModulePrefix, 0x06}
-	// 0x05 0x07: retired; never reuse. It held the next sequential
-	// receipt id (receipt ids are derived since h20).
-	// 0x05 0x08: retired; never reuse. It held attestation id → receipt
-	// id (the spent marker, now the receipt itself). A state written
-	// before h20 may still hold 0x07 and 0x08 records; nothing reads them.
+	// NextReceiptIDKey: 0x05 0x07 → next receipt id, uint64 BE (from 1).
+	NextReceiptIDKey = []byte{ModulePrefix, 0x07}
+	// AttestationPrefix: 0x05 0x08 ‖ attestationID(32) → receiptID(8, BE).
+	// Present = the id is spent, forever (replay protection).
+	AttestationPrefix = []byte{ModulePrefix, 0x08}
 	// IncentivePoolKey: 0x05 0x09 → the community incentive pool (the 80%),
 	// uint256 BE. Funded in genesis; spent only by the network-job
 	// emission; receives slashed node bonds and unspent network escrow.
@@ -143,22 +137,8 @@ func JobKey(id uint64) []byte { return join(JobPrefix, be64(id)) }
 // ReceiptKey is receipt id's record.
 func ReceiptKey(id uint64) []byte { return join(ReceiptPrefix, be64(id)) }
 
-// ReceiptIDOf is the id of the receipt attestation id creates: the first
-// 8 bytes, big-endian, of keccak256("pingo/receipt" ‖ id). Deriving it
-// makes the receipt record the id's spent marker (one key per
-// attestation instead of three: receipt, spent id, id counter). The
-// node chooses attestation ids freely (often counters), hence the hash:
-// ids that differ only in their last bytes must not share a receipt id.
-// Two different attestation ids collide with probability about N²/2^65
-// over N receipts; finding a collision with a given receipt costs ~2^64
-// hashes. The second attestation of a colliding pair fails with
-// ErrReceiptIDCollision (and id 0, which no receipt uses, likewise).
-func ReceiptIDOf(id Hash) uint64 {
-	h := crypto.Keccak256(receiptIDDomain, id[:])
-	return binary.BigEndian.Uint64(h[:8])
-}
-
-var receiptIDDomain = []byte("pingo/receipt")
+// AttestationKey marks an attestation id spent.
+func AttestationKey(id [32]byte) []byte { return join(AttestationPrefix, id[:]) }
 
 // DeadlineKey holds the receipts whose reveal deadline is height.
 func DeadlineKey(height uint64) []byte { return join(DeadlinePrefix, be64(height)) }
