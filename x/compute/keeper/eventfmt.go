@@ -8,7 +8,8 @@ import (
 
 // nodeHex is op.Hex() (EIP-55 checksummed), remembered per operator: the
 // attest and reveal events name the node, and the checksum's keccak over
-// the hex text was ~5% of an attest or reveal block's CPU (profiled, h20).
+// the hex text was ~2% of an attest or reveal block's labelled CPU
+// (profiled, h20).
 // Operators are few (max_nodes) and recur in every block; the memo is
 // bounded anyway, and past the bound addresses are formatted each time.
 // Only a cache: the text is the same either way, so events and state do
