@@ -360,3 +360,8 @@ func bytesReader(b []byte) *bytes.Reader { return bytes.NewReader(b) }
 // StateIndexLen is how many keys the latest-state index holds (tests,
 // metrics).
 func (a *App) StateIndexLen() int { return a.hot.Len() }
+
+// StateIndexComplete reports whether the latest-state index holds every
+// key of the last commit, so a miss is answered as absent without the tree
+// (store.Hot; tests, metrics).
+func (a *App) StateIndexComplete() bool { return a.hot.Complete() }

@@ -10,7 +10,8 @@ import (
 
 // The latest-state index (store.Hot) holds genesis's writes from the first
 // commit on (so block execution and CheckTx find every funded account in
-// it), stays within its bound, and is absent when turned off.
+// it), stays within its bound, and is absent when turned off; unbounded by
+// the state it is complete (a miss is an absent key).
 func TestStateIndexFilledByGenesis(t *testing.T) {
 	g := testutil.Genesis(40, biFunded)
 	for _, tc := range []struct {
@@ -18,10 +19,13 @@ func TestStateIndexFilledByGenesis(t *testing.T) {
 		entries int
 		min     int
 		max     int
+		// complete: it followed every commit from genesis and dropped
+		// nothing, so misses are answered as absent.
+		complete bool
 	}{
-		{"default", 0, 40, app.DefaultStateIndexEntries},
-		{"bounded", 12, 12, 12},
-		{"off", -1, 0, 0},
+		{"default", 0, 40, app.DefaultStateIndexEntries, true},
+		{"bounded", 12, 12, 12, false},
+		{"off", -1, 0, 0, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			a := testutil.NewAppWith(t, g, func(c *app.Config) { c.StateIndexEntries = tc.entries })
@@ -29,6 +33,7 @@ func TestStateIndexFilledByGenesis(t *testing.T) {
 			n := a.StateIndexLen()
 			require.GreaterOrEqual(t, n, tc.min)
 			require.LessOrEqual(t, n, tc.max)
+			require.Equal(t, tc.complete, a.StateIndexComplete())
 		})
 	}
 }
@@ -54,7 +59,9 @@ func TestStateIndexRollback(t *testing.T) {
 			testutil.Transfer(k2, testutil.ChainID, h-2, biMinFee, testutil.Addr(k3), 9),
 		})
 	}
+	require.True(t, a.StateIndexComplete())
 	require.NoError(t, a.RollbackTo(2))
+	require.False(t, a.StateIndexComplete(), "a rollback ends completeness for good")
 	a.Height = 2
 	// The new history: k0 pays k2 and k3 pays k2 (the accounts the index
 	// holds newer values of).

@@ -20,16 +20,27 @@ import "sync"
 // added (reads of them fall back to the tree), while keys it holds keep
 // being updated by every commit. The index holds what the tree holds or
 // nothing; app/store/hot_test.go checks every read against the tree.
+//
+// Complete: an index that has followed the chain from the empty version 0
+// (genesis's writes arrive with the first commit) and never dropped a key
+// holds every key of its version, so a miss means absent and the tree is
+// not descended. That descent was ~16% of an attest block's labelled CPU
+// (each Attest looks up its unused attestation id to refuse a replay): an
+// absent key walks the whole depth, mostly through node-cache misses. Any
+// drop (the bound reached), version change it did not follow, or Reset
+// ends it for good; a restarted node (index rebuilt by the warm-up walk)
+// does not claim it.
 type Hot struct {
-	mu      sync.RWMutex
-	version int64
-	m       map[string][]byte // nil value = absent
-	max     int
+	mu       sync.RWMutex
+	version  int64
+	m        map[string][]byte // nil value = absent
+	max      int
+	complete bool // m holds every key of version (only meaningful above 0)
 }
 
 // NewHot holds at most max entries (0: the index is off, every read goes to
-// the tree).
-func NewHot(max int) *Hot { return &Hot{m: make(map[string][]byte), max: max} }
+// the tree). It starts complete: version 0 is the empty tree.
+func NewHot(max int) *Hot { return &Hot{m: make(map[string][]byte), max: max, complete: true} }
 
 // Over reads r (which must hold exactly version v's state: a committed
 // snapshot, or the working tree while no write of the next block has been
@@ -43,6 +54,7 @@ func (h *Hot) Over(r Reader, v int64) Reader {
 	if h.version != v {
 		clear(h.m)
 		h.version = v
+		h.complete = false
 	}
 	h.mu.Unlock()
 	return &hotReader{h: h, parent: r, version: v}
@@ -57,6 +69,7 @@ func (h *Hot) Advance(from int64, writes []Write) {
 	if h.version != from {
 		clear(h.m)
 		h.version = from + 1
+		h.complete = false
 		return
 	}
 	if len(h.m) == 0 && len(writes) > 1024 {
@@ -68,6 +81,8 @@ func (h *Hot) Advance(from int64, writes []Write) {
 		k := string(w.Key)
 		if _, ok := h.m[k]; ok || len(h.m) < h.max {
 			h.m[k] = w.Value
+		} else {
+			h.complete = false
 		}
 	}
 	h.version = from + 1
@@ -108,7 +123,16 @@ func (h *Hot) Reset() {
 	h.mu.Lock()
 	clear(h.m)
 	h.version = -1
+	h.complete = false
 	h.mu.Unlock()
+}
+
+// Complete reports whether the index holds every key of its version (a
+// miss is an absent key; for tests and metrics).
+func (h *Hot) Complete() bool {
+	h.mu.RLock()
+	defer h.mu.RUnlock()
+	return h.complete && h.version > 0
 }
 
 // Len is the number of indexed keys (for tests and metrics).
@@ -128,9 +152,11 @@ func (r *hotReader) Get(key []byte) ([]byte, error) {
 	h := r.h
 	h.mu.RLock()
 	v, ok := h.m[string(key)]
-	ok = ok && h.version == r.version
+	same := h.version == r.version
+	absent := !ok && same && h.complete && h.version > 0
+	ok = ok && same
 	h.mu.RUnlock()
-	if ok {
+	if ok || absent {
 		return v, nil
 	}
 	v, err := r.parent.Get(key)

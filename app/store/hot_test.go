@@ -110,3 +110,63 @@ func TestRecorder(t *testing.T) {
 	require.Equal(t, []string{"del a", "set b=2"}, p.ops)
 	require.Equal(t, []store.Write{{Key: []byte("a")}, {Key: []byte("b"), Value: []byte("2")}}, rec.Writes)
 }
+
+// An index that followed the chain from the empty version 0 holds every
+// key: a miss is an absent key, answered without reading the parent. It
+// stops claiming that once it drops a key (full), follows a version it
+// did not see committed, or is reset — and then reads the parent again.
+func TestHotComplete(t *testing.T) {
+	h := store.NewHot(3)
+	require.False(t, h.Complete(), "version 0 is never served as complete")
+	h.Advance(0, []store.Write{{Key: []byte("a"), Value: []byte("1")}, {Key: []byte("b"), Value: []byte("2")}})
+	require.True(t, h.Complete())
+	p := newMem("a", "1", "b", "2")
+	r := h.Over(p, 1)
+	require.Equal(t, []byte("1"), get(t, r, "a"))
+	require.Nil(t, get(t, r, "zz"))
+	require.Nil(t, get(t, r, "zz"))
+	require.Zero(t, p.reads, "absent keys are not looked up")
+
+	// A deletion keeps it complete; a reader of another version does not
+	// use it.
+	h.Advance(1, []store.Write{{Key: []byte("b")}})
+	require.True(t, h.Complete())
+	p2 := newMem("a", "1")
+	r2 := h.Over(p2, 2)
+	require.Nil(t, get(t, r2, "b"))
+	require.Nil(t, get(t, r2, "c"))
+	require.Zero(t, p2.reads)
+	require.Equal(t, []byte("2"), get(t, r, "b"), "the old version's reader falls back to its parent")
+	require.Equal(t, 1, p.reads)
+
+	// Full (a, b held as deleted, c): d is dropped, so a miss may be a
+	// present key from now on.
+	h.Advance(2, []store.Write{{Key: []byte("c"), Value: []byte("3")}, {Key: []byte("d"), Value: []byte("4")}})
+	require.False(t, h.Complete())
+	p3 := newMem("a", "1", "c", "3", "d", "4")
+	r3 := h.Over(p3, 3)
+	require.Equal(t, []byte("4"), get(t, r3, "d"))
+	require.Nil(t, get(t, r3, "zz"))
+	require.Equal(t, 2, p3.reads)
+
+	// Never again, even with room: the dropped key is unknown.
+	h.Advance(3, []store.Write{{Key: []byte("a")}})
+	require.False(t, h.Complete())
+
+	for _, c := range []struct {
+		name string
+		lose func(h *store.Hot)
+	}{
+		{"another version", func(h *store.Hot) { h.Over(newMem(), 7) }},
+		{"a missed commit", func(h *store.Hot) { h.Advance(5, nil) }},
+		{"reset", func(h *store.Hot) { h.Reset() }},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			h := store.NewHot(10)
+			h.Advance(0, []store.Write{{Key: []byte("a"), Value: []byte("1")}})
+			require.True(t, h.Complete())
+			c.lose(h)
+			require.False(t, h.Complete())
+		})
+	}
+}

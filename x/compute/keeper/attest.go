@@ -101,7 +101,7 @@ func attest(kv KV, p *types.Params, np *nft.Params, op auth.Address, m *types.At
 		return nil, err
 	}
 	head := Event{Type: "attest", Attrs: [][2]string{
-		{"job_id", strconv.FormatUint(j.ID, 10)}, {"node", op.Hex()}, {"attestation_id", m.AttestationID.Hex()},
+		{"job_id", strconv.FormatUint(j.ID, 10)}, {"node", nodeHex(op)}, {"attestation_id", m.AttestationID.Hex()},
 		{"receipt_id", strconv.FormatUint(rid, 10)}, {"start", strconv.FormatUint(m.Start, 10)},
 		{"end", strconv.FormatUint(m.End, 10)}, {"output_root", m.OutputRoot.Hex()},
 		{"k", strconv.FormatUint(r.K, 10)}, {"deadline", strconv.FormatUint(r.Deadline, 10)},

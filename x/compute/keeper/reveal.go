@@ -161,7 +161,7 @@ func setRevealBudgetUsed(kv KV, height, used uint64) {
 func revealEvent(r *types.Receipt, verdict string, extra ...[2]string) Event {
 	attrs := [][2]string{
 		{"receipt_id", strconv.FormatUint(r.ID, 10)}, {"job_id", strconv.FormatUint(r.JobID, 10)},
-		{"node", r.Node.Hex()}, {"verdict", verdict}, {"k", strconv.FormatUint(r.K, 10)},
+		{"node", nodeHex(r.Node)}, {"verdict", verdict}, {"k", strconv.FormatUint(r.K, 10)},
 		{"revealed", strconv.FormatUint(r.Revealed, 10)}, {"beacon_height", strconv.FormatUint(r.BeaconHeight, 10)},
 		{"beacon", r.Beacon.Hex()}, {"sample_hash", r.SampleHash.Hex()},
 	}
