@@ -38,7 +38,7 @@ func getMetrics() *metrics {
 				Help:    "FinalizeBlock time (execution, or reuse of the ProcessProposal execution, plus flush into IAVL).",
 				Buckets: prometheus.ExponentialBuckets(0.001, 2, 14)}),
 			commit: prometheus.NewHistogram(prometheus.HistogramOpts{Namespace: "pingo", Name: "commit_seconds",
-				Help: "Commit time (IAVL SaveVersion and pruning).", Buckets: prometheus.ExponentialBuckets(0.001, 2, 14)}),
+				Help: "Commit time (the commit marker and pruning; IAVL SaveVersion runs in FinalizeBlock).", Buckets: prometheus.ExponentialBuckets(0.001, 2, 14)}),
 			txs: prometheus.NewCounterVec(prometheus.CounterOpts{Namespace: "pingo", Name: "txs_total",
 				Help: "Transactions in finalized blocks by result code."}, []string{"codespace", "code"}),
 			checkTxs: prometheus.NewCounterVec(prometheus.CounterOpts{Namespace: "pingo", Name: "checktx_total",
