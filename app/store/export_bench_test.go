@@ -2,9 +2,6 @@ package store_test
 
 import (
 	"bytes"
-	"encoding/binary"
-	"os"
-	"strconv"
 	"testing"
 
 	"github.com/pingo-chain/pingo/app/store"
@@ -15,34 +12,13 @@ import (
 // imports it into an empty tree on disk, as state sync does. N defaults to
 // 200,000; PINGO_BENCH_ACCOUNTS=1000000 is the scale.
 func BenchmarkSnapshotRestore(b *testing.B) {
-	n := 200_000
-	if v := os.Getenv("PINGO_BENCH_ACCOUNTS"); v != "" {
-		var err error
-		if n, err = strconv.Atoi(v); err != nil {
-			b.Fatal(err)
-		}
-	}
+	n := store.BenchAccounts(b, 200_000)
 	src, err := store.OpenTree(b.TempDir(), store.Options{CacheNodes: 100_000})
 	if err != nil {
 		b.Fatal(err)
 	}
 	defer src.Close()
-	key := make([]byte, 22)
-	key[0], key[1] = 0x01, 0x01
-	val := make([]byte, 40)
-	for i := 0; i < n; i++ {
-		binary.BigEndian.PutUint64(key[14:], uint64(i)*0x9E3779B97F4A7C15) // spread like hashes
-		binary.BigEndian.PutUint64(val[32:], uint64(i))
-		src.Set(append([]byte(nil), key...), append([]byte(nil), val...))
-		if i%100_000 == 99_999 {
-			if _, _, err := src.Commit(); err != nil {
-				b.Fatal(err)
-			}
-		}
-	}
-	if _, _, err := src.Commit(); err != nil {
-		b.Fatal(err)
-	}
+	store.FillAccounts(b, src, n, 100_000)
 	v := src.Version()
 	var stream bytes.Buffer
 	b.ResetTimer()

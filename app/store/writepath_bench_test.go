@@ -4,10 +4,8 @@ import (
 	"encoding/binary"
 	"fmt"
 	"math/rand"
-	"os"
 	"runtime"
 	"sort"
-	"strconv"
 	"syscall"
 	"testing"
 	"time"
@@ -25,37 +23,13 @@ import (
 //
 //	go test -run '^$' -bench TransferWrites -benchtime 20x ./app/store/
 func BenchmarkTransferWrites(b *testing.B) {
-	n := 1_000_000
-	if v := os.Getenv("PINGO_BENCH_ACCOUNTS"); v != "" {
-		var err error
-		if n, err = strconv.Atoi(v); err != nil {
-			b.Fatal(err)
-		}
-	}
+	n := BenchAccounts(b, 1_000_000)
 	tr, err := OpenTree(b.TempDir(), Options{CacheNodes: 4_000_000})
 	if err != nil {
 		b.Fatal(err)
 	}
 	defer tr.Close()
-	key := func(i int) []byte {
-		k := make([]byte, 22)
-		k[0], k[1] = 0x01, 0x01
-		binary.BigEndian.PutUint64(k[14:], uint64(i)*0x9E3779B97F4A7C15) // spread like addresses
-		return k
-	}
-	val := make([]byte, 40)
-	for i := 0; i < n; i++ {
-		binary.BigEndian.PutUint64(val[32:], uint64(i))
-		tr.Set(key(i), append([]byte(nil), val...))
-		if i%200_000 == 199_999 {
-			if _, _, err := tr.Commit(); err != nil {
-				b.Fatal(err)
-			}
-		}
-	}
-	if _, _, err := tr.Commit(); err != nil {
-		b.Fatal(err)
-	}
+	FillAccounts(b, tr, n, 200_000)
 	for _, per := range []int{1_000, 2_500, 10_000} {
 		b.Run(fmt.Sprintf("transfers=%d", per), func(b *testing.B) {
 			rng := rand.New(rand.NewSource(int64(per)))
@@ -68,7 +42,7 @@ func BenchmarkTransferWrites(b *testing.B) {
 				for j := 0; j < 2*per; j++ {
 					v := make([]byte, 40)
 					binary.BigEndian.PutUint64(v[32:], rng.Uint64())
-					keys = append(keys, key(rng.Intn(n)))
+					keys = append(keys, BenchAccountKey(rng.Intn(n)))
 					vals = append(vals, v)
 				}
 				sortKV(keys, vals)
