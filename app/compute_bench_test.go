@@ -18,12 +18,15 @@ package app_test
 import (
 	"context"
 	"crypto/ecdsa"
+	"encoding/binary"
 	"testing"
 	"time"
 
 	abci "github.com/cometbft/cometbft/abci/types"
+	"github.com/ethereum/go-ethereum/crypto"
 	"github.com/holiman/uint256"
 	"github.com/pingo-chain/pingo/testutil"
+	auth "github.com/pingo-chain/pingo/x/auth/types"
 	bank "github.com/pingo-chain/pingo/x/bank/types"
 	"github.com/pingo-chain/pingo/x/compute/kernel"
 	compute "github.com/pingo-chain/pingo/x/compute/types"
@@ -43,8 +46,11 @@ type attestBench struct {
 	next     []uint64 // next unit per node
 	contribs []*ecdsa.PrivateKey
 	senders  []*ecdsa.PrivateKey
-	sNonce   uint64
-	round    int
+	// recipients receive payBlock's transfers (see payBlock).
+	recipients []auth.Address
+	payRound   int
+	sNonce     uint64
+	round      int
 }
 
 func newAttestBench(b testing.TB, perBlock int) *attestBench {
@@ -107,6 +113,9 @@ func (c *attestBench) attestBlock(perBlock int) [][]byte {
 	return txs
 }
 
+// transferBlock is the ring baseline: each sender pays the next sender, so
+// every account a block writes is both a sender and a recipient — one
+// account record per transfer.
 func (c *attestBench) transferBlock() [][]byte {
 	txs := make([][]byte, len(c.senders))
 	for i, k := range c.senders {
@@ -115,6 +124,36 @@ func (c *attestBench) transferBlock() [][]byte {
 	}
 	c.sNonce++
 	return txs
+}
+
+// payBlock is the independent-payments baseline: each sender pays its own
+// recipient (an existing account that sends nothing), so a transfer writes
+// two account records, the sender's and the recipient's. The recipients
+// are c.recipients in turn, perBlock a block.
+func (c *attestBench) payBlock() [][]byte {
+	txs := make([][]byte, len(c.senders))
+	off := c.payRound * len(c.senders)
+	for i, k := range c.senders {
+		txs[i] = testutil.Transfer(k, testutil.ChainID, c.sNonce, biMinFee, c.recipients[(off+i)%len(c.recipients)], 1)
+	}
+	c.sNonce++
+	c.payRound++
+	return txs
+}
+
+// addRecipients derives n recipient addresses and creates their accounts
+// with untimed pay blocks.
+func (c *attestBench) addRecipients(b testing.TB, n int) {
+	c.recipients = make([]auth.Address, n)
+	for i := range c.recipients {
+		copy(c.recipients[i][:], crypto.Keccak256([]byte("pingo/bench/recipient"), binary.BigEndian.AppendUint64(nil, uint64(i))))
+	}
+	for i := 0; i < (n+len(c.senders)-1)/len(c.senders); i++ {
+		txs := c.payBlock()
+		c.precheck(txs)
+		c.mustBlockRaw(b, txs)
+	}
+	c.payRound = 0
 }
 
 // timedBlock prechecks txs (signatures cached, untimed), then times

@@ -20,6 +20,7 @@ import (
 	"encoding/binary"
 	"runtime"
 	"runtime/pprof"
+	"slices"
 	"syscall"
 	"testing"
 	"time"
@@ -112,9 +113,17 @@ func BenchmarkAttestationSettle(b *testing.B) {
 		tune = func(p *compute.Params) { p.SampleK, p.BeaconWindow, p.RevealBlocks = 1, 2, 3 }
 	}
 	c := newAttestBenchWith(b, perBlock, tune)
+	// The pay baseline's recipients: the same perBlock accounts every
+	// round, as hot as the ring's (PINGO_BENCH_RECIPIENT_BLOCKS cycles
+	// through more of them: colder paths, dearer transfers).
+	c.addRecipients(b, perBlock*benchEnvInt(b, "PINGO_BENCH_RECIPIENT_BLOCKS", 1))
 	// Wall time and process CPU time (user + system, GC included) of each
 	// block: on a shared machine the CPU time is the steadier figure.
-	var att, settle, kern, tr, cAtt, cSettle, cKern, cTr time.Duration
+	var att, settle, kern, pay, ring, cAtt, cSettle, cKern, cPay, cRing time.Duration
+	// Per timed round, (attest + settle) over each baseline block: their
+	// medians are robust to a round that a collection or the machine
+	// disturbed (a 512-transfer block takes only ~10–25 ms).
+	var payRatios, ringRatios []float64
 	phase := func(name string, f func()) (wall, cpu time.Duration) {
 		// Each phase starts on a collected heap, so a collection owed to
 		// the untimed setup (work, signatures) does not land in whichever
@@ -133,11 +142,13 @@ func BenchmarkAttestationSettle(b *testing.B) {
 	}
 	round := func(timed bool) {
 		atxs, works, nodes := c.workBlock(perBlock)
-		ttxs := c.transferBlock()
+		rtxs0, ptxs := c.transferBlock(), c.payBlock()
 		c.precheck(atxs)
 		da, ca := phase("attest", func() { c.mustBlockRaw(b, atxs) })
-		c.precheck(ttxs)
-		dt, ct := phase("transfer", func() { c.mustBlockRaw(b, ttxs) })
+		c.precheck(rtxs0)
+		dg, cg := phase("ring", func() { c.mustBlockRaw(b, rtxs0) })
+		c.precheck(ptxs)
+		dp, cp := phase("transfer", func() { c.mustBlockRaw(b, ptxs) })
 		// Block x+1 carries no extension of x (raw blocks have none);
 		// its own extension becomes block x+2's beacon of x+1.
 		c.a.Block()
@@ -167,8 +178,14 @@ func BenchmarkAttestationSettle(b *testing.B) {
 			})
 		}
 		if timed {
-			att, settle, kern, tr = att+da, settle+dr-dk, kern+dk, tr+dt
-			cAtt, cSettle, cKern, cTr = cAtt+ca, cSettle+cr-ck, cKern+ck, cTr+ct
+			full := float64(da + dr - dk)
+			payRatios, ringRatios = append(payRatios, full/float64(dp)), append(ringRatios, full/float64(dg))
+			if benchEnvInt(b, "PINGO_BENCH_VERBOSE", 0) != 0 {
+				b.Logf("round: attest %v settle %v | pay %v ring %v | full/pay %.2f full/ring %.2f",
+					da, dr-dk, dp, dg, payRatios[len(payRatios)-1], ringRatios[len(ringRatios)-1])
+			}
+			att, settle, kern, pay, ring = att+da, settle+dr-dk, kern+dk, pay+dp, ring+dg
+			cAtt, cSettle, cKern, cPay, cRing = cAtt+ca, cSettle+cr-ck, cKern+ck, cPay+cp, cRing+cg
 		}
 	}
 	round(false) // warms the caches and mints the contributors' NFTs
@@ -181,19 +198,36 @@ func BenchmarkAttestationSettle(b *testing.B) {
 		b.Fatal(err)
 	}
 	total := float64(b.N * perBlock)
-	perTr := tr.Seconds() / total
+	perPay, perRing := pay.Seconds()/total, ring.Seconds()/total
 	b.ReportMetric(total/att.Seconds(), "attests/s")
 	b.ReportMetric(total/settle.Seconds(), "settles/s")
-	b.ReportMetric(1/perTr, "transfers/s")
-	b.ReportMetric(att.Seconds()/total/perTr, "attest-transfers")
-	b.ReportMetric(settle.Seconds()/total/perTr, "settle-transfers")
-	b.ReportMetric((att+settle).Seconds()/total/perTr, "full-transfers")
+	b.ReportMetric(1/perPay, "transfers/s")
+	b.ReportMetric(1/perRing, "ring-transfers/s")
+	b.ReportMetric(att.Seconds()/total/perPay, "attest-transfers")
+	b.ReportMetric(settle.Seconds()/total/perPay, "settle-transfers")
+	b.ReportMetric((att+settle).Seconds()/total/perPay, "full-transfers")
+	b.ReportMetric((att+settle).Seconds()/total/perRing, "full-ring-transfers")
+	b.ReportMetric(median(payRatios), "median-full-transfers")
+	b.ReportMetric(median(ringRatios), "median-full-ring-transfers")
 	b.ReportMetric(float64(kern.Nanoseconds())/total, "kernel-ns/receipt")
-	cPerTr := cTr.Seconds() / total
-	b.ReportMetric(cAtt.Seconds()/total/cPerTr, "cpu-attest-transfers")
-	b.ReportMetric(cSettle.Seconds()/total/cPerTr, "cpu-settle-transfers")
-	b.ReportMetric((cAtt+cSettle).Seconds()/total/cPerTr, "cpu-full-transfers")
+	cPerPay, cPerRing := cPay.Seconds()/total, cRing.Seconds()/total
+	b.ReportMetric(cAtt.Seconds()/total/cPerPay, "cpu-attest-transfers")
+	b.ReportMetric(cSettle.Seconds()/total/cPerPay, "cpu-settle-transfers")
+	b.ReportMetric((cAtt+cSettle).Seconds()/total/cPerPay, "cpu-full-transfers")
+	b.ReportMetric((cAtt+cSettle).Seconds()/total/cPerRing, "cpu-full-ring-transfers")
 	b.ReportMetric(float64(cKern.Nanoseconds())/total, "cpu-kernel-ns/receipt")
+}
+
+// median of xs (sorted in place); 0 for none.
+func median(xs []float64) float64 {
+	if len(xs) == 0 {
+		return 0
+	}
+	slices.Sort(xs)
+	if n := len(xs); n%2 == 0 {
+		return (xs[n/2-1] + xs[n/2]) / 2
+	}
+	return xs[len(xs)/2]
 }
 
 func (c *attestBench) precheck(txs [][]byte) {
