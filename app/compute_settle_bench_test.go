@@ -105,12 +105,14 @@ func BenchmarkAttestationSettle(b *testing.B) {
 	mempool := benchEnvInt(b, "PINGO_BENCH_MEMPOOL", 0) != 0
 	tune := func(p *compute.Params) { p.SampleK = 1 } // as newSettleBench
 	if benchEnvInt(b, "PINGO_BENCH_DEADLINE", 0) != 0 {
-		// Steady state of the reveal deadlines: with beacon_window 2 and
-		// reveal_blocks 3 a round's deadline (attest height + 5) is the
-		// next round's attest block, so every timed attest block also
-		// runs a deadline's EndBlock, as on a chain attesting every block
-		// (by default the 3-round run never reaches one: 120 blocks).
-		tune = func(p *compute.Params) { p.SampleK, p.BeaconWindow, p.RevealBlocks = 1, 2, 3 }
+		// Steady state of the reveal deadlines: a round is six blocks
+		// (attest, two for the beacon, the two transfer baselines,
+		// reveal), so with beacon_window 2 and reveal_blocks 4 a round's
+		// deadline (attest height + 6) is the next round's attest block,
+		// and every timed attest block also runs a deadline's EndBlock,
+		// as on a chain attesting every block (by default a run never
+		// reaches one: 120 blocks).
+		tune = func(p *compute.Params) { p.SampleK, p.BeaconWindow, p.RevealBlocks = 1, 2, 4 }
 	}
 	c := newAttestBenchWith(b, perBlock, tune)
 	// The pay baseline's recipients: the same perBlock accounts every
@@ -145,14 +147,14 @@ func BenchmarkAttestationSettle(b *testing.B) {
 		rtxs0, ptxs := c.transferBlock(), c.payBlock()
 		c.precheck(atxs)
 		da, ca := phase("attest", func() { c.mustBlockRaw(b, atxs) })
-		c.precheck(rtxs0)
-		dg, cg := phase("ring", func() { c.mustBlockRaw(b, rtxs0) })
-		c.precheck(ptxs)
-		dp, cp := phase("transfer", func() { c.mustBlockRaw(b, ptxs) })
 		// Block x+1 carries no extension of x (raw blocks have none);
 		// its own extension becomes block x+2's beacon of x+1.
 		c.a.Block()
 		c.a.Block()
+		c.precheck(rtxs0)
+		dg, cg := phase("ring", func() { c.mustBlockRaw(b, rtxs0) })
+		c.precheck(ptxs)
+		dp, cp := phase("transfer", func() { c.mustBlockRaw(b, ptxs) })
 		rtxs, units := c.revealBlock(b, works, nodes)
 		c.precheck(rtxs)
 		var dr, cr, dk, ck time.Duration
