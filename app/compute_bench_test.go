@@ -25,6 +25,8 @@ import (
 	abci "github.com/cometbft/cometbft/abci/types"
 	"github.com/ethereum/go-ethereum/crypto"
 	"github.com/holiman/uint256"
+	"github.com/pingo-chain/pingo/app"
+	"github.com/pingo-chain/pingo/app/store"
 	"github.com/pingo-chain/pingo/testutil"
 	auth "github.com/pingo-chain/pingo/x/auth/types"
 	bank "github.com/pingo-chain/pingo/x/bank/types"
@@ -66,10 +68,21 @@ func newAttestBenchWith(b testing.TB, perBlock int, tune func(*compute.Params)) 
 	for _, k := range senders {
 		g.Bank.Balances = append(g.Bank.Balances, bank.Balance{Address: testutil.Addr(k), Amount: uint256.NewInt(1_000_000_000_000)})
 	}
+	// PINGO_BENCH_FILL=n: n more funded accounts that no tx touches, for
+	// a chain-sized tree (deeper paths for every write).
+	for i := 0; i < benchEnvInt(b, "PINGO_BENCH_FILL", 0); i++ {
+		var a auth.Address
+		copy(a[:], crypto.Keccak256([]byte("pingo/bench/fill"), binary.BigEndian.AppendUint64(nil, uint64(i))))
+		g.Bank.Balances = append(g.Bank.Balances, bank.Balance{Address: a, Amount: uint256.NewInt(1)})
+	}
 	g.Compute.Params.NetworkJobsPerEpoch = 0
 	g.Compute.Params.MaxShares = abContributors
 	tune(&g.Compute.Params)
-	c := &attestBench{a: testutil.NewApp(b, g), nodes: testutil.KeysFrom(0, abNodes), nonces: make([]uint64, abNodes),
+	// A validator's node cache (app.toml's default), not the tests' small
+	// one: with PINGO_BENCH_FILL the tree outgrows the latter, and every
+	// miss is a LevelDB read no validator pays.
+	a := testutil.NewAppWith(b, g, func(cfg *app.Config) { cfg.Tree.CacheNodes = store.DefaultOptions().CacheNodes })
+	c := &attestBench{a: a, nodes: testutil.KeysFrom(0, abNodes), nonces: make([]uint64, abNodes),
 		next: make([]uint64, abNodes), contribs: testutil.KeysFrom(1_000, abPool), senders: senders}
 	share := uint64(1 << 20)
 	var setup [][]byte
