@@ -68,16 +68,7 @@ func BenchmarkWriteShapes(b *testing.B) {
 					next += perBlock
 				}
 				rewrite = !rewrite
-				sortKV(keys, vals)
-				for j := range keys {
-					tr.Set(keys[j], vals[j])
-				}
-				if _, _, err := tr.Save(); err != nil {
-					b.Fatal(err)
-				}
-				if _, _, err := tr.Commit(); err != nil {
-					b.Fatal(err)
-				}
+				writeBlock(b, tr, keys, vals)
 			}
 			for i := 0; i < 20; i++ {
 				block()
