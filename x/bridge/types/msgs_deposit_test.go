@@ -6,7 +6,6 @@ import (
 
 	"github.com/holiman/uint256"
 	auth "github.com/pingo-chain/pingo/x/auth/types"
-	"github.com/pingo-chain/pingo/x/codes"
 )
 
 func testDeposit() *ReportDeposit {
@@ -85,16 +84,7 @@ func TestReportDepositValidateBasic(t *testing.T) {
 		{"zero hash", &ReportDeposit{TONLt: 1, Amount: *uint256.NewInt(1)}, 12},
 		{"zero lt", &ReportDeposit{TONTxHash: Hash32{1}, Amount: *uint256.NewInt(1)}, 12},
 	} {
-		err := c.m.ValidateBasic(h)
-		if c.code == 0 {
-			if err != nil {
-				t.Errorf("%s: %v", c.name, err)
-			}
-			continue
-		}
-		if _, code, _ := codes.ABCIInfo(err); err == nil || code != c.code {
-			t.Errorf("%s: want bridge/%d, got %v", c.name, c.code, err)
-		}
+		wantCode(t, c.name, c.m.ValidateBasic(h), c.code)
 	}
 }
 

@@ -8,7 +8,6 @@ import (
 
 	"github.com/holiman/uint256"
 	auth "github.com/pingo-chain/pingo/x/auth/types"
-	"github.com/pingo-chain/pingo/x/codes"
 )
 
 func testRefund() *ReportRefund {
@@ -99,16 +98,7 @@ func TestReportRefundValidateBasic(t *testing.T) {
 		{"zero lt", &ReportRefund{TONTxHash: Hash32{1}, Amount: *uint256.NewInt(1)}, 12},
 		{"workchain 7", wc, 41},
 	} {
-		err := c.m.ValidateBasic(h)
-		if c.code == 0 {
-			if err != nil {
-				t.Errorf("%s: %v", c.name, err)
-			}
-			continue
-		}
-		if _, code, _ := codes.ABCIInfo(err); err == nil || code != c.code {
-			t.Errorf("%s: want bridge/%d, got %v", c.name, c.code, err)
-		}
+		wantCode(t, c.name, c.m.ValidateBasic(h), c.code)
 	}
 }
 

@@ -101,16 +101,7 @@ func TestWithdrawWire(t *testing.T) {
 		{"2^120-1", Withdraw{To: to, Amount: *MaxWithdrawAmount}, 0},
 		{"workchain 7", Withdraw{To: wc, Amount: *uint256.NewInt(1)}, 41},
 	} {
-		err := c.m.ValidateBasic(h)
-		if c.code == 0 {
-			if err != nil {
-				t.Errorf("%s: %v", c.name, err)
-			}
-			continue
-		}
-		if _, code, _ := codes.ABCIInfo(err); err == nil || code != c.code {
-			t.Errorf("%s: want bridge/%d, got %v", c.name, c.code, err)
-		}
+		wantCode(t, c.name, c.m.ValidateBasic(h), c.code)
 	}
 }
 
@@ -170,4 +161,19 @@ func FuzzParseTONAddr(f *testing.F) {
 			t.Fatalf("%q → %s → %v %v", s, a, b, err)
 		}
 	})
+}
+
+// wantCode fails t unless err is nil for code 0, or a bridge error with
+// that code.
+func wantCode(t *testing.T, name string, err error, code uint32) {
+	t.Helper()
+	if code == 0 {
+		if err != nil {
+			t.Errorf("%s: %v", name, err)
+		}
+		return
+	}
+	if space, got, _ := codes.ABCIInfo(err); err == nil || got != code || space != Codespace {
+		t.Errorf("%s: want bridge/%d, got %v", name, code, err)
+	}
 }
