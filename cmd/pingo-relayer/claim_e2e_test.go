@@ -8,8 +8,6 @@ import (
 	"errors"
 	"log/slog"
 	"math/big"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -28,7 +26,6 @@ import (
 	"github.com/pingo-chain/pingo/bridge/tonlocal/tonlocaltest"
 	"github.com/pingo-chain/pingo/chain"
 	"github.com/pingo-chain/pingo/chain/client"
-	"github.com/pingo-chain/pingo/testutil"
 	bridge "github.com/pingo-chain/pingo/x/bridge/types"
 )
 
@@ -47,57 +44,16 @@ func TestRelayerAutoClaimEndToEnd(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs a chain node and the local TON endpoint")
 	}
-	n := testutil.NewNet(t, testutil.NetOptions{Validators: 1, FirstIP: 216, BlockTime: 300 * time.Millisecond,
-		Genesis: func(g *chain.Genesis) { g.State.Bridge.Params.EpochBlocks = 4 }})
-	t.Cleanup(func() {
-		if t.Failed() {
-			n.LogTails(3000)
-		}
-	})
-	n.StartAll()
 	ctx, cancel := context.WithTimeout(context.Background(), 150*time.Second)
 	defer cancel()
-	c := n.Nodes[0].Client
-	var rec1 bridge.CheckpointRecord
-	waitFor(t, 20*time.Second, "checkpoint 1 on the chain", func() bool {
-		r, found, err := c.Checkpoint(ctx, 1)
-		rec1 = r
-		return err == nil && found
+	bn := startBridgeNet(t, ctx, 216, func(*client.Client) *tonlocal.JettonGenesis {
+		return &tonlocal.JettonGenesis{Supply: tonlocaltest.JettonSupply, Bridge: tonlocaltest.JettonBridge,
+			Holder: tonlocaltest.HolderKey().Public().(ed25519.PublicKey)}
 	})
-	key := tonlocaltest.RelayerKey()
-	sctx, scancel := context.WithTimeout(ctx, 60*time.Second)
-	e, err := tonlocal.Start(sctx, tonlocal.Options{
-		Dir: t.TempDir(), Addr: "127.0.0.217:0", ContractsDir: tonlocaltest.ContractsDir(t),
-		BlockInterval: 200 * time.Millisecond, ChainID: rec1.ChainID, Validators: bridge.TONSet(rec1.Valset),
-		Wallets: []ed25519.PublicKey{key.Public().(ed25519.PublicKey)},
-		Jetton: &tonlocal.JettonGenesis{Supply: tonlocaltest.JettonSupply, Bridge: tonlocaltest.JettonBridge,
-			Holder: tonlocaltest.HolderKey().Public().(ed25519.PublicKey)},
-		AnchorBalance: big.NewInt(1_000_000_000), Log: t.Logf, Stderr: os.Stderr,
-	})
-	scancel()
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(e.Close)
-	j := e.Jetton()
-	s := &settings{
-		ChainRPC: n.Nodes[0].RPC, ChainVerify: true, TONConfig: e.ConfigPath(), TONUnsafe: true,
-		Anchor: e.Anchor(), WalletKey: key, WalletNetwork: tonlocal.WalletVersion.NetworkGlobalID,
-		JournalDir: filepath.Join(t.TempDir(), "journal"), Amount: tlb.MustFromTON("0.05"),
-		Claim: true, ClaimAmount: tlb.MustFromTON("0.1"), ClaimFrom: 1,
-	}
+	c, e, j := bn.c, bn.e, bn.j
+	s := bn.relayerSettings(t)
 	master := jetton.NewJettonMasterClient(liteAPI(t, e), j.Master)
-	balance := func(owner *address.Address) *big.Int {
-		w, err := master.GetJettonWallet(ctx, owner)
-		if err != nil {
-			t.Fatal(err)
-		}
-		b, err := w.GetBalance(ctx)
-		if err != nil {
-			return new(big.Int) // not deployed yet: no jettons
-		}
-		return b
-	}
+	balance := func(owner *address.Address) *big.Int { return jettonBalance(t, ctx, master, owner) }
 
 	// The relayer runs and catches up with the sealed epochs first, so the
 	// latency below is the steady state.

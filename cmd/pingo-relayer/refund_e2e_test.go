@@ -8,8 +8,6 @@ import (
 	"errors"
 	"log/slog"
 	"math/big"
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -26,7 +24,6 @@ import (
 	"github.com/pingo-chain/pingo/bridge/tonlocal/tonlocaltest"
 	"github.com/pingo-chain/pingo/chain"
 	"github.com/pingo-chain/pingo/chain/client"
-	"github.com/pingo-chain/pingo/testutil"
 	bridge "github.com/pingo-chain/pingo/x/bridge/types"
 )
 
@@ -52,23 +49,21 @@ func TestRelayerRefundEndToEnd(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs a chain node and the local TON endpoint")
 	}
-	n := testutil.NewNet(t, testutil.NetOptions{Validators: 1, FirstIP: 141, BlockTime: 300 * time.Millisecond,
-		Genesis: func(g *chain.Genesis) { g.State.Bridge.Params.EpochBlocks = 4 }})
-	t.Cleanup(func() {
-		if t.Failed() {
-			n.LogTails(3000)
-		}
-	})
-	n.StartAll()
 	ctx, cancel := context.WithTimeout(context.Background(), 180*time.Second)
 	defer cancel()
-	c := n.Nodes[0].Client
-	var rec1 bridge.CheckpointRecord
-	waitFor(t, 20*time.Second, "checkpoint 1 on the chain", func() bool {
-		r, found, err := c.Checkpoint(ctx, 1)
-		rec1 = r
-		return err == nil && found
+	var genesisSupply, total *big.Int
+	outside := new(big.Int).Mul(big.NewInt(1_000_000), big.NewInt(1_000_000_000)) // 10^6 PINGO on the holder's TON wallet
+	bn := startBridgeNet(t, ctx, 141, func(c *client.Client) *tonlocal.JettonGenesis {
+		r, err := c.Query(ctx, "/bank/supply", 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		genesisSupply = new(big.Int).SetBytes(r.Value)
+		total = new(big.Int).Add(genesisSupply, outside)
+		return &tonlocal.JettonGenesis{Supply: total, Bridge: genesisSupply,
+			Holder: tonlocaltest.HolderKey().Public().(ed25519.PublicKey)}
 	})
+	n, c, e, j := bn.n, bn.c, bn.e, bn.j
 	l2Supply := func() *big.Int {
 		r, err := c.Query(ctx, "/bank/supply", 0)
 		if err != nil {
@@ -76,25 +71,6 @@ func TestRelayerRefundEndToEnd(t *testing.T) {
 		}
 		return new(big.Int).SetBytes(r.Value)
 	}
-	genesisSupply := l2Supply()
-	outside := new(big.Int).Mul(big.NewInt(1_000_000), big.NewInt(1_000_000_000)) // 10^6 PINGO on the holder's TON wallet
-	total := new(big.Int).Add(genesisSupply, outside)
-	key := tonlocaltest.RelayerKey()
-	sctx, scancel := context.WithTimeout(ctx, 60*time.Second)
-	e, err := tonlocal.Start(sctx, tonlocal.Options{
-		Dir: t.TempDir(), Addr: "127.0.0.142:0", ContractsDir: tonlocaltest.ContractsDir(t),
-		BlockInterval: 200 * time.Millisecond, ChainID: rec1.ChainID, Validators: bridge.TONSet(rec1.Valset),
-		Wallets: []ed25519.PublicKey{key.Public().(ed25519.PublicKey)},
-		Jetton: &tonlocal.JettonGenesis{Supply: total, Bridge: genesisSupply,
-			Holder: tonlocaltest.HolderKey().Public().(ed25519.PublicKey)},
-		AnchorBalance: big.NewInt(1_000_000_000), Log: t.Logf, Stderr: os.Stderr,
-	})
-	scancel()
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(e.Close)
-	j := e.Jetton()
 	// The validator checks facts against this TON endpoint.
 	n.Stop(0)
 	cfg, err := chain.LoadConfig(n.Nodes[0].Home, nil)
@@ -115,13 +91,8 @@ func TestRelayerRefundEndToEnd(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	s := &settings{
-		ChainRPC: n.Nodes[0].RPC, ChainVerify: true, TONConfig: e.ConfigPath(), TONUnsafe: true,
-		Anchor: e.Anchor(), WalletKey: key, WalletNetwork: tonlocal.WalletVersion.NetworkGlobalID,
-		JournalDir: filepath.Join(t.TempDir(), "journal"), Amount: tlb.MustFromTON("0.05"),
-		Claim: true, ClaimAmount: tlb.MustFromTON("0.1"), ClaimFrom: 1,
-		L2Key: chain.DevKey(1), ReportFee: uint256.NewInt(10_000),
-	}
+	s := bn.relayerSettings(t)
+	s.L2Key, s.ReportFee = chain.DevKey(1), uint256.NewInt(10_000)
 	stop := runRefundRelayer(t, ctx, s)
 	defer stop()
 	reader, err := dialTON(ctx, s, slog.New(slog.DiscardHandler))
@@ -141,17 +112,7 @@ func TestRelayerRefundEndToEnd(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	jettons := func(owner *address.Address) *big.Int {
-		w, err := master.GetJettonWallet(ctx, owner)
-		if err != nil {
-			t.Fatal(err)
-		}
-		b, err := w.GetBalance(ctx)
-		if err != nil {
-			return new(big.Int)
-		}
-		return b
-	}
+	jettons := func(owner *address.Address) *big.Int { return jettonBalance(t, ctx, master, owner) }
 	before := jettons(j.Holder)
 	comment := cell.BeginCell().MustStoreUInt(0, 32).MustStoreStringSnake("no L2 address here").EndCell()
 	send := func(amount uint64, fwd string) {
