@@ -70,10 +70,8 @@ func newAttestBenchWith(b testing.TB, perBlock int, tune func(*compute.Params)) 
 	}
 	// PINGO_BENCH_FILL=n: n more funded accounts that no tx touches, for
 	// a chain-sized tree (deeper paths for every write).
-	for i := 0; i < benchEnvInt(b, "PINGO_BENCH_FILL", 0); i++ {
-		var a auth.Address
-		copy(a[:], crypto.Keccak256([]byte("pingo/bench/fill"), binary.BigEndian.AppendUint64(nil, uint64(i))))
-		g.Bank.Balances = append(g.Bank.Balances, bank.Balance{Address: a, Amount: uint256.NewInt(1)})
+	for i, n := 0, benchEnvInt(b, "PINGO_BENCH_FILL", 0); i < n; i++ {
+		g.Bank.Balances = append(g.Bank.Balances, bank.Balance{Address: benchAddr("fill", i), Amount: uint256.NewInt(1)})
 	}
 	g.Compute.Params.NetworkJobsPerEpoch = 0
 	g.Compute.Params.MaxShares = abContributors
@@ -159,7 +157,7 @@ func (c *attestBench) payBlock() [][]byte {
 func (c *attestBench) addRecipients(b testing.TB, n int) {
 	c.recipients = make([]auth.Address, n)
 	for i := range c.recipients {
-		copy(c.recipients[i][:], crypto.Keccak256([]byte("pingo/bench/recipient"), binary.BigEndian.AppendUint64(nil, uint64(i))))
+		c.recipients[i] = benchAddr("recipient", i)
 	}
 	for i := 0; i < (n+len(c.senders)-1)/len(c.senders); i++ {
 		txs := c.payBlock()
@@ -167,6 +165,13 @@ func (c *attestBench) addRecipients(b testing.TB, n int) {
 		c.mustBlockRaw(b, txs)
 	}
 	c.payRound = 0
+}
+
+// benchAddr is the i-th address of a named set of accounts that have no
+// key (they only receive).
+func benchAddr(set string, i int) (a auth.Address) {
+	copy(a[:], crypto.Keccak256([]byte("pingo/bench/"+set), binary.BigEndian.AppendUint64(nil, uint64(i))))
+	return a
 }
 
 // timedBlock prechecks txs (signatures cached, untimed), then times

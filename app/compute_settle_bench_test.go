@@ -3,17 +3,24 @@ package app_test
 // The full handling of an attestation since the proof layer (#5): Attest
 // (pending receipt) in one block, and its settlement at PASS (payment to
 // the node and 16 contributors, NFT credit, receipt lists, receipt final)
-// in the Reveal's block — against transfer blocks on the same chain.
+// in the Reveal's block — against two transfer blocks on the same chain,
+// timed in every round: independent payments (each transfer writes the
+// payer's and the payee's account: the figures without "ring") and the
+// ring (each sender pays the next, so a transfer writes one account: the
+// "ring" figures, the baseline before session 6).
 // Signatures are verified before the timer (CheckTx does it before the
 // block arrives); the reveal block's re-execution of the sampled units is
 // timed separately (the same kernel calls, right after the block) and
 // subtracted, so the figure is the state path. sample_k is 1 so a block
 // of 512 reveals fits the default reveal budget (512 units).
 //
-//	go test -run '^$' -bench BenchmarkAttestationSettle -benchtime 3x ./app/
+//	PINGO_BENCH_MEMPOOL=1 go test -run '^$' -bench BenchmarkAttestationSettle -benchtime 10x ./app/
 //
 // PINGO_BENCH_ATTEST sets the attestations (reveals, transfers) per block;
-// PINGO_BENCH_DEADLINE=1 puts a reveal deadline in every attest block.
+// PINGO_BENCH_DEADLINE=1 puts a reveal deadline in every attest block;
+// PINGO_BENCH_RECIPIENT_BLOCKS=n cycles the payments through n blocks' worth
+// of recipients (default 1: as hot as the ring's); PINGO_BENCH_FILL=n adds
+// n untouched accounts; PINGO_BENCH_VERBOSE=1 logs every round's ratios.
 
 import (
 	"context"
